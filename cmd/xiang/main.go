@@ -1,0 +1,128 @@
+// Command xiang turns dated GeoJSON campaign layers into map tiles, static
+// images, animations and printable maps, and serves them over HTTP.
+//
+// Usage:
+//
+//	xiang <command> [flags]
+//
+// Run "xiang help" for the list of commands and "xiang <command> -h" for the
+// flags of one.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+)
+
+// command is one subcommand.
+type command struct {
+	summary string
+	run     func(env *env, args []string) error
+}
+
+// env is what a command reads and writes; tests replace it.
+type env struct {
+	stdout, stderr io.Writer
+	stdin          io.Reader
+}
+
+var commands = map[string]command{
+	"validate": {"check a campaign directory and report every problem", runValidate},
+	"tile":     {"render one XYZ tile as PNG", runTile},
+	"export":   {"write the features visible on a date as GeoJSON", runExport},
+}
+
+// errUsage marks an error the command has already explained with its usage.
+var errUsage = errors.New("usage")
+
+// exitError carries a specific exit status.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+
+func main() {
+	os.Exit(run(&env{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin}, os.Args[1:]))
+}
+
+// run executes the command line and returns the exit status: 0 success,
+// 1 failure, 2 bad usage.
+func run(e *env, args []string) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		usage(e.stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(e.stderr, "xiang: unknown command %q\n\n", args[0])
+		usage(e.stderr)
+		return 2
+	}
+	err := cmd.run(e, args[1:])
+	var ee *exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	case errors.As(err, &ee):
+		fmt.Fprintf(e.stderr, "xiang %s: %v\n", args[0], ee.err)
+		return ee.code
+	}
+	fmt.Fprintf(e.stderr, "xiang %s: %v\n", args[0], err)
+	return 1
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "xiang turns dated GeoJSON campaign layers into map tiles, images and prints.")
+	fmt.Fprintln(w, "\nUsage: xiang <command> [flags]\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun \"xiang <command> -h\" for a command's flags.")
+}
+
+// flagSet returns a FlagSet that reports errors instead of exiting.
+func flagSet(e *env, name, args, about string) *flag.FlagSet {
+	fs := flag.NewFlagSet("xiang "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: xiang %s %s\n\n%s\n\nFlags:\n", name, args, about)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags; a bad flag is a usage error (exit 2), -h is success.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	return nil
+}
+
+// usageErr reports a bad flag value as a usage error, with the usage.
+func usageErr(fs *flag.FlagSet, format string, args ...any) error {
+	fmt.Fprintf(fs.Output(), "%s: %s\n", fs.Name(), fmt.Sprintf(format, args...))
+	fs.Usage()
+	return errUsage
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/xiang-maps/xiang/tiles"
+)
+
+func runTile(e *env, args []string) error {
+	fs := flagSet(e, "tile", "-z Z -x X -y Y [flags]",
+		"Render XYZ tile Z/X/Y of the selected layers on a date as a transparent PNG.\n"+
+			"Without -date it draws the summary map (every feature, every movement complete).")
+	data := fs.String("data", "", "campaign `directory` (default: the embedded campaign)")
+	layers := fs.String("layers", "all", "layer `list`: all, one id, or ids separated by commas")
+	date := fs.String("date", "", "`YYYY-MM-DD` to show (default: the summary map)")
+	z := fs.Int("z", -1, "zoom level (0-24)")
+	x := fs.Int("x", -1, "tile column (0 to 2^z-1)")
+	y := fs.Int("y", -1, "tile row (0 to 2^z-1)")
+	scale := fs.Int("scale", 1, "1 for 256 px tiles, 2 for 512 px (@2x)")
+	out := fs.String("o", "", "output `file` (default: standard output)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErr(fs, "unexpected argument %q", fs.Arg(0))
+	}
+	if *z < 0 || *z > tiles.MaxZoom {
+		return usageErr(fs, "-z %d: want 0 to %d", *z, tiles.MaxZoom)
+	}
+	n := 1 << *z
+	if *x < 0 || *x >= n || *y < 0 || *y >= n {
+		return usageErr(fs, "-x %d -y %d: want 0 to %d at zoom %d", *x, *y, n-1, *z)
+	}
+	if *scale != 1 && *scale != 2 {
+		return usageErr(fs, "-scale %d: want 1 or 2", *scale)
+	}
+	d, err := parseDateFlag(*date)
+	if err != nil {
+		return usageErr(fs, "-date: %v", err)
+	}
+	c, err := loadCampaign(*data)
+	if err != nil {
+		return err
+	}
+	sel, err := c.Select(*layers)
+	if err != nil {
+		return usageErr(fs, "-layers: %v", err)
+	}
+	r := tiles.New(c)
+	return writeOutput(e, *out, func(w io.Writer) error {
+		return r.Tile(context.Background(), w, sel, d, maptile.New(uint32(*x), uint32(*y), maptile.Zoom(*z)), *scale)
+	})
+}
+
+// writeOutput runs write on the named file (created, or replaced only when
+// write succeeds) or on standard output when name is "" or "-".
+func writeOutput(e *env, name string, write func(io.Writer) error) error {
+	if name == "" || name == "-" {
+		bw := bufio.NewWriter(e.stdout)
+		if err := write(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	tmp, err := os.CreateTemp(dirOf(name), ".xiang-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	bw := bufio.NewWriter(tmp)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}
+
+func dirOf(name string) string {
+	for i := len(name) - 1; i >= 0; i-- {
+		if os.IsPathSeparator(name[i]) {
+			return name[:i+1]
+		}
+	}
+	return "."
+}

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/xiang-maps/xiang/overlays"
+)
+
+func runValidate(e *env, args []string) error {
+	fs := flagSet(e, "validate", "[DIR]",
+		"Validate every *.geojson layer in DIR (default: the embedded campaign) against\n"+
+			"docs/format.md. Prints every problem as FILE: feature N (\"name\"): what is wrong\n"+
+			"and exits 1, or prints a one-line summary and exits 0.")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 1 {
+		return usageErr(fs, "want at most one directory, got %d arguments", fs.NArg())
+	}
+	dir := fs.Arg(0)
+	c, err := loadCampaign(dir)
+	var ve overlays.ValidationErrors
+	if errors.As(err, &ve) {
+		for _, p := range ve {
+			fmt.Fprintln(e.stdout, p)
+		}
+		return &exitError{1, fmt.Errorf("%d problem(s) found", len(ve))}
+	}
+	if err != nil {
+		return err
+	}
+	name := dir
+	if name == "" {
+		name = "embedded campaign"
+	}
+	fmt.Fprintf(e.stdout, "%s: ok: %d layers, %d features, %s to %s\n",
+		name, len(c.Layers), c.Features(), c.Extent.From, c.Extent.To)
+	return nil
+}

@@ -1,0 +1,177 @@
+package tiles
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+)
+
+// The helpers here derive decoration geometry — dashes, ticks, tapered
+// arrow bodies — from a whole line in frame pixels. Their phase starts at the
+// line's first point, which is the same in every frame at a zoom, so a dash
+// or tick crossing a tile edge continues in the next tile. Pieces that do
+// not touch keep (the frame grown by a margin) are not produced.
+
+// walkSegments calls fn for each segment of ls with the distance along ls
+// at its start.
+func walkSegments(ls []orb.Point, fn func(a, b orb.Point, at, length float64)) {
+	at := 0.0
+	for i := 1; i < len(ls); i++ {
+		a, b := ls[i-1], ls[i]
+		l := math.Hypot(b[0]-a[0], b[1]-a[1])
+		if l > 0 {
+			fn(a, b, at, l)
+		}
+		at += l
+	}
+}
+
+func lerp(a, b orb.Point, t float64) orb.Point {
+	return orb.Point{a[0] + (b[0]-a[0])*t, a[1] + (b[1]-a[1])*t}
+}
+
+func segTouches(a, b orb.Point, keep orb.Bound) bool {
+	return keep.Intersects(orb.Bound{Min: orb.Point{min(a[0], b[0]), min(a[1], b[1])}, Max: orb.Point{max(a[0], b[0]), max(a[1], b[1])}})
+}
+
+// dashes cuts ls into dashes of length on separated by gaps of length off.
+func dashes(ls []orb.Point, on, off float64, keep orb.Bound) orb.MultiLineString {
+	var out orb.MultiLineString
+	period := on + off
+	var cur orb.LineString
+	flush := func() {
+		if len(cur) >= 2 {
+			out = append(out, cur)
+		}
+		cur = nil
+	}
+	walkSegments(ls, func(a, b orb.Point, at, l float64) {
+		if !segTouches(a, b, keep) {
+			flush()
+			return
+		}
+		pos := 0.0
+		for pos < l {
+			phase := math.Mod(at+pos, period)
+			if phase < on { // inside a dash
+				end := math.Min(l, pos+on-phase)
+				if cur == nil {
+					cur = orb.LineString{lerp(a, b, pos/l)}
+				}
+				cur = append(cur, lerp(a, b, end/l))
+				if end < l { // the dash ends inside this segment
+					flush()
+				}
+				pos = end
+			} else { // inside a gap
+				flush()
+				pos = math.Min(l, pos+period-phase)
+			}
+		}
+	})
+	flush()
+	return out
+}
+
+// ticks returns short segments across ls every spacing pixels (the first at
+// spacing/2), of the given length: on the left of the line's direction
+// (side 1, y down), the right (side -1), or centred across it (side 0).
+func ticks(ls []orb.Point, spacing, length float64, side int, keep orb.Bound) orb.MultiLineString {
+	var out orb.MultiLineString
+	walkSegments(ls, func(a, b orb.Point, at, l float64) {
+		if !segTouches(a, b, keep.Pad(length)) {
+			return
+		}
+		ux, uy := (b[0]-a[0])/l, (b[1]-a[1])/l
+		nx, ny := uy, -ux // left of the direction, with y pointing down
+		first := math.Ceil((at-spacing/2)/spacing)*spacing + spacing/2
+		for d := first; d < at+l; d += spacing {
+			p := lerp(a, b, (d-at)/l)
+			var from, to orb.Point
+			switch side {
+			case 0:
+				from = orb.Point{p[0] - nx*length/2, p[1] - ny*length/2}
+				to = orb.Point{p[0] + nx*length/2, p[1] + ny*length/2}
+			default:
+				s := float64(side)
+				from, to = p, orb.Point{p[0] + s*nx*length, p[1] + s*ny*length}
+			}
+			out = append(out, orb.LineString{from, to})
+		}
+	})
+	return out
+}
+
+// taper returns the outline of a band along ls whose width at distance d
+// from the start is width(d): the body of a tapered arrow. Joins are mitred,
+// with the mitre limited to twice the half-width.
+func taper(ls []orb.Point, width func(d float64) float64) orb.Ring {
+	n := len(ls)
+	if n < 2 {
+		return nil
+	}
+	left := make([]orb.Point, 0, n)
+	right := make([]orb.Point, 0, n)
+	dist := 0.0
+	for i := range n {
+		if i > 0 {
+			dist += math.Hypot(ls[i][0]-ls[i-1][0], ls[i][1]-ls[i-1][1])
+		}
+		// Normals of the segments before and after vertex i.
+		var nx, ny float64
+		var count int
+		for _, j := range []int{i - 1, i} {
+			if j < 0 || j+1 >= n {
+				continue
+			}
+			dx, dy := ls[j+1][0]-ls[j][0], ls[j+1][1]-ls[j][1]
+			if l := math.Hypot(dx, dy); l > 0 {
+				nx += dy / l
+				ny += -dx / l
+				count++
+			}
+		}
+		l := math.Hypot(nx, ny)
+		if count == 0 || l < 1e-9 {
+			continue
+		}
+		nx, ny = nx/l, ny/l
+		// Mitre: scale the averaged normal so the band keeps its width.
+		miter := 1.0
+		if count == 2 {
+			dx, dy := ls[i+1][0]-ls[i][0], ls[i+1][1]-ls[i][1]
+			sl := math.Hypot(dx, dy)
+			cos := (nx*dy - ny*dx) / sl // dot of the averaged normal with the segment normal
+			miter = math.Min(1/math.Max(cos, 1e-6), 2)
+		}
+		h := width(dist) / 2 * miter
+		left = append(left, orb.Point{ls[i][0] + nx*h, ls[i][1] + ny*h})
+		right = append(right, orb.Point{ls[i][0] - nx*h, ls[i][1] - ny*h})
+	}
+	if len(left) < 2 {
+		return nil
+	}
+	ring := make(orb.Ring, 0, 2*len(left)+1)
+	ring = append(ring, left...)
+	for i := len(right) - 1; i >= 0; i-- {
+		ring = append(ring, right[i])
+	}
+	return append(ring, left[0])
+}
+
+// lineLength returns the length of ls.
+func lineLength(ls []orb.Point) float64 {
+	total := 0.0
+	walkSegments(ls, func(_, _ orb.Point, _, l float64) { total += l })
+	return total
+}
+
+// signedArea returns twice the signed area of a ring (positive when
+// clockwise on screen, with y pointing down).
+func signedArea(r []orb.Point) float64 {
+	s := 0.0
+	for i := 1; i < len(r); i++ {
+		s += r[i-1][0]*r[i][1] - r[i][0]*r[i-1][1]
+	}
+	return s
+}

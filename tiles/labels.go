@@ -1,0 +1,324 @@
+package tiles
+
+import (
+	"container/list"
+	"image/color"
+	"slices"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+
+	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/overlays"
+)
+
+// Labels are placed once per (layers, day, zoom, scale) over the whole
+// campaign, in world pixels, and then drawn by every frame their box
+// touches: a label crossing a tile edge is drawn whole, at the same place,
+// in both tiles — never cut, never doubled. Collisions are resolved
+// greedily by priority, then campaign order, so the result is deterministic.
+
+// textLine is one line of a label, positioned by its baseline's left end.
+type textLine struct {
+	text  string
+	style fontStyle
+	size  float64
+	x, y  float64
+}
+
+// placed is a label placed in world pixels (or, in a prim, frame pixels).
+type placed struct {
+	lines []textLine
+	color color.NRGBA
+	halo  float64
+	box   orb.Bound
+}
+
+// layout is the set of labels placed for one key.
+type layout struct{ labels []*placed }
+
+type layoutKey struct {
+	sel         string
+	day         geo.Day
+	zoom, scale float64
+}
+
+// layoutCache keeps recent layouts, bounded in count.
+type layoutCache struct {
+	mu    sync.Mutex
+	max   int
+	order *list.List // of layoutKey, most recent first
+	m     map[layoutKey]*list.Element
+	vals  map[layoutKey]*layout
+}
+
+func newLayoutCache(max int) *layoutCache {
+	return &layoutCache{max: max, order: list.New(), m: map[layoutKey]*list.Element{}, vals: map[layoutKey]*layout{}}
+}
+
+func (lc *layoutCache) get(k layoutKey, build func() *layout) *layout {
+	lc.mu.Lock()
+	if e, ok := lc.m[k]; ok {
+		lc.order.MoveToFront(e)
+		v := lc.vals[k]
+		lc.mu.Unlock()
+		return v
+	}
+	lc.mu.Unlock()
+	v := build() // computed outside the lock; a duplicate computation is harmless
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if _, ok := lc.m[k]; !ok {
+		lc.m[k] = lc.order.PushFront(k)
+		lc.vals[k] = v
+		for lc.order.Len() > lc.max {
+			old := lc.order.Remove(lc.order.Back()).(layoutKey)
+			delete(lc.m, old)
+			delete(lc.vals, old)
+		}
+	}
+	return lc.vals[k]
+}
+
+// Label styles: minimum zoom, size in pixels at scale 1, font, priority.
+type labelStyle struct {
+	minZoom float64
+	size    float64
+	style   fontStyle
+	prio    int
+}
+
+func placeLabelStyle(rank int) labelStyle {
+	switch rank {
+	case 1:
+		return labelStyle{5, 13, fontBold, 0}
+	case 2:
+		return labelStyle{7, 12, fontRegular, 3}
+	case 3:
+		return labelStyle{8, 11, fontRegular, 5}
+	}
+	return labelStyle{10, 10, fontRegular, 8}
+}
+
+var (
+	unitLabel      = labelStyle{7, 10.5, fontBold, 1}
+	areaLabel      = labelStyle{9, 10.5, fontRegular, 2}
+	airfieldLabel  = labelStyle{9, 10, fontRegular, 4}
+	artilleryLabel = labelStyle{10, 9.5, fontRegular, 6}
+	dateLabel      = labelStyle{8, 9, fontRegular, 7}
+)
+
+// cjkMinZoom is the zoom from which Chinese names are added under Latin ones.
+const cjkMinZoom = 8
+
+var labelInk = color.NRGBA{0x22, 0x22, 0x22, 0xff}
+
+// candidate is a label looking for a place.
+type candidate struct {
+	prio, order int
+	anchor      orb.Point // world pixels
+	gap         float64   // clearance from the anchor (the symbol's reach)
+	centred     bool      // areas: centred on the anchor only
+	lines       []textLine
+	color       color.NRGBA
+}
+
+// designation returns a unit's short designation ("68", "10A"), or its name.
+func designation(f *overlays.Feature) string {
+	if u := f.Prop("unit"); u != "" && utf8.RuneCountInString(u) <= 12 {
+		return u
+	}
+	return f.Name
+}
+
+// layout places the labels of the selection on day d at a zoom and scale.
+func (r *Renderer) layout(sel overlays.Selection, d geo.Day, zoom, scale float64) *layout {
+	k := layoutKey{sel.String(), d, zoom, scale}
+	return r.layouts.get(k, func() *layout { return r.place(sel, d, zoom, scale) })
+}
+
+func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64) *layout {
+	ppw := Frame{Zoom: zoom, Scale: scale}.PixelsPerWorld()
+	sz := symbolScale(zoom) * scale
+	_, cjk := r.fonts.HasCJK()
+	var cands []candidate
+	var obstacles []orb.Bound
+	want := make([]bool, len(r.campaign.Layers))
+	for _, l := range sel {
+		want[l.Index] = true
+	}
+	for _, it := range r.ix.items {
+		f := it.f
+		if !want[f.Layer.Index] {
+			continue
+		}
+		st := f.At(d)
+		if !st.Visible {
+			continue
+		}
+		var ls labelStyle
+		var text string
+		col := f.Style.Marker
+		var anchor orb.Point
+		gap := 0.0
+		centred := false
+		switch f.Kind {
+		case overlays.KindPlace, overlays.KindUnit, overlays.KindAirfield, overlays.KindArtillery, overlays.KindEvent:
+			sym := pointSymbol(f, sz, scale)
+			var pts []orb.Point
+			switch g := f.World.(type) {
+			case orb.Point:
+				pts = []orb.Point{g}
+			case orb.MultiPoint:
+				pts = g
+			case orb.Polygon:
+				pts = []orb.Point{g.Bound().Center()}
+			}
+			reach := symbolReach(sym)
+			for _, w := range pts {
+				p := orb.Point{w[0] * ppw, w[1] * ppw}
+				obstacles = append(obstacles, orb.Bound{Min: p, Max: p}.Pad(reach*0.8))
+			}
+			if len(pts) == 0 {
+				continue
+			}
+			anchor = orb.Point{pts[0][0] * ppw, pts[0][1] * ppw}
+			gap = reach + 2*scale
+			switch f.Kind {
+			case overlays.KindPlace:
+				ls, text, col = placeLabelStyle(sym.rank), f.Name, labelInk
+			case overlays.KindUnit:
+				ls, text = unitLabel, designation(f)
+				gap = sym.size*0.55 + 3*scale
+			case overlays.KindAirfield:
+				ls, text = airfieldLabel, f.Name
+			case overlays.KindArtillery:
+				ls, text = artilleryLabel, f.Name
+			default:
+				continue // events are listed by the viewer, not labelled on the map
+			}
+		case overlays.KindArea:
+			switch f.Prop("role") {
+			case "siege", "encirclement", "occupied", "defence":
+			default:
+				continue
+			}
+			c := f.World.Bound().Center()
+			anchor, ls, text, centred = orb.Point{c[0] * ppw, c[1] * ppw}, areaLabel, f.Name, true
+			col = f.Style.Stroke
+		case overlays.KindMovement:
+			if zoom < dateLabel.minZoom || d == geo.NoDay {
+				continue
+			}
+			line := f.Route.Line()
+			for i, t := range f.Times {
+				if t > d || (i > 0 && t == f.Times[i-1]) {
+					continue
+				}
+				w := geo.World(line[i])
+				cands = append(cands, candidate{
+					prio: dateLabel.prio, order: int(it.seq)*1024 + i,
+					anchor: orb.Point{w[0] * ppw, w[1] * ppw}, gap: 4 * sz,
+					lines: []textLine{{text: t.Time().Format("2 Jan"), style: dateLabel.style, size: dateLabel.size * scale}},
+					color: f.Style.Stroke,
+				})
+			}
+			continue
+		default:
+			continue
+		}
+		if text == "" || zoom < ls.minZoom {
+			continue
+		}
+		lines := []textLine{{text: text, style: ls.style, size: ls.size * scale}}
+		if cjk && f.NameZh != "" && zoom >= cjkMinZoom && f.Kind != overlays.KindArea {
+			lines = append(lines, textLine{text: f.NameZh, style: fontCJK, size: ls.size * 0.95 * scale})
+		}
+		cands = append(cands, candidate{prio: ls.prio, order: int(it.seq) * 1024, anchor: anchor, gap: gap, centred: centred, lines: lines, color: col})
+	}
+	slices.SortStableFunc(cands, func(a, b candidate) int {
+		if a.prio != b.prio {
+			return a.prio - b.prio
+		}
+		return a.order - b.order
+	})
+	var out layout
+	var taken []orb.Bound
+	halo := 1.6 * scale
+	collides := func(b orb.Bound, own orb.Point) bool {
+		for _, t := range taken {
+			if t.Intersects(b) {
+				return true
+			}
+		}
+		for _, o := range obstacles {
+			if o.Intersects(b) && !o.Contains(own) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range cands {
+		w, h := 0.0, 0.0
+		for _, l := range c.lines {
+			w = max(w, r.fonts.width(l.style, l.size, l.text))
+			h += l.size * 1.15
+		}
+		var origins []orb.Point // top-left corners to try, in order
+		if c.centred {
+			origins = []orb.Point{{c.anchor[0] - w/2, c.anchor[1] - h/2}}
+		} else {
+			origins = []orb.Point{
+				{c.anchor[0] + c.gap, c.anchor[1] - h/2},     // right
+				{c.anchor[0] - c.gap - w, c.anchor[1] - h/2}, // left
+				{c.anchor[0] - w/2, c.anchor[1] - c.gap - h}, // above
+				{c.anchor[0] - w/2, c.anchor[1] + c.gap},     // below
+			}
+		}
+		for _, o := range origins {
+			box := orb.Bound{Min: o, Max: orb.Point{o[0] + w, o[1] + h}}.Pad(halo + 1)
+			if collides(box, c.anchor) {
+				continue
+			}
+			p := &placed{color: c.color, halo: halo, box: box}
+			y := o[1]
+			for _, l := range c.lines {
+				lw := r.fonts.width(l.style, l.size, l.text)
+				y += l.size * 1.15
+				l.x, l.y = o[0]+(w-lw)/2, y-l.size*0.25
+				if !c.centred && o[0] > c.anchor[0] {
+					l.x = o[0] // left-aligned right of the symbol
+				} else if !c.centred && o[0]+w < c.anchor[0] {
+					l.x = o[0] + w - lw // right-aligned left of it
+				}
+				p.lines = append(p.lines, l)
+			}
+			taken = append(taken, box)
+			out.labels = append(out.labels, p)
+			break
+		}
+	}
+	return &out
+}
+
+// labelsIn returns the layout's labels whose box touches the frame, moved to
+// frame pixels.
+func (lay *layout) labelsIn(f Frame) []*placed {
+	fb := orb.Bound{Min: orb.Point{f.X, f.Y}, Max: orb.Point{f.X + float64(f.Width), f.Y + float64(f.Height)}}
+	var out []*placed
+	for _, l := range lay.labels {
+		if !l.box.Intersects(fb) {
+			continue
+		}
+		m := &placed{color: l.color, halo: l.halo}
+		m.box = orb.Bound{Min: orb.Point{l.box.Min[0] - f.X, l.box.Min[1] - f.Y}, Max: orb.Point{l.box.Max[0] - f.X, l.box.Max[1] - f.Y}}
+		for _, tl := range l.lines {
+			p := quantize(orb.Point{tl.x - f.X, tl.y - f.Y})
+			tl.x, tl.y = p[0], p[1]
+			m.lines = append(m.lines, tl)
+		}
+		out = append(out, m)
+	}
+	return out
+}

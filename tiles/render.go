@@ -1,0 +1,89 @@
+package tiles
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/overlays"
+)
+
+// ErrTileOutOfRange is returned for a tile that does not exist: x or y not
+// below 2^z, or z above MaxZoom.
+var ErrTileOutOfRange = errors.New("tile out of range")
+
+// Renderer draws the features of one campaign. It is read-only after New
+// and safe for concurrent use.
+type Renderer struct {
+	campaign *overlays.Campaign
+	ix       *index
+	empty    emptyPNGs
+	fonts    *Fonts
+	layouts  *layoutCache
+}
+
+// New prepares a campaign for drawing: it builds the spatial index and the
+// simplified geometry of every feature.
+func New(c *overlays.Campaign) *Renderer {
+	var items []*item
+	for _, l := range c.Layers {
+		for _, f := range l.Features {
+			items = append(items, newItem(f))
+		}
+	}
+	// Stable: within a kind, campaign order (layer, then feature) decides.
+	slices.SortStableFunc(items, func(a, b *item) int { return drawOrder[a.f.Kind] - drawOrder[b.f.Kind] })
+	for i, it := range items {
+		it.seq = uint32(i)
+	}
+	r := &Renderer{campaign: c, ix: newIndex(items), fonts: DefaultFonts(), layouts: newLayoutCache(4096)}
+	r.empty.get(TileSize, TileSize)
+	r.empty.get(2*TileSize, 2*TileSize)
+	return r
+}
+
+// Fonts returns the fonts labels are set in.
+func (r *Renderer) Fonts() *Fonts { return r.fonts }
+
+// Campaign returns the campaign the renderer draws.
+func (r *Renderer) Campaign() *overlays.Campaign { return r.campaign }
+
+// EmptyPNG returns the encoded transparent image of the given size. The
+// bytes are shared: callers must not modify them.
+func (r *Renderer) EmptyPNG(width, height int) []byte { return r.empty.get(width, height) }
+
+// Encode writes the plan as PNG: the shared empty image when the plan is
+// empty or draws only transparent pixels, else the drawing. It reports
+// whether the result was empty.
+func (r *Renderer) Encode(w io.Writer, p *Plan) (empty bool, err error) {
+	if !p.Empty() {
+		img := p.Draw(r.fonts)
+		if !transparent(img) {
+			return false, EncodePNG(w, img)
+		}
+	}
+	_, err = w.Write(r.empty.get(p.Frame.Width, p.Frame.Height))
+	return true, err
+}
+
+// Tile renders XYZ tile t of the selected layers on day d at scale 1 or 2 as
+// PNG to w.
+func (r *Renderer) Tile(ctx context.Context, w io.Writer, sel overlays.Selection, d geo.Day, t maptile.Tile, scale int) error {
+	if !t.Valid() || t.Z > MaxZoom {
+		return fmt.Errorf("tile %d/%d/%d: %w", t.Z, t.X, t.Y, ErrTileOutOfRange)
+	}
+	p, err := r.Plan(sel, d, TileFrame(t, scale))
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	_, err = r.Encode(w, p)
+	return err
+}
