@@ -25,3 +25,11 @@ deps:
 
 serve:
 	$(GO) run ./cmd/xiang serve
+
+# gallery renders the README's images with xiang's own static command.
+gallery:
+	mkdir -p docs/gallery
+	$(GO) run ./cmd/xiang static -date 1944-06-18 -bbox 112.35,27.75,113.75,28.75 -size 900x640 -o docs/gallery/changsha-1944-06-18.png
+	$(GO) run ./cmd/xiang static -date 1944-07-15 -bbox 112.45,26.78,112.8,27.0 -size 900x640 -o docs/gallery/hengyang-1944-07-15.png
+	$(GO) run ./cmd/xiang static -date 1944-08-08 -bbox 112.45,26.78,112.8,27.0 -size 900x640 -o docs/gallery/hengyang-1944-08-08.png
+	$(GO) run ./cmd/xiang static -date 1945-05-01 -bbox 109.5,26.3,112.0,28.0 -size 900x640 -o docs/gallery/west-hunan-1945-05-01.png

@@ -24,7 +24,7 @@ func checkProperties(ft *Feature, p *propReader) []error {
 	p.enum("action", actions)
 	p.enum("outcome", outcomes)
 	p.enum("role", roles)
-	for _, key := range []string{"unit", "commander", "description", "note", "source"} {
+	for _, key := range []string{"unit", "designation", "commander", "description", "note", "source"} {
 		p.str(key)
 	}
 	if r, ok := p.num("rank"); ok && (r != float64(int(r)) || r < 1 || r > 4) {

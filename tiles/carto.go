@@ -312,10 +312,10 @@ func (r *Renderer) arrow(it *item, st overlays.State, c *frameCtx) []prim {
 	// dated vertex passed.
 	frac := f.Progress(st)
 	at := frac * total
-	w0, w1 := 1.6*sz, 4.6*sz
+	w0, w1 := 2.2*sz, 6.5*sz
 	width := func(d float64) float64 { return w0 + (w1-w0)*math.Min(d/total, 1) }
-	hw := math.Max(2.3*width(at), 7*sz)
-	hl := math.Max(1.25*hw, 8*sz)
+	hw := math.Max(2.2*width(at), 9*sz)
+	hl := math.Max(1.2*hw, 10*sz)
 	margin := hl + 3*sc
 
 	pos, _ := route.Locate(st.Distance)

@@ -51,7 +51,7 @@ func newItem(f *overlays.Feature) *item {
 		it.overhang = max(it.overhang, symbolReach(pointSymbol(f, symbolScale(MaxZoom), 1))+1)
 	}
 	if f.Route != nil {
-		it.overhang = 32
+		it.overhang = 40
 	}
 	if f.Route == nil && countVertices(f.World) >= minSimplifyVertices {
 		it.levels = make([]orb.Geometry, maxSimplifyZoom+1)

@@ -5,7 +5,6 @@ import (
 	"image/color"
 	"slices"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 
@@ -109,8 +108,12 @@ var (
 	dateLabel      = labelStyle{8, 9, fontRegular, 7}
 )
 
-// cjkMinZoom is the zoom from which Chinese names are added under Latin ones.
-const cjkMinZoom = 8
+// cjkMinZoom is the zoom from which Chinese names are added under Latin
+// ones; unit designations get theirs from cjkUnitMinZoom.
+const (
+	cjkMinZoom     = 8
+	cjkUnitMinZoom = 10
+)
 
 var labelInk = color.NRGBA{0x22, 0x22, 0x22, 0xff}
 
@@ -122,14 +125,6 @@ type candidate struct {
 	centred     bool      // areas: centred on the anchor only
 	lines       []textLine
 	color       color.NRGBA
-}
-
-// designation returns a unit's short designation ("68", "10A"), or its name.
-func designation(f *overlays.Feature) string {
-	if u := f.Prop("unit"); u != "" && utf8.RuneCountInString(u) <= 12 {
-		return u
-	}
-	return f.Name
 }
 
 // layout places the labels of the selection on day d at a zoom and scale.
@@ -189,7 +184,7 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 			case overlays.KindPlace:
 				ls, text, col = placeLabelStyle(sym.rank), f.Name, labelInk
 			case overlays.KindUnit:
-				ls, text = unitLabel, designation(f)
+				ls, text = unitLabel, Designation(f)
 				gap = sym.size*0.55 + 3*scale
 			case overlays.KindAirfield:
 				ls, text = airfieldLabel, f.Name
@@ -232,7 +227,11 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 			continue
 		}
 		lines := []textLine{{text: text, style: ls.style, size: ls.size * scale}}
-		if cjk && f.NameZh != "" && zoom >= cjkMinZoom && f.Kind != overlays.KindArea {
+		zhZoom := float64(cjkMinZoom)
+		if f.Kind == overlays.KindUnit {
+			zhZoom = cjkUnitMinZoom
+		}
+		if cjk && f.NameZh != "" && zoom >= zhZoom && f.Kind != overlays.KindArea {
 			lines = append(lines, textLine{text: f.NameZh, style: fontCJK, size: ls.size * 0.95 * scale})
 		}
 		cands = append(cands, candidate{prio: ls.prio, order: int(it.seq) * 1024, anchor: anchor, gap: gap, centred: centred, lines: lines, color: col})

@@ -34,6 +34,7 @@ var commands = map[string]command{
 	"validate": {"check a campaign directory and report every problem", runValidate},
 	"tile":     {"render one XYZ tile as PNG", runTile},
 	"export":   {"write the features visible on a date as GeoJSON", runExport},
+	"static":   {"render a static PNG map centred on a point, fitting a box or the layers", runStatic},
 }
 
 // errUsage marks an error the command has already explained with its usage.

@@ -1,0 +1,217 @@
+package tiles
+
+import (
+	"image"
+	"image/color"
+	"os"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/overlays"
+)
+
+// requireTool skips a test that needs something not installed — or fails it
+// when XIANG_REQUIRE_TOOLS=1 (make test), so that CI skips nothing.
+func requireTool(t *testing.T, ok bool, what string) {
+	t.Helper()
+	if ok {
+		return
+	}
+	if os.Getenv("XIANG_REQUIRE_TOOLS") == "1" {
+		t.Fatalf("tiles: %s is missing (XIANG_REQUIRE_TOOLS=1)", what)
+	}
+	t.Skipf("tiles: %s is missing; skipped", what)
+}
+
+// labelPrim finds the label whose first line reads text.
+func labelPrim(p *Plan, text string) *placed {
+	for _, pr := range p.prims {
+		if pr.op == opText && pr.label.lines[0].text == text {
+			return pr.label
+		}
+	}
+	return nil
+}
+
+// inkIn counts the pixels in r close to c, and the nearly white opaque ones.
+func inkIn(img *image.RGBA, r image.Rectangle, c color.NRGBA) (ink, white int) {
+	r = r.Intersect(img.Bounds())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			px := img.RGBAAt(x, y)
+			switch {
+			case near(px, c, 40):
+				ink++
+			case px.A > 0xc0 && px.R > 0xe8 && px.G > 0xe8 && px.B > 0xe8:
+				white++
+			}
+		}
+	}
+	return ink, white
+}
+
+func boxRect(b orb.Bound) image.Rectangle {
+	return image.Rect(int(b.Min[0]), int(b.Min[1]), int(b.Max[0])+1, int(b.Max[1])+1)
+}
+
+func TestLabelHalo(t *testing.T) {
+	r, sel := testRenderer(t)
+	changsha := orb.Point{112.967, 28.2}
+	f := CenterFrame(changsha, 9, 1, 256, 256)
+	p, _ := r.Plan(sel, day(t, "1944-07-01"), f)
+	l := labelPrim(p, "Changsha")
+	if l == nil {
+		t.Fatal("no Changsha label at zoom 9")
+	}
+	img := p.Draw(r.fonts)
+	save(t, "label.png", img)
+	ink, white := inkIn(img, boxRect(l.box), labelInk)
+	if ink < 20 || white < 20 {
+		t.Errorf("label box %v: %d ink pixels, %d halo pixels; want both", l.box, ink, white)
+	}
+	// Without labels (zoom 4, below the city's label zoom) the same box is empty.
+	if labelPrim(mustPlan(t, r, sel, "1944-07-01", CenterFrame(changsha, 4, 1, 256, 256)), "Changsha") != nil {
+		t.Error("Changsha labelled at zoom 4")
+	}
+}
+
+func mustPlan(t *testing.T, r *Renderer, sel overlays.Selection, ds string, f Frame) *Plan {
+	t.Helper()
+	p, err := r.Plan(sel, day(t, ds), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCJKLabel(t *testing.T) {
+	path, ok := DefaultFonts().HasCJK()
+	requireTool(t, ok, "a CJK font (Debian package fonts-noto-cjk)")
+	t.Logf("CJK font: %s", path)
+	r, sel := testRenderer(t)
+	changsha := orb.Point{112.967, 28.2}
+	f := CenterFrame(changsha, 9, 1, 256, 256)
+	p := mustPlan(t, r, sel, "1944-07-01", f)
+	l := labelPrim(p, "Changsha")
+	if l == nil || len(l.lines) != 2 || l.lines[1].text != "长沙" {
+		t.Fatalf("Changsha label lines: %+v", l)
+	}
+	img := p.Draw(r.fonts)
+	save(t, "cjk.png", img)
+	zh := l.lines[1]
+	w := r.fonts.width(fontCJK, zh.size, zh.text)
+	area := image.Rect(int(zh.x), int(zh.y-zh.size), int(zh.x+w)+1, int(zh.y)+2)
+	ink, _ := inkIn(img, area, labelInk)
+	if ink < 15 {
+		t.Errorf("Chinese line %v has %d ink pixels", area, ink)
+	}
+	// The same plan with the Chinese line taken out leaves that area without ink.
+	bare := &Plan{Frame: p.Frame}
+	for _, pr := range p.prims {
+		if pr.label == l {
+			one := *l
+			one.lines = l.lines[:1]
+			pr.label = &one
+		}
+		bare.prims = append(bare.prims, pr)
+	}
+	if ink2, _ := inkIn(bare.Draw(r.fonts), area, labelInk); ink2 >= ink/3 {
+		t.Errorf("without the Chinese line its area still has %d ink pixels (with: %d)", ink2, ink)
+	}
+	// With no CJK font installed, labels fall back to one Latin line.
+	plain := New(r.campaign)
+	plain.fonts = LoadFonts(nil)
+	if l2 := labelPrim(mustPlan(t, plain, sel, "1944-07-01", f), "Changsha"); l2 == nil || len(l2.lines) != 1 {
+		t.Fatalf("without a CJK font: label %+v", l2)
+	}
+}
+
+func TestUnitSymbolColours(t *testing.T) {
+	r, sel := testRenderer(t)
+	for _, tc := range []struct {
+		at   orb.Point
+		want color.NRGBA
+	}{{orb.Point{112.61888, 26.88946}, overlays.ColorChina}, {orb.Point{112.0, 27.5}, overlays.ColorJapan}} {
+		f := CenterFrame(tc.at, 10, 1, 128, 128)
+		img := render(t, r, sel, day(t, "1944-07-01"), f)
+		c := pixelAt(f, tc.at)
+		// The infantry cross meets at the centre; the frame's corners are side-coloured too.
+		if px := img.RGBAAt(c.X, c.Y); !near(px, tc.want, 30) {
+			t.Errorf("%v: centre pixel %v, want %v", tc.at, px, tc.want)
+		}
+		// Inside the frame, off the cross, is the light tint of the side colour.
+		w := unitWidth * symbolScale(10)
+		in := img.RGBAAt(c.X, c.Y-int(w/4))
+		if in.A < 0xf0 || in.R < 0xc0 || in.G < 0xc0 || in.B < 0xc0 {
+			t.Errorf("%v: frame interior %v, want a light tint", tc.at, in)
+		}
+	}
+}
+
+func TestRetreatAndFailedDiffer(t *testing.T) {
+	// The same route drawn as an advance, a retreat and a failed attack.
+	r, _ := testRenderer(t)
+	base := r.campaign.Layers[0].Features[1] // "Counter", a Chinese attack
+	draw := func(action, outcome string) *image.RGBA {
+		f := *base
+		f.Properties = map[string]any{"action": action, "outcome": outcome}
+		it := newItem(&f)
+		fr := CenterFrame(orb.Point{112.3, 27.3}, 8, 1, 256, 256) // around the head
+		st := f.At(day(t, "1944-07-20"))
+		p := &Plan{Frame: fr, prims: r.shape(it, st, newFrameCtx(fr))}
+		return p.Draw(r.fonts)
+	}
+	adv, ret, fail := draw("attack", ""), draw("retreat", ""), draw("attack", "failed")
+	save(t, "advance.png", adv)
+	save(t, "retreat.png", ret)
+	save(t, "failed.png", fail)
+	blue := func(img *image.RGBA) (n int) {
+		ink, _ := inkIn(img, img.Bounds(), overlays.ColorChina)
+		return ink
+	}
+	a, rr, f := blue(adv), blue(ret), blue(fail)
+	if a == 0 || rr >= a*2/3 {
+		t.Errorf("retreat is not hollow: %d side-coloured pixels against %d for the advance", rr, a)
+	}
+	if f <= a {
+		t.Errorf("failed attack has no bar: %d side-coloured pixels against %d", f, a)
+	}
+}
+
+func TestLegend(t *testing.T) {
+	r, sel := testRenderer(t)
+	all := Legend(nil)
+	used := Legend(sel)
+	if len(used) == 0 || len(used) >= len(all) {
+		t.Fatalf("legend for the test campaign has %d of %d entries", len(used), len(all))
+	}
+	ids := map[string]bool{}
+	for _, e := range used {
+		ids[e.ID] = true
+	}
+	for _, want := range []string{"unit-china", "unit-japan", "advance-japan", "siege", "place", "river"} {
+		if !ids[want] {
+			t.Errorf("legend lacks %s", want)
+		}
+	}
+	if ids["airfield"] || ids["lake"] {
+		t.Error("legend lists symbols the campaign does not use")
+	}
+	for _, e := range all {
+		img, err := Swatch(r.fonts, e.ID, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if transparent(img) || img.Bounds().Dx() != 2*SwatchWidth {
+			t.Errorf("swatch %s is empty or mis-sized (%v)", e.ID, img.Bounds())
+		}
+	}
+	if _, err := Swatch(r.fonts, "nope", 1); err == nil {
+		t.Error("unknown swatch: no error")
+	}
+	_ = geo.NoDay
+	_ = maptile.Tile{}
+}

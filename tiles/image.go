@@ -1,0 +1,121 @@
+package tiles
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/fogleman/gg"
+	"github.com/paulmach/orb"
+
+	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/overlays"
+)
+
+// MaxImageSide bounds the width and height of a static image in pixels,
+// including its scale.
+const MaxImageSide = 2048
+
+// Paper is the default background of static images: a light warm grey that
+// the context layer's water and the side colours read well on.
+var Paper = color.NRGBA{0xf4, 0xf1, 0xe8, 0xff}
+
+// Fit returns the frame of width×height pixels (already multiplied by
+// scale) that shows the lon/lat bound b whole and centred, with pad pixels
+// of margin, at the largest zoom not above maxZoom.
+func Fit(b orb.Bound, width, height int, scale, pad, maxZoom float64) Frame {
+	nw, se := geo.World(orb.Point{b.Min[0], b.Max[1]}), geo.World(orb.Point{b.Max[0], b.Min[1]})
+	bw, bh := math.Max(se[0]-nw[0], 1e-9), math.Max(se[1]-nw[1], 1e-9)
+	availW, availH := math.Max(float64(width)-2*pad, 1), math.Max(float64(height)-2*pad, 1)
+	z := math.Log2(math.Min(availW/(bw*TileSize*scale), availH/(bh*TileSize*scale)))
+	z = math.Min(math.Max(z, 0), maxZoom)
+	center := geo.FromWorld(orb.Point{(nw[0] + se[0]) / 2, (nw[1] + se[1]) / 2})
+	return CenterFrame(center, z, scale, width, height)
+}
+
+// ImageOptions is what a static image adds to the map. The zero value draws
+// the map alone on a transparent background.
+type ImageOptions struct {
+	Background  color.NRGBA // drawn first when its alpha is not 0
+	Caption     string      // e.g. the date, top left
+	Attribution string      // bottom right
+}
+
+// Image draws a frame of the selected layers on day d with the options'
+// background and text.
+func (r *Renderer) Image(ctx context.Context, sel overlays.Selection, d geo.Day, f Frame, opt ImageOptions) (*image.RGBA, error) {
+	if f.Width > MaxImageSide || f.Height > MaxImageSide {
+		return nil, fmt.Errorf("image %dx%d: larger than %d pixels a side", f.Width, f.Height, MaxImageSide)
+	}
+	p, err := r.Plan(sel, d, f)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	img := image.NewRGBA(image.Rect(0, 0, f.Width, f.Height))
+	dc := gg.NewContextForRGBA(img)
+	if opt.Background.A > 0 {
+		dc.SetColor(opt.Background)
+		dc.Clear()
+	}
+	p.DrawOn(dc, r.fonts)
+	r.furniture(dc, f, opt)
+	return img, nil
+}
+
+// furniture draws the caption and the attribution on boxes of their own.
+func (r *Renderer) furniture(dc *gg.Context, f Frame, opt ImageOptions) {
+	s := f.Scale
+	box := func(text string, size float64, style fontStyle, right bool) {
+		if text == "" {
+			return
+		}
+		face := r.fonts.face(style, size*s)
+		dc.SetFontFace(face)
+		w := r.fonts.width(style, size*s, text)
+		h := size * s * 1.2
+		pad := 4 * s
+		x, y := 6*s, 6*s
+		if right {
+			x, y = float64(f.Width)-w-2*pad-2*s, float64(f.Height)-h-2*pad-2*s
+		}
+		dc.DrawRectangle(x, y, w+2*pad, h+pad)
+		dc.SetColor(color.NRGBA{0xff, 0xff, 0xff, 0xd0})
+		dc.Fill()
+		dc.SetColor(labelInk)
+		dc.DrawString(text, x+pad, y+pad/2+size*s*0.95)
+	}
+	box(opt.Caption, 15, fontBold, false)
+	box(opt.Attribution, 9, fontRegular, true)
+}
+
+// Static draws an image like Image and writes it as PNG.
+func (r *Renderer) Static(ctx context.Context, w io.Writer, sel overlays.Selection, d geo.Day, f Frame, opt ImageOptions) error {
+	img, err := r.Image(ctx, sel, d, f, opt)
+	if err != nil {
+		return err
+	}
+	return EncodePNG(w, img)
+}
+
+// Attribution joins the attributions of the selected layers, each credit
+// once: attributions are split at semicolons and repeats dropped.
+func Attribution(sel overlays.Selection) string {
+	seen := map[string]bool{}
+	var parts []string
+	for _, l := range sel {
+		for _, a := range strings.Split(l.Attribution, ";") {
+			if a = strings.TrimSpace(a); a != "" && !seen[a] {
+				seen[a] = true
+				parts = append(parts, a)
+			}
+		}
+	}
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,267 @@
+package tiles
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+
+	"github.com/fogleman/gg"
+	"github.com/paulmach/orb"
+
+	"github.com/xiang-maps/xiang/overlays"
+)
+
+// LegendEntry is one line of a map legend: a symbol, its colour and what it
+// means. The same entries serve the viewer (as JSON with swatch images), the
+// static images and the printed sheets.
+type LegendEntry struct {
+	ID    string `json:"id"`
+	Group string `json:"group"`
+	Label string `json:"label"`
+	Color string `json:"color"`
+	// match reports whether a feature is drawn with this entry's symbol.
+	match func(f *overlays.Feature) bool
+	// swatch returns the drawing operations of the symbol in a w×h box.
+	swatch func(w, h, sc float64) []prim
+}
+
+// SwatchWidth and SwatchHeight are the size of a legend swatch at scale 1.
+const (
+	SwatchWidth  = 44
+	SwatchHeight = 26
+)
+
+func hexColor(c color.NRGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
+
+func kindIs(k overlays.Kind) func(*overlays.Feature) bool {
+	return func(f *overlays.Feature) bool { return f.Kind == k }
+}
+
+func sideKind(k overlays.Kind, s overlays.Side) func(*overlays.Feature) bool {
+	return func(f *overlays.Feature) bool { return f.Kind == k && f.Side == s }
+}
+
+func movementWith(pred func(f *overlays.Feature) bool) func(*overlays.Feature) bool {
+	return func(f *overlays.Feature) bool { return f.Kind == overlays.KindMovement && pred(f) }
+}
+
+func areaRole(roles ...string) func(*overlays.Feature) bool {
+	return func(f *overlays.Feature) bool {
+		if f.Kind != overlays.KindArea {
+			return false
+		}
+		for _, r := range roles {
+			if f.Prop("role") == r {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// legend lists every entry, in the order legends show them.
+var legend = []LegendEntry{
+	{ID: "unit-japan", Group: "Forces", Label: "Japanese unit (XX division, XXX corps, XXXX army)", Color: hexColor(overlays.ColorJapan),
+		match: sideKind(overlays.KindUnit, overlays.SideJapan), swatch: unitSwatch(overlays.ColorJapan)},
+	{ID: "unit-china", Group: "Forces", Label: "Chinese unit (a Chinese army is a corps: XXX)", Color: hexColor(overlays.ColorChina),
+		match: sideKind(overlays.KindUnit, overlays.SideChina), swatch: unitSwatch(overlays.ColorChina)},
+	{ID: "unit-usa", Group: "Forces", Label: "American unit", Color: hexColor(overlays.ColorUSA),
+		match: sideKind(overlays.KindUnit, overlays.SideUSA), swatch: unitSwatch(overlays.ColorUSA)},
+	{ID: "artillery", Group: "Forces", Label: "Artillery position", Color: hexColor(overlays.ColorChina),
+		match: kindIs(overlays.KindArtillery), swatch: pointSwatch(overlays.KindArtillery, overlays.ColorChina)},
+	{ID: "airfield", Group: "Forces", Label: "Airfield", Color: hexColor(overlays.ColorUSA),
+		match: kindIs(overlays.KindAirfield), swatch: pointSwatch(overlays.KindAirfield, overlays.ColorUSA)},
+	{ID: "advance-japan", Group: "Movements", Label: "Japanese advance; head where the troops are on the date", Color: hexColor(overlays.ColorJapan),
+		match: movementWith(func(f *overlays.Feature) bool {
+			return f.Side == overlays.SideJapan && !hollow(f) && f.Prop("outcome") != "failed"
+		}),
+		swatch: arrowSwatch(overlays.ColorJapan, "", false)},
+	{ID: "advance-china", Group: "Movements", Label: "Chinese advance or counter-attack", Color: hexColor(overlays.ColorChina),
+		match: movementWith(func(f *overlays.Feature) bool {
+			return f.Side != overlays.SideJapan && !hollow(f) && f.Prop("outcome") != "failed"
+		}),
+		swatch: arrowSwatch(overlays.ColorChina, "", false)},
+	{ID: "in-progress", Group: "Movements", Label: "Leg in progress on the date (lighter)", Color: hexColor(overlays.ColorJapan),
+		match: movementWith(func(f *overlays.Feature) bool { return len(f.Times) > 0 }), swatch: arrowSwatch(overlays.ColorJapan, "", true)},
+	{ID: "retreat", Group: "Movements", Label: "Retreat or withdrawal (hollow, dashed)", Color: hexColor(overlays.ColorChina),
+		match: movementWith(hollow), swatch: arrowSwatch(overlays.ColorChina, "retreat", false)},
+	{ID: "failed", Group: "Movements", Label: "Failed attack or blocked relief (bar)", Color: hexColor(overlays.ColorChina),
+		match: movementWith(func(f *overlays.Feature) bool { return f.Prop("outcome") == "failed" }), swatch: arrowSwatch(overlays.ColorChina, "failed", false)},
+	{ID: "siege", Group: "Areas and lines", Label: "Siege ring or encirclement (teeth inward)", Color: hexColor(overlays.ColorJapan),
+		match: areaRole("siege", "encirclement"), swatch: areaSwatch(overlays.ColorJapan, "siege")},
+	{ID: "occupied", Group: "Areas and lines", Label: "Occupied or controlled area", Color: hexColor(overlays.ColorJapan),
+		match: areaRole("occupied", "control"), swatch: areaSwatch(overlays.ColorJapan, "occupied")},
+	{ID: "defence", Group: "Areas and lines", Label: "Defended area", Color: hexColor(overlays.ColorChina),
+		match: areaRole("defence"), swatch: areaSwatch(overlays.ColorChina, "defence")},
+	{ID: "battle", Group: "Areas and lines", Label: "Battle area (dashed)", Color: hexColor(overlays.ColorNeutral),
+		match: areaRole("battle"), swatch: areaSwatch(overlays.ColorNeutral, "battle")},
+	{ID: "fortification", Group: "Areas and lines", Label: "Fortified line or perimeter (teeth outward)", Color: hexColor(overlays.ColorChina),
+		match: kindIs(overlays.KindFortification), swatch: lineSwatch(overlays.KindFortification, overlays.ColorChina, 2.5)},
+	{ID: "front", Group: "Areas and lines", Label: "Front line", Color: hexColor(overlays.ColorJapan),
+		match: kindIs(overlays.KindFront), swatch: lineSwatch(overlays.KindFront, overlays.ColorJapan, 2.5)},
+	{ID: "event", Group: "Areas and lines", Label: "Dated event", Color: hexColor(overlays.ColorNeutral),
+		match: kindIs(overlays.KindEvent), swatch: pointSwatch(overlays.KindEvent, overlays.ColorNeutral)},
+	{ID: "place", Group: "Context", Label: "Town (city: square)", Color: hexColor(labelInk),
+		match: kindIs(overlays.KindPlace), swatch: pointSwatch(overlays.KindPlace, labelInk)},
+	{ID: "river", Group: "Context", Label: "River", Color: hexColor(overlays.ColorWater),
+		match: kindIs(overlays.KindRiver), swatch: lineSwatch(overlays.KindRiver, overlays.ColorWater, 1.5)},
+	{ID: "lake", Group: "Context", Label: "Lake", Color: hexColor(overlays.ColorLake),
+		match: kindIs(overlays.KindLake), swatch: areaSwatch(overlays.ColorWater, "lake")},
+	{ID: "railway", Group: "Context", Label: "Railway", Color: hexColor(overlays.ColorRail),
+		match: kindIs(overlays.KindRailway), swatch: lineSwatch(overlays.KindRailway, overlays.ColorRail, 1.5)},
+}
+
+func hollow(f *overlays.Feature) bool {
+	a := f.Prop("action")
+	return a == "retreat" || a == "withdrawal"
+}
+
+// Legend returns the entries for the symbols the selection uses, in legend
+// order. With a nil selection it returns every entry.
+func Legend(sel overlays.Selection) []LegendEntry {
+	var out []LegendEntry
+	for _, e := range legend {
+		if sel == nil || usesEntry(sel, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func usesEntry(sel overlays.Selection, e LegendEntry) bool {
+	for _, l := range sel {
+		for _, f := range l.Features {
+			if e.match(f) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Swatch draws the symbol of the legend entry with the given id at a scale,
+// on a transparent SwatchWidth×SwatchHeight (times scale) image.
+func Swatch(fonts *Fonts, id string, scale float64) (*image.RGBA, error) {
+	for _, e := range legend {
+		if e.ID == id {
+			w, h := SwatchWidth*scale, SwatchHeight*scale
+			p := &Plan{Frame: Frame{Width: int(w), Height: int(h), Scale: scale, Zoom: 10}, prims: e.swatch(w, h, scale)}
+			return p.Draw(fonts), nil
+		}
+	}
+	return nil, fmt.Errorf("legend entry %q: not found", id)
+}
+
+// DrawSwatch draws the entry's symbol on dc in a SwatchWidth×SwatchHeight
+// (times scale) box whose top-left corner is at x, y.
+func (e LegendEntry) DrawSwatch(dc *gg.Context, fonts *Fonts, x, y, scale float64) {
+	ps := e.swatch(SwatchWidth*scale, SwatchHeight*scale, scale)
+	for i := range ps {
+		ps[i].geom = translate(ps[i].geom, x, y)
+	}
+	(&Plan{prims: ps}).DrawOn(dc, fonts)
+}
+
+func translate(g orb.Geometry, dx, dy float64) orb.Geometry {
+	if g == nil {
+		return nil
+	}
+	g = orb.Clone(g)
+	walk(g, func(_ byte, ps []orb.Point) {
+		for i := range ps {
+			ps[i] = orb.Point{ps[i][0] + dx, ps[i][1] + dy}
+		}
+	})
+	if p, ok := g.(orb.Point); ok { // walk works on a copy of a point
+		return orb.Point{p[0] + dx, p[1] + dy}
+	}
+	return g
+}
+
+func unitSwatch(c color.NRGBA) func(w, h, sc float64) []prim {
+	return func(w, h, sc float64) []prim {
+		return []prim{{op: opSymbol, geom: orb.Point{w / 2, h/2 + 3*sc}, sym: symbol{kind: overlays.KindUnit, branch: "infantry", echelon: "division", color: c, size: unitWidth * sc * 0.85, scale: sc}}}
+	}
+}
+
+func pointSwatch(k overlays.Kind, c color.NRGBA) func(w, h, sc float64) []prim {
+	return func(w, h, sc float64) []prim {
+		s := symbol{kind: k, color: c, scale: sc}
+		switch k {
+		case overlays.KindArtillery:
+			s.size, s.branch = artilleryWide*sc, "artillery"
+		case overlays.KindAirfield:
+			s.size = airfieldSize * sc
+		case overlays.KindEvent:
+			s.size = eventSize * sc
+		case overlays.KindPlace:
+			s.rank, s.size = 2, placeRadius(2)*sc
+		}
+		return []prim{{op: opSymbol, geom: orb.Point{w / 2, h / 2}, sym: s}}
+	}
+}
+
+func arrowSwatch(c color.NRGBA, kind string, inProgress bool) func(w, h, sc float64) []prim {
+	return func(w, h, sc float64) []prim {
+		line := []orb.Point{{3 * sc, h * 0.7}, {w * 0.45, h * 0.45}, {w - 12*sc, h * 0.4}}
+		body := taper(line, func(d float64) float64 { return (2 + 3*d/(w-12*sc)) * sc })
+		fill := c
+		if inProgress {
+			fill = withAlpha(c, 0.5)
+		}
+		var out []prim
+		if kind == "retreat" {
+			fill = color.NRGBA{0xff, 0xff, 0xff, 0xd9}
+		}
+		out = append(out, prim{op: opFill, geom: orb.Polygon{body}, color: fill})
+		tip := orb.Point{w - 3*sc, h * 0.4}
+		head := orb.Ring{tip, {w - 14*sc, h*0.4 - 5.5*sc}, {w - 14*sc, h*0.4 + 5.5*sc}, tip}
+		out = append(out, prim{op: opFill, geom: orb.Polygon{head}, color: map[bool]color.NRGBA{true: fill, false: c}[kind == "retreat"]})
+		switch kind {
+		case "retreat":
+			keep := orb.Bound{Max: orb.Point{w, h}}.Pad(10)
+			out = append(out, prim{op: opStroke, geom: dashes(body, 5*sc, 3*sc, keep), color: c, width: 1.3 * sc},
+				prim{op: opStroke, geom: orb.LineString(head), color: c, width: 1.3 * sc})
+		case "failed":
+			out = append(out, prim{op: opStroke, geom: orb.LineString{{w - 1*sc, h*0.4 - 7*sc}, {w - 1*sc, h*0.4 + 7*sc}}, color: c, width: 2.5 * sc})
+		}
+		return out
+	}
+}
+
+func areaSwatch(c color.NRGBA, role string) func(w, h, sc float64) []prim {
+	return func(w, h, sc float64) []prim {
+		ring := orb.Ring{{4 * sc, 4 * sc}, {w - 4*sc, 4 * sc}, {w - 4*sc, h - 4*sc}, {4 * sc, h - 4*sc}, {4 * sc, 4 * sc}}
+		st := overlays.DefaultStyle(overlays.KindArea, overlays.SideNone)
+		fill := withAlpha(c, float64(st.Fill.A)/255)
+		keep := orb.Bound{Max: orb.Point{w, h}}.Pad(10)
+		out := []prim{{op: opFill, geom: orb.Polygon{ring}, color: fill}}
+		switch role {
+		case "siege":
+			out = append(out, prim{op: opStroke, geom: append(orb.MultiLineString{orb.LineString(ring)}, ticks(ring, 6*sc, 4*sc, -sideOf(ring), keep)...), color: c, width: 2 * sc})
+		case "battle":
+			out = append(out, prim{op: opStroke, geom: dashes(ring, 7*sc, 4*sc, keep), color: c, width: 1.5 * sc})
+		case "lake":
+			out[0].color = overlays.ColorLake
+			out = append(out, prim{op: opStroke, geom: orb.LineString(ring), color: c, width: sc})
+		default:
+			out = append(out, prim{op: opStroke, geom: orb.LineString(ring), color: c, width: 1.5 * sc})
+		}
+		return out
+	}
+}
+
+func lineSwatch(k overlays.Kind, c color.NRGBA, width float64) func(w, h, sc float64) []prim {
+	return func(w, h, sc float64) []prim {
+		line := orb.LineString{{3 * sc, h * 0.65}, {w * 0.5, h * 0.4}, {w - 3*sc, h * 0.55}}
+		keep := orb.Bound{Max: orb.Point{w, h}}.Pad(10)
+		out := []prim{{op: opStroke, geom: line, color: c, width: width * sc}}
+		switch k {
+		case overlays.KindRailway:
+			out = append(out, prim{op: opStroke, geom: ticks(line, 7*sc, 4*sc, 0, keep), color: c, width: sc})
+		case overlays.KindFortification:
+			out = append(out, prim{op: opStroke, geom: ticks(line, 5*sc, 4*sc, 1, keep), color: c, width: 1.5 * sc})
+		}
+		return out
+	}
+}
