@@ -81,6 +81,15 @@ func DefaultStyle(k Kind, s Side) Style {
 // parseStyle resolves a feature's style and reports bad override values.
 func parseStyle(ft *Feature, p *propReader) (Style, []error) {
 	st := DefaultStyle(ft.Kind, ft.Side)
+	if ft.Kind == KindArea {
+		// Large zones stay light so that what happens inside them reads.
+		switch p.str("role") {
+		case "battle", "control":
+			st.Fill = withAlpha(st.Fill, 0.08)
+		case "siege", "encirclement":
+			st.Fill = withAlpha(st.Fill, 0.14)
+		}
+	}
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	colorProp := func(key string, dst *color.NRGBA) {

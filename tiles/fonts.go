@@ -155,3 +155,35 @@ func (f *Fonts) width(style fontStyle, size float64, text string) float64 {
 }
 
 func fixedFloat(v fixed.Int26_6) float64 { return float64(v) / 64 }
+
+// Face returns a new face of the Go font, bold or regular, at size pixels
+// (points at 72 dpi). Faces are single-goroutine.
+func (f *Fonts) Face(size float64, bold bool) font.Face {
+	if bold {
+		return f.face(fontBold, size)
+	}
+	return f.face(fontRegular, size)
+}
+
+// CJKFace returns a new face of the CJK font, if one was found.
+func (f *Fonts) CJKFace(size float64) (font.Face, bool) {
+	if f.cjk == nil {
+		return nil, false
+	}
+	return f.face(fontCJK, size), true
+}
+
+// Width returns the advance width in pixels of text set in the Go font.
+func (f *Fonts) Width(size float64, bold bool, text string) float64 {
+	if bold {
+		return f.width(fontBold, size, text)
+	}
+	return f.width(fontRegular, size, text)
+}
+
+// RegularTTF and BoldTTF are the Go fonts' TrueType data, for embedding in
+// documents.
+var (
+	RegularTTF = goregular.TTF
+	BoldTTF    = gobold.TTF
+)
