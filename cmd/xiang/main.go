@@ -35,6 +35,7 @@ var commands = map[string]command{
 	"tile":     {"render one XYZ tile as PNG", runTile},
 	"export":   {"write the features visible on a date as GeoJSON", runExport},
 	"static":   {"render a static PNG map centred on a point, fitting a box or the layers", runStatic},
+	"animate":  {"render an animated GIF of the campaign over time", runAnimate},
 }
 
 // errUsage marks an error the command has already explained with its usage.

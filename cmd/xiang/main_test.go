@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"image/gif"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -127,5 +128,48 @@ func TestExportCommand(t *testing.T) {
 	}
 	if fc.Type != "FeatureCollection" || len(fc.Features) != 3 {
 		t.Errorf("export: %s with %d features, want 3", fc.Type, len(fc.Features))
+	}
+}
+
+func TestStaticAndAnimateCommands(t *testing.T) {
+	dir := t.TempDir()
+	png1 := filepath.Join(dir, "s.png")
+	code, _, errOut := runCmd(t, "static", "-data", good, "-date", "1944-07-01", "-bbox", "112.4,26.7,112.9,27.1", "-size", "300x200", "-scale", "2", "-o", png1)
+	if code != 0 {
+		t.Fatalf("static: exit %d: %s", code, errOut)
+	}
+	f, _ := os.Open(png1)
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil || img.Bounds().Dx() != 600 || img.Bounds().Dy() != 400 {
+		t.Fatalf("static: %v, %v", img.Bounds(), err)
+	}
+	gifPath := filepath.Join(dir, "a.gif")
+	code, _, errOut = runCmd(t, "animate", "-data", good, "-from", "1944-06-01", "-to", "1944-06-30", "-step", "P7D", "-size", "200x150", "-o", gifPath)
+	if code != 0 {
+		t.Fatalf("animate: exit %d: %s", code, errOut)
+	}
+	gf, _ := os.Open(gifPath)
+	g, err := gif.DecodeAll(gf)
+	gf.Close()
+	if err != nil || len(g.Image) != 5 {
+		t.Fatalf("animate: %d frames, %v; want 5 (1, 8, 15, 22, 29 June)", len(g.Image), err)
+	}
+	for _, tc := range []struct {
+		args []string
+		has  string
+	}{
+		{[]string{"static", "-size", "3000x10"}, "more than 2048"},
+		{[]string{"static", "-size", "big"}, "WIDTHxHEIGHT"},
+		{[]string{"static", "-bbox", "113,27,112,28"}, "min < max"},
+		{[]string{"static", "-center", "112,95,8"}, "-center"},
+		{[]string{"static", "-center", "112,27,8", "-bbox", "1,1,2,2"}, "not both"},
+		{[]string{"animate", "-step", "P1Y"}, "ISO 8601"},
+		{[]string{"animate", "-from", "1944-01-01", "-to", "1945-12-31"}, "too many frames"},
+		{[]string{"animate", "-from", "1944-07-01", "-to", "1944-06-01"}, "after"},
+	} {
+		if code, out, errOut := runCmd(t, tc.args...); code != 2 || !strings.Contains(out+errOut, tc.has) {
+			t.Errorf("xiang %v: exit %d, output lacks %q: %s", tc.args, code, tc.has, errOut)
+		}
 	}
 }

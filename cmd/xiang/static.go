@@ -56,26 +56,9 @@ func runStatic(e *env, args []string) error {
 	if err != nil {
 		return usageErr(fs, "-layers: %v", err)
 	}
-	sc := float64(*scale)
-	W, H := w**scale, h**scale
-	var frame tiles.Frame
-	switch {
-	case *center != "" && *bbox != "":
-		return usageErr(fs, "give -center or -bbox, not both")
-	case *center != "":
-		v, err := parseFloats(*center, 3)
-		if err != nil || !validLonLat(v[0], v[1]) || v[2] < 0 || v[2] > 20 {
-			return usageErr(fs, "-center %q: want lon,lat,zoom with lon -180..180, lat -85..85, zoom 0..20", *center)
-		}
-		frame = tiles.CenterFrame(orb.Point{v[0], v[1]}, v[2], sc, W, H)
-	case *bbox != "":
-		v, err := parseFloats(*bbox, 4)
-		if err != nil || !validLonLat(v[0], v[1]) || !validLonLat(v[2], v[3]) || v[0] >= v[2] || v[1] >= v[3] {
-			return usageErr(fs, "-bbox %q: want minlon,minlat,maxlon,maxlat with min < max", *bbox)
-		}
-		frame = tiles.Fit(orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, W, H, sc, 0, 18)
-	default:
-		frame = tiles.Fit(selectionBound(sel), W, H, sc, 24*sc, 14)
+	frame, err := mapFrame(sel, *center, *bbox, w, h, float64(*scale))
+	if err != nil {
+		return usageErr(fs, "%v", err)
 	}
 	opt := tiles.ImageOptions{Caption: caption(d), Attribution: tiles.Attribution(sel)}
 	if !*transparent {
@@ -85,6 +68,30 @@ func runStatic(e *env, args []string) error {
 	return writeOutput(e, *out, func(wr io.Writer) error {
 		return r.Static(context.Background(), wr, sel, d, frame, opt)
 	})
+}
+
+// mapFrame returns the frame of w×h CSS pixels at a scale centred on
+// "lon,lat,zoom", fitting "minlon,minlat,maxlon,maxlat", or fitting the
+// selection when both are "".
+func mapFrame(sel overlays.Selection, center, bbox string, w, h int, scale float64) (tiles.Frame, error) {
+	W, H := int(float64(w)*scale), int(float64(h)*scale)
+	switch {
+	case center != "" && bbox != "":
+		return tiles.Frame{}, fmt.Errorf("give -center or -bbox, not both")
+	case center != "":
+		v, err := parseFloats(center, 3)
+		if err != nil || !validLonLat(v[0], v[1]) || v[2] < 0 || v[2] > 20 {
+			return tiles.Frame{}, fmt.Errorf("-center %q: want lon,lat,zoom with lon -180..180, lat -85..85, zoom 0..20", center)
+		}
+		return tiles.CenterFrame(orb.Point{v[0], v[1]}, v[2], scale, W, H), nil
+	case bbox != "":
+		v, err := parseFloats(bbox, 4)
+		if err != nil || !validLonLat(v[0], v[1]) || !validLonLat(v[2], v[3]) || v[0] >= v[2] || v[1] >= v[3] {
+			return tiles.Frame{}, fmt.Errorf("-bbox %q: want minlon,minlat,maxlon,maxlat with min < max", bbox)
+		}
+		return tiles.Fit(orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, W, H, scale, 0, 18), nil
+	}
+	return tiles.Fit(selectionBound(sel), W, H, scale, 24*scale, 14), nil
 }
 
 // caption is the date line drawn on images: "18 June 1944", or "Summary".

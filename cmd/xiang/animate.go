@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/tiles"
+)
+
+func runAnimate(e *env, args []string) error {
+	fs := flagSet(e, "animate", "-from YYYY-MM-DD -to YYYY-MM-DD [flags]",
+		"Write an animated GIF of the selected layers, one frame per step from -from to\n"+
+			"-to, the date written on each frame. The view is -center, -bbox or fitted to the\n"+
+			"layers, as for xiang static.")
+	data := fs.String("data", "", "campaign `directory` (default: the embedded campaign)")
+	layers := fs.String("layers", "all", "layer `list`: all, one id, or ids separated by commas")
+	from := fs.String("from", "", "first `date`, YYYY-MM-DD (default: the start of the layers)")
+	to := fs.String("to", "", "last `date`, YYYY-MM-DD (default: the end of the layers)")
+	step := fs.String("step", "P1D", "ISO 8601 `duration` between frames: P1D, P7D, P2W, P1M")
+	center := fs.String("center", "", "`lon,lat,zoom` to centre on")
+	bbox := fs.String("bbox", "", "`minlon,minlat,maxlon,maxlat` to fit")
+	size := fs.String("size", "640x480", "image `WxH` in pixels")
+	delay := fs.Duration("delay", 500*time.Millisecond, "how long each frame shows")
+	out := fs.String("o", "", "output `file` (default: standard output)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErr(fs, "unexpected argument %q", fs.Arg(0))
+	}
+	w, h, err := parseSize(*size)
+	if err != nil {
+		return usageErr(fs, "-size: %v", err)
+	}
+	if w > tiles.MaxImageSide || h > tiles.MaxImageSide {
+		return usageErr(fs, "-size %s: more than %d pixels a side", *size, tiles.MaxImageSide)
+	}
+	st, err := tiles.ParseStep(*step)
+	if err != nil {
+		return usageErr(fs, "-step: %v", err)
+	}
+	if *delay < 20*time.Millisecond || *delay > time.Minute {
+		return usageErr(fs, "-delay %v: want 20ms to 1m", *delay)
+	}
+	c, err := loadCampaign(*data)
+	if err != nil {
+		return err
+	}
+	sel, err := c.Select(*layers)
+	if err != nil {
+		return usageErr(fs, "-layers: %v", err)
+	}
+	ext := geo.Span{From: geo.MaxDay, To: geo.MinDay}
+	for _, l := range sel {
+		ext = ext.Union(l.Extent)
+	}
+	fromDay, toDay := ext.From, ext.To
+	if *from != "" {
+		if fromDay, err = geo.ParseDay(*from); err != nil {
+			return usageErr(fs, "-from: %v", err)
+		}
+	}
+	if *to != "" {
+		if toDay, err = geo.ParseDay(*to); err != nil {
+			return usageErr(fs, "-to: %v", err)
+		}
+	}
+	days, err := st.Range(fromDay, toDay, tiles.MaxFrames)
+	if err != nil {
+		return usageErr(fs, "%v", err)
+	}
+	frame, err := mapFrame(sel, *center, *bbox, w, h, 1)
+	if err != nil {
+		return usageErr(fs, "%v", err)
+	}
+	r := tiles.New(c)
+	opt := tiles.AnimationOptions{ImageOptions: tiles.ImageOptions{Background: tiles.Paper, Attribution: tiles.Attribution(sel)}, Delay: *delay}
+	return writeOutput(e, *out, func(wr io.Writer) error {
+		return r.Animate(context.Background(), wr, sel, days, frame, opt)
+	})
+}

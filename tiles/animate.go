@@ -1,0 +1,190 @@
+package tiles
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/gif"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/overlays"
+)
+
+// MaxFrames bounds the number of frames of an animation.
+const MaxFrames = 240
+
+// MaxAnimationPixels bounds width × height × frames of an animation.
+const MaxAnimationPixels = 120_000_000
+
+// ErrTooManyFrames is wrapped by errors about an animation over MaxFrames
+// frames or MaxAnimationPixels pixels.
+var ErrTooManyFrames = errors.New("too many frames")
+
+// Step is an ISO 8601 duration of whole days, weeks or months: P1D, P7D,
+// P2W, P1M.
+type Step struct {
+	Days, Months int
+}
+
+// ParseStep parses an ISO 8601 duration of days (PnD), weeks (PnW) or
+// months (PnM), n from 1 to 3660.
+func ParseStep(s string) (Step, error) {
+	bad := fmt.Errorf("step %q: want an ISO 8601 duration such as P1D, P7D, P2W or P1M", s)
+	if len(s) < 3 || s[0] != 'P' {
+		return Step{}, bad
+	}
+	n, err := strconv.Atoi(s[1 : len(s)-1])
+	if err != nil || n < 1 || n > 3660 || strings.ContainsAny(s[1:len(s)-1], "+-") {
+		return Step{}, bad
+	}
+	switch s[len(s)-1] {
+	case 'D':
+		return Step{Days: n}, nil
+	case 'W':
+		return Step{Days: 7 * n}, nil
+	case 'M':
+		return Step{Months: n}, nil
+	}
+	return Step{}, bad
+}
+
+// String formats the step as ISO 8601.
+func (s Step) String() string {
+	if s.Months > 0 {
+		return fmt.Sprintf("P%dM", s.Months)
+	}
+	return fmt.Sprintf("P%dD", s.Days)
+}
+
+// Range lists the days from from to to (inclusive) by step; it fails when
+// the list would be longer than max.
+func (s Step) Range(from, to geo.Day, max int) ([]geo.Day, error) {
+	if to < from {
+		return nil, fmt.Errorf("from %s is after to %s", from, to)
+	}
+	if s.Days <= 0 && s.Months <= 0 {
+		return nil, fmt.Errorf("step %v: must be positive", s)
+	}
+	var days []geo.Day
+	for i := 0; ; i++ {
+		d := from + geo.Day(i*s.Days)
+		if s.Months > 0 {
+			t := from.Time()
+			d = geo.DayOf(t.AddDate(0, i*s.Months, 0))
+		}
+		if d > to {
+			return days, nil
+		}
+		if len(days) == max {
+			return nil, fmt.Errorf("%s to %s by %v: more than %d frames: %w", from, to, s, max, ErrTooManyFrames)
+		}
+		days = append(days, d)
+	}
+}
+
+// AnimationOptions configure Animate.
+type AnimationOptions struct {
+	ImageOptions
+	// Delay is how long each frame shows (default 500 ms, at least 20 ms).
+	Delay time.Duration
+}
+
+// Animate writes an animated GIF of the frame on each of days, the date as
+// each frame's caption. All frames share one palette, built from the
+// campaign's colours over the background, so colours do not shift from
+// frame to frame; pixels map to their nearest palette colour without
+// dithering, so unchanged areas stay identical between frames.
+func (r *Renderer) Animate(ctx context.Context, w io.Writer, sel overlays.Selection, days []geo.Day, f Frame, opt AnimationOptions) error {
+	if len(days) == 0 {
+		return errors.New("animation has no frames")
+	}
+	if len(days) > MaxFrames || len(days)*f.Width*f.Height > MaxAnimationPixels {
+		return fmt.Errorf("%d frames of %dx%d: %w (at most %d frames and %d pixels in all)",
+			len(days), f.Width, f.Height, ErrTooManyFrames, MaxFrames, MaxAnimationPixels)
+	}
+	delay := opt.Delay
+	if delay == 0 {
+		delay = 500 * time.Millisecond
+	}
+	bg := opt.Background
+	if bg.A == 0 {
+		bg = Paper // GIF has one-bit transparency: animations get a background
+	}
+	opt.Background = bg
+	pal := newPalette(bg)
+	anim := &gif.GIF{LoopCount: 0}
+	for _, d := range days {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		fo := opt.ImageOptions
+		if fo.Caption == "" {
+			fo.Caption = d.Time().Format("2 January 2006")
+		}
+		img, err := r.Image(ctx, sel, d, f, fo)
+		if err != nil {
+			return err
+		}
+		anim.Image = append(anim.Image, pal.quantize(img))
+		anim.Delay = append(anim.Delay, max(int(delay/(10*time.Millisecond)), 2))
+	}
+	return gif.EncodeAll(w, anim)
+}
+
+// palette is a fixed GIF palette with a cache of nearest-colour lookups.
+type palette struct {
+	colors color.Palette
+	cache  map[uint32]uint8
+}
+
+// newPalette builds the palette: each of the campaign's base colours, and
+// white, blended over the background at 16 levels of opacity.
+func newPalette(bg color.NRGBA) *palette {
+	base := []color.NRGBA{
+		overlays.ColorJapan, overlays.ColorChina, overlays.ColorUSA, overlays.ColorNeutral,
+		overlays.ColorWater, overlays.ColorRail, labelInk, {0xff, 0xff, 0xff, 0xff},
+		{0xa9, 0xcb, 0xe8, 0xff}, tint(overlays.ColorJapan, 0.22), tint(overlays.ColorChina, 0.22),
+		tint(overlays.ColorUSA, 0.22), {0x00, 0x00, 0x00, 0xff},
+	}
+	p := &palette{cache: map[uint32]uint8{}}
+	seen := map[color.RGBA]bool{}
+	add := func(c color.RGBA) {
+		if !seen[c] && len(p.colors) < 256 {
+			seen[c] = true
+			p.colors = append(p.colors, c)
+		}
+	}
+	add(color.RGBA{bg.R, bg.G, bg.B, 0xff})
+	for _, c := range base {
+		for k := 15; k >= 1; k-- {
+			a := float64(k) / 15
+			mix := func(v, b uint8) uint8 { return uint8(float64(v)*a + float64(b)*(1-a) + 0.5) }
+			add(color.RGBA{mix(c.R, bg.R), mix(c.G, bg.G), mix(c.B, bg.B), 0xff})
+		}
+	}
+	return p
+}
+
+func (p *palette) quantize(img *image.RGBA) *image.Paletted {
+	out := image.NewPaletted(img.Bounds(), p.colors)
+	for y := img.Rect.Min.Y; y < img.Rect.Max.Y; y++ {
+		for x := img.Rect.Min.X; x < img.Rect.Max.X; x++ {
+			i := img.PixOffset(x, y)
+			s := img.Pix[i : i+4 : i+4]
+			k := uint32(s[0])<<16 | uint32(s[1])<<8 | uint32(s[2])
+			idx, ok := p.cache[k]
+			if !ok {
+				idx = uint8(p.colors.Index(color.RGBA{s[0], s[1], s[2], 0xff}))
+				p.cache[k] = idx
+			}
+			out.Pix[out.PixOffset(x, y)] = idx
+		}
+	}
+	return out
+}
