@@ -5,7 +5,7 @@
 GO ?= go
 APT_PACKAGES := chromium poppler-utils fonts-noto-cjk gdal-bin sqlite3 wrk nginx-light
 
-.PHONY: test deps vet serve gallery
+.PHONY: test deps vet serve gallery web
 
 test: deps vet
 	XIANG_REQUIRE_TOOLS=1 $(GO) test -count=1 ./...
@@ -33,3 +33,11 @@ gallery:
 	$(GO) run ./cmd/xiang static -date 1944-07-15 -bbox 112.45,26.78,112.8,27.0 -size 900x640 -o docs/gallery/hengyang-1944-07-15.png
 	$(GO) run ./cmd/xiang static -date 1944-08-08 -bbox 112.45,26.78,112.8,27.0 -size 900x640 -o docs/gallery/hengyang-1944-08-08.png
 	$(GO) run ./cmd/xiang static -date 1945-05-01 -bbox 109.5,26.3,112.0,28.0 -size 900x640 -o docs/gallery/west-hunan-1945-05-01.png
+
+# web refreshes the viewer's front-end dependencies from npm (versions in
+# internal/web/package-lock.json) into the embedded assets.
+web:
+	cd internal/web && npm ci --no-audit --no-fund
+	cp internal/web/node_modules/leaflet/dist/leaflet.js internal/web/node_modules/leaflet/dist/leaflet.css internal/web/assets/leaflet/
+	cp internal/web/node_modules/leaflet/dist/images/layers.png internal/web/node_modules/leaflet/dist/images/layers-2x.png internal/web/assets/leaflet/images/
+	cp internal/web/node_modules/leaflet/LICENSE internal/web/assets/leaflet/LICENSE

@@ -1,0 +1,286 @@
+// xiang viewer: Leaflet map of the campaign overlay tiles with a date slider.
+// Configuration comes from the page (#config); state is kept in the URL:
+// ?date=YYYY-MM-DD&layers=a,b&view=lon,lat,zoom[&autoplay=1].
+(function () {
+  'use strict';
+  const cfg = JSON.parse(document.getElementById('config').textContent);
+  const DAY = 86400000;
+  const $ = (id) => document.getElementById(id);
+  const params = new URLSearchParams(location.search);
+
+  // --- dates as day numbers (days since 1970-01-01, UTC) ---
+  function parseDay(s) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s || '');
+    if (!m) return null;
+    const t = Date.UTC(+m[1], +m[2] - 1, +m[3]);
+    const d = new Date(t);
+    if (d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) return null;
+    return Math.round(t / DAY);
+  }
+  function fmtDay(n) { return new Date(n * DAY).toISOString().slice(0, 10); }
+  function longDay(n) {
+    return new Date(n * DAY).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  }
+
+  const first = parseDay(cfg.extent[0]);
+  const last = parseDay(cfg.extent[1]);
+  let day = parseDay(params.get('date')) ?? parseDay(cfg.date) ?? first;
+  day = Math.min(Math.max(day, first), last);
+
+  // --- layers ---
+  const allIDs = cfg.layers.map((l) => l.id);
+  let selected = new Set(allIDs);
+  const wanted = params.get('layers');
+  if (wanted && wanted !== 'all') {
+    const ids = wanted.split(',').filter((id) => allIDs.includes(id));
+    if (ids.length) selected = new Set(ids);
+  }
+
+  // --- map and view ---
+  const map = L.map('map', { zoomSnap: 1, keyboard: false, worldCopyJump: true, maxZoom: cfg.maxZoom });
+  const view = (params.get('view') || '').split(',').map(Number);
+  if (view.length === 3 && view.every(Number.isFinite)) {
+    map.setView([view[1], view[0]], view[2]);
+  } else if (cfg.view) {
+    map.setView([cfg.view[1], cfg.view[0]], cfg.view[2]);
+  } else {
+    const b = cfg.bounds;
+    map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+  }
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+
+  // Base map: a configurable XYZ template, with the campaign's own context
+  // layer as the offline fallback when it fails (or is configured off).
+  let offline = !cfg.base.url || params.get('base') === 'none';
+  let base = null;
+  const contextBase = L.tileLayer(cfg.tilesPrefix + '/context/{z}/{x}/{y}{r}.png', { maxZoom: cfg.maxZoom, zIndex: 1, attribution: cfg.contextAttribution });
+  function goOffline() {
+    offline = true;
+    if (base) map.removeLayer(base);
+    base = null;
+    map.getContainer().style.background = '#f4f1e8';
+    showDate(day, true);
+  }
+  if (!offline) {
+    let loaded = 0, failed = 0;
+    base = L.tileLayer(cfg.base.url, { maxZoom: cfg.maxZoom, attribution: cfg.base.attribution, zIndex: 1, crossOrigin: false });
+    base.on('tileload', () => { loaded++; });
+    base.on('tileerror', () => { if (++failed >= 4 && loaded === 0) goOffline(); });
+    base.addTo(map);
+  }
+
+  function overlayIDs() {
+    let ids = allIDs.filter((id) => selected.has(id));
+    if (offline && allIDs.includes('context')) ids = ids.filter((id) => id !== 'context');
+    return ids;
+  }
+  function layersParam() {
+    return selected.size === allIDs.length ? 'all' : allIDs.filter((id) => selected.has(id)).join(',');
+  }
+  function tileURL(d) {
+    const ids = overlayIDs();
+    if (!ids.length) return null;
+    const spec = ids.length === allIDs.length ? 'all' : ids.join(',');
+    return cfg.tilesPrefix + '/' + spec + '/' + fmtDay(d) + '/{z}/{x}/{y}{r}.png';
+  }
+
+  // --- the overlay, double-buffered: a new date's layer replaces the old one
+  // only once its tiles have loaded, so changing dates does not flicker ---
+  let current = null, pending = null;
+  function markState(state) {
+    document.body.dataset.tiles = state;
+    document.body.dataset.date = fmtDay(day);
+  }
+  function showDate(d, force) {
+    const url = tileURL(d);
+    if (offline && !map.hasLayer(contextBase)) contextBase.addTo(map);
+    if (!offline && map.hasLayer(contextBase)) map.removeLayer(contextBase);
+    if (!force && current && current._url === url && !pending) { markState('loaded'); return; }
+    if (pending) { map.removeLayer(pending); pending = null; }
+    if (!url) {
+      if (current) map.removeLayer(current);
+      current = null;
+      markState('loaded');
+      return;
+    }
+    markState('loading');
+    const next = L.tileLayer(url, { maxZoom: cfg.maxZoom, zIndex: 10, attribution: cfg.attribution, keepBuffer: 2 });
+    pending = next;
+    next.once('load', () => {
+      if (pending !== next) return;
+      if (current) map.removeLayer(current);
+      current = next;
+      pending = null;
+      markState('loaded');
+      prefetch(d);
+    });
+    next.addTo(map);
+  }
+
+  // Prefetch the tiles now in view for the next dates, so playback finds
+  // them in the browser cache.
+  const prefetched = new Set();
+  function prefetch(d) {
+    if (!current) return;
+    const tiles = Object.values(current._tiles || {}).slice(0, 48);
+    const retina = L.Browser.retina ? '@2x' : '';
+    for (let k = 1; k <= 3; k++) {
+      const nd = d + k * stepDays();
+      if (nd > last) break;
+      const tpl = tileURL(nd);
+      if (!tpl) break;
+      for (const t of tiles) {
+        const u = L.Util.template(tpl, { x: t.coords.x, y: t.coords.y, z: t.coords.z, r: retina });
+        if (prefetched.has(u)) continue;
+        prefetched.add(u);
+        const img = new Image();
+        img.src = u;
+      }
+    }
+    if (prefetched.size > 5000) prefetched.clear();
+  }
+
+  // --- controls ---
+  const slider = $('slider');
+  slider.min = 0;
+  slider.max = last - first;
+  function setDay(d, fromSlider) {
+    day = Math.min(Math.max(d, first), last);
+    if (!fromSlider) slider.value = day - first;
+    $('date').textContent = longDay(day);
+    slider.setAttribute('aria-valuetext', longDay(day));
+    showDate(day);
+    highlightEvents();
+    saveURL();
+  }
+  slider.addEventListener('input', () => setDay(first + Number(slider.value), true));
+  $('back-day').onclick = () => setDay(day - 1);
+  $('fwd-day').onclick = () => setDay(day + 1);
+  $('back-week').onclick = () => setDay(day - 7);
+  $('fwd-week').onclick = () => setDay(day + 7);
+
+  let timer = null;
+  function stepDays() { return Math.max(1, Math.round(Number($('speed').value) / 3)); }
+  function play() {
+    if (timer) return;
+    if (day >= last) setDay(first);
+    $('play').textContent = '❚❚';
+    $('play').setAttribute('aria-label', 'Pause');
+    let waited = 0;
+    timer = setInterval(() => {
+      // Advance only once the previous date has drawn (or after 2 s).
+      if (pending && (waited += 1) < 6) return;
+      waited = 0;
+      if (day >= last) { pause(); return; }
+      setDay(day + stepDays());
+    }, Math.max(120, 1000 / Math.min(Number($('speed').value), 8)));
+  }
+  function pause() {
+    clearInterval(timer);
+    timer = null;
+    $('play').textContent = '▶';
+    $('play').setAttribute('aria-label', 'Play');
+  }
+  $('play').onclick = () => (timer ? pause() : play());
+
+  document.addEventListener('keydown', (e) => {
+    const tag = (e.target.tagName || '').toLowerCase();
+    if (tag === 'textarea' || (tag === 'input' && e.target.type !== 'range') || tag === 'select') return;
+    const n = e.shiftKey ? 7 : 1;
+    switch (e.key) {
+      case 'ArrowLeft': setDay(day - n); break;
+      case 'ArrowRight': setDay(day + n); break;
+      case 'Home': setDay(first); break;
+      case 'End': setDay(last); break;
+      case ' ': timer ? pause() : play(); break;
+      default: return;
+    }
+    e.preventDefault();
+  });
+
+  // --- URL state ---
+  function viewParam() {
+    const c = map.getCenter();
+    return c.lng.toFixed(4) + ',' + c.lat.toFixed(4) + ',' + map.getZoom();
+  }
+  function query() {
+    const q = new URLSearchParams();
+    q.set('date', fmtDay(day));
+    q.set('layers', layersParam());
+    q.set('view', viewParam());
+    if (params.get('base') === 'none') q.set('base', 'none');
+    return q;
+  }
+  function saveURL() { history.replaceState(null, '', location.pathname + '?' + query().toString()); }
+  map.on('moveend', () => { saveURL(); if (current) prefetch(day); });
+
+  // --- side panel: layers, legend, events ---
+  const layersBox = $('layers');
+  for (const l of cfg.layers) {
+    const label = document.createElement('label');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.value = l.id;
+    box.checked = selected.has(l.id);
+    box.addEventListener('change', () => {
+      if (box.checked) selected.add(l.id); else selected.delete(l.id);
+      showDate(day, true);
+      saveURL();
+    });
+    label.append(box, ' ' + (l.title || l.id));
+    layersBox.append(label);
+  }
+
+  fetch(cfg.apiPrefix + '/legend?layers=all').then((r) => r.json()).then((entries) => {
+    const box = $('legend');
+    for (const e of entries) {
+      const row = document.createElement('div');
+      const img = document.createElement('img');
+      img.src = e.swatch;
+      img.alt = '';
+      row.append(img, e.label);
+      box.append(row);
+    }
+  }).catch((err) => console.warn('legend:', err));
+
+  let events = [];
+  fetch(cfg.apiPrefix + '/events').then((r) => r.json()).then((list) => {
+    events = list.events || list;
+    const ol = $('events');
+    for (const ev of events) {
+      const li = document.createElement('li');
+      li.tabIndex = 0;
+      li.dataset.date = ev.date;
+      const t = document.createElement('time');
+      t.dateTime = ev.date;
+      t.textContent = longDay(parseDay(ev.date));
+      li.append(t, (ev.name || '') + (ev.description ? ' — ' + ev.description : ''));
+      const go = () => {
+        pause();
+        setDay(parseDay(ev.date));
+        if (Number.isFinite(ev.lon) && Number.isFinite(ev.lat)) map.flyTo([ev.lat, ev.lon], Math.max(map.getZoom(), 9));
+      };
+      li.onclick = go;
+      li.onkeydown = (e) => { if (e.key === 'Enter') go(); };
+      ol.append(li);
+    }
+    highlightEvents();
+  }).catch((err) => console.warn('events:', err));
+  function highlightEvents() {
+    for (const li of document.querySelectorAll('#events li')) li.classList.toggle('current', li.dataset.date === fmtDay(day));
+  }
+
+  // --- embed dialog ---
+  function embedCode() {
+    const src = location.origin + cfg.embedPath + '?' + query().toString();
+    return '<iframe src="' + src.replace(/&/g, '&amp;') + '" width="600" height="400" style="border:0" loading="lazy" allowfullscreen title="' +
+      cfg.title.replace(/"/g, '&quot;') + '"></iframe>';
+  }
+  $('embed-open').onclick = () => { $('embed-code').value = embedCode(); $('embed-dialog').showModal(); };
+  $('embed-close').onclick = () => $('embed-dialog').close();
+  $('embed-copy').onclick = () => { $('embed-code').select(); navigator.clipboard?.writeText($('embed-code').value); };
+
+  setDay(day);
+  if (params.get('autoplay') === '1' || cfg.autoplay) play();
+  window.xiang = { map, setDay, play, pause, get day() { return fmtDay(day); }, tileURL: () => tileURL(day) };
+})();

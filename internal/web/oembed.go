@@ -1,0 +1,67 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html"
+	"net/url"
+)
+
+// ErrNotEmbeddable is returned by OEmbed for a URL that is not one of this
+// server's viewer pages; the oEmbed spec answers it with 404.
+var ErrNotEmbeddable = errors.New("not a viewer page of this server")
+
+// OEmbedResponse is an oEmbed 1.0 "rich" response.
+type OEmbedResponse struct {
+	Version      string `json:"version"`
+	Type         string `json:"type"`
+	Title        string `json:"title"`
+	ProviderName string `json:"provider_name"`
+	ProviderURL  string `json:"provider_url"`
+	HTML         string `json:"html"`
+	Width        int    `json:"width"`
+	Height       int    `json:"height"`
+	CacheAge     int    `json:"cache_age"`
+}
+
+// Default and smallest embed sizes, in CSS pixels.
+const (
+	EmbedWidth, EmbedHeight       = 600, 400
+	MinEmbedWidth, MinEmbedHeight = 200, 150
+)
+
+// OEmbed describes the embed of page, a viewer URL ("/" or embedPath) on
+// origin (scheme://host), as an iframe of the embed page with the same
+// query, sized 600×400 or smaller to honour maxWidth and maxHeight (0: no
+// limit) at the same aspect ratio.
+func OEmbed(page, origin, embedPath, title string, maxWidth, maxHeight int) (*OEmbedResponse, error) {
+	u, err := url.Parse(page)
+	if err != nil || !u.IsAbs() {
+		return nil, fmt.Errorf("url %q: %w", page, ErrNotEmbeddable)
+	}
+	o, err := url.Parse(origin)
+	if err != nil || u.Scheme != o.Scheme || u.Host != o.Host || (u.Path != "/" && u.Path != embedPath && u.Path != "") {
+		return nil, fmt.Errorf("url %q: %w", page, ErrNotEmbeddable)
+	}
+	w, h := EmbedWidth, EmbedHeight
+	if maxWidth > 0 && w > maxWidth {
+		w, h = maxWidth, maxWidth*EmbedHeight/EmbedWidth
+	}
+	if maxHeight > 0 && h > maxHeight {
+		w, h = maxHeight*EmbedWidth/EmbedHeight, maxHeight
+	}
+	if w < MinEmbedWidth || h < MinEmbedHeight {
+		return nil, fmt.Errorf("maxwidth %d, maxheight %d: the map needs at least %dx%d pixels", maxWidth, maxHeight, MinEmbedWidth, MinEmbedHeight)
+	}
+	src := origin + embedPath
+	if u.RawQuery != "" {
+		src += "?" + u.Query().Encode()
+	}
+	return &OEmbedResponse{
+		Version: "1.0", Type: "rich", Title: title,
+		ProviderName: "xiang", ProviderURL: origin + "/",
+		HTML: fmt.Sprintf(`<iframe src="%s" width="%d" height="%d" style="border:0" loading="lazy" allowfullscreen title="%s"></iframe>`,
+			html.EscapeString(src), w, h, html.EscapeString(title)),
+		Width: w, Height: h, CacheAge: 86400,
+	}, nil
+}
