@@ -62,9 +62,9 @@ func (r *Renderer) EmptyPNG(width, height int) []byte { return r.empty.get(width
 // whether the result was empty.
 func (r *Renderer) Encode(w io.Writer, p *Plan) (empty bool, err error) {
 	if !p.Empty() {
-		img := p.Draw(r.fonts)
-		if !transparent(img) {
-			return false, EncodePNG(w, img)
+		empty, err := EncodeTilePNG(w, p.Draw(r.fonts))
+		if err != nil || !empty {
+			return false, err
 		}
 	}
 	_, err = w.Write(r.empty.get(p.Frame.Width, p.Frame.Height))
