@@ -24,25 +24,17 @@ func (p *Plan) Draw(fonts *Fonts) *image.RGBA {
 }
 
 // DrawOn draws the plan onto dc, whose pixel (0,0) is the frame's top-left
-// corner, setting labels in fonts.
+// corner, setting labels in fonts. dc must draw on an *image.RGBA (as
+// gg.NewContext and gg.NewContextForRGBA do) with the identity transform.
 func (p *Plan) DrawOn(dc *gg.Context, fonts *Fonts) {
 	faces := map[faceKey]font.Face{}
+	pt := &painter{dst: dc.Image().(*image.RGBA)}
 	for _, pr := range p.prims {
 		switch pr.op {
 		case opFill:
-			dc.ClearPath()
-			walk(pr.geom, func(_ byte, ps []orb.Point) {
-				dc.NewSubPath()
-				linePath(dc, ps)
-				dc.ClosePath()
-			})
-			dc.SetFillRuleEvenOdd()
-			dc.SetColor(pr.color)
-			dc.Fill()
+			pt.fill(pr.geom, pr.color)
 		case opStroke:
-			dc.ClearPath()
-			walk(pr.geom, func(_ byte, ps []orb.Point) { linePath(dc, ps) })
-			strokePath(dc, pr.color, pr.width)
+			pt.stroke(pr.geom, pr.color, pr.width)
 		case opSymbol:
 			drawSymbol(dc, pr.sym, pr.geom.(orb.Point))
 		case opText:

@@ -22,7 +22,7 @@ const maxSimplifyZoom = 16
 
 // simplifyPixels is the Douglas–Peucker tolerance, in pixels: below what
 // antialiasing can show.
-const simplifyPixels = 0.2
+const simplifyPixels = 0.4
 
 // minSimplifyVertices: geometries this small are never simplified.
 const minSimplifyVertices = 16
