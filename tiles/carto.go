@@ -67,18 +67,69 @@ func placeRadius(rank int) float64 {
 	return 2.2
 }
 
-// symbolReach returns how far a point symbol reaches from its point, in
-// pixels, including halo and echelon marks.
-func symbolReach(sym symbol) float64 {
-	switch sym.kind {
-	case overlays.KindUnit:
-		return sym.size*0.55 + 7*sym.scale + sym.size*0.34
-	case overlays.KindArtillery:
-		return sym.size*0.55 + 2*sym.scale
+// symbolBox returns the extent, around its point at the origin, of the
+// pixels a symbol paints: halo, frame, echelon marks, staff. It follows
+// drawSymbol.
+func symbolBox(s symbol) orb.Bound {
+	sc := s.scale
+	box := func(hw, hh float64) orb.Bound { return orb.Bound{Min: orb.Point{-hw, -hh}, Max: orb.Point{hw, hh}} }
+	switch s.kind {
+	case overlays.KindUnit, overlays.KindArtillery:
+		w := s.size
+		h := w * 2 / 3
+		if s.kind == overlays.KindArtillery {
+			h = w * 0.7
+		}
+		lw := math.Max(1.2*sc, w/14)
+		b := box(w/2+lw, h/2+lw)
+		if marks := echelonMarks[s.echelon]; marks != "" {
+			mh := h * 0.34
+			mw := mh * 0.8
+			total := float64(len(marks))*mw + float64(len(marks)-1)*mw*0.3
+			hs := math.Max(1, sc) * 1.5 // half the halo stroke
+			b = b.Union(orb.Bound{Min: orb.Point{-total/2 - hs, -h/2 - lw - 1.5*sc - mh - hs}, Max: orb.Point{total/2 + hs, 0}})
+		}
+		if s.branch == "hq" {
+			b = b.Union(orb.Bound{Min: orb.Point{-w/2 - lw, 0}, Max: orb.Point{-w/2 + lw, h/2 + h*0.6 + lw}})
+		}
+		return b
+	case overlays.KindAirfield:
+		return box(s.size/2+1.2*sc, s.size/2+1.2*sc)
+	case overlays.KindEvent:
+		return box(s.size/2+1.5*sc, s.size/2+1.5*sc)
 	case overlays.KindPlace:
-		return sym.size + 2*sym.scale
+		r := s.size + math.Max(1.1*sc, s.size/3)/2
+		return box(r, r)
 	}
-	return sym.size*0.6 + 2*sym.scale
+	return box(s.size/2, s.size/2)
+}
+
+// symbolReach returns how far a point symbol's pixels reach from its point.
+func symbolReach(sym symbol) float64 {
+	b := symbolBox(sym)
+	return math.Max(math.Max(-b.Min[0], b.Max[0]), math.Max(-b.Min[1], b.Max[1]))
+}
+
+// paints reports whether a drawing operation can paint a pixel of a
+// width×height frame: whether the extent of its ink — geometry, half the
+// stroke width, the symbol's box, the label's text and halo — overlaps the
+// frame. Operations that cannot are left out of plans, so that a plan's key
+// changes only when its pixels can.
+func (pr *prim) paints(width, height int) bool {
+	var b orb.Bound
+	switch pr.op {
+	case opFill:
+		b = pr.geom.Bound()
+	case opStroke:
+		b = pr.geom.Bound().Pad(pr.width / 2)
+	case opSymbol:
+		p := pr.geom.(orb.Point)
+		sb := symbolBox(pr.sym)
+		b = orb.Bound{Min: orb.Point{p[0] + sb.Min[0], p[1] + sb.Min[1]}, Max: orb.Point{p[0] + sb.Max[0], p[1] + sb.Max[1]}}
+	case opText:
+		b = pr.label.box.Pad(-1) // the box has a pixel of clearance around the halo
+	}
+	return b.Max[0] > 0 && b.Min[0] < float64(width) && b.Max[1] > 0 && b.Min[1] < float64(height)
 }
 
 // frameCtx is what shaping needs to know of a frame.

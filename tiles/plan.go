@@ -43,7 +43,7 @@ func (p *Plan) Key() Key { return p.key }
 func (p *Plan) Len() int { return len(p.prims) }
 
 // keyVersion changes whenever drawing code changes what a key draws.
-const keyVersion = 2
+const keyVersion = 3
 
 // Plan prepares a frame of the selected layers on day d (geo.NoDay: the
 // summary map).
@@ -73,10 +73,16 @@ func (r *Renderer) plan(sel overlays.Selection, d geo.Day, f Frame, candidates [
 		if !st.Visible {
 			continue
 		}
-		p.prims = append(p.prims, r.shape(it, st, c)...)
+		for _, pr := range r.shape(it, st, c) {
+			if pr.paints(f.Width, f.Height) {
+				p.prims = append(p.prims, pr)
+			}
+		}
 	}
 	for _, l := range r.layout(sel, d, f.Zoom, f.Scale).labelsIn(f) {
-		p.prims = append(p.prims, prim{op: opText, label: l})
+		if pr := (prim{op: opText, label: l}); pr.paints(f.Width, f.Height) {
+			p.prims = append(p.prims, pr)
+		}
 	}
 	p.key = p.hash()
 	return p

@@ -221,11 +221,17 @@ func TestSeamless(t *testing.T) {
 		{"1944-07-01", 9, orb.Point{112.6, 27.0}, 2},
 		{"1944-07-10", 10, orb.Point{112.85, 27.65}, 1},
 		{"1944-06-30", 7, orb.Point{112.5, 27.8}, 1},
+		// Changsha's symbol and label sit on the block's inner corner.
+		{"1944-07-01", 9, orb.Point{112.967, 28.2}, 1},
+		{"1944-07-01", 10, orb.Point{112.967, 28.2}, 2},
+		// A unit symbol and its designation on the inner corner of tiles at z10.
+		{"1944-07-01", 10, orb.Point{112.8515625, 27.6835281}, 1},
+		{"1944-07-01", 10, orb.Point{112.8515625, 27.6835281}, 2},
 	}
-	crossing := 0 // labels and symbols that straddle an inner tile edge, over all cases
+	crossing := map[op]int{} // labels and symbols that straddle an inner tile edge, over all cases
 	defer func() {
-		if crossing == 0 {
-			t.Error("no label or symbol crosses a tile edge: the test does not test labels")
+		if crossing[opText] == 0 || crossing[opSymbol] == 0 {
+			t.Errorf("labels crossing a tile edge: %d, symbols: %d; the test must have both", crossing[opText], crossing[opSymbol])
 		}
 	}()
 	for _, tc := range tests {
@@ -254,13 +260,14 @@ func TestSeamless(t *testing.T) {
 				case pr.op == opText:
 					b = pr.label.box
 				case pr.op == opSymbol:
-					b = orb.Bound{Min: pr.geom.(orb.Point), Max: pr.geom.(orb.Point)}.Pad(symbolReach(pr.sym))
+					sb, pt := symbolBox(pr.sym), pr.geom.(orb.Point)
+					b = orb.Bound{Min: orb.Point{pt[0] + sb.Min[0], pt[1] + sb.Min[1]}, Max: orb.Point{pt[0] + sb.Max[0], pt[1] + sb.Max[1]}}
 				default:
 					continue
 				}
 				b = orb.Bound{Min: orb.Point{b.Min[0] + whole.X, b.Min[1] + whole.Y}, Max: orb.Point{b.Max[0] + whole.X, b.Max[1] + whole.Y}}
 				if (b.Min[0] < mid[0] && b.Max[0] > mid[0]) || (b.Min[1] < mid[1] && b.Max[1] > mid[1]) {
-					crossing++
+					crossing[pr.op]++
 				}
 			}
 			if transparent(one) {

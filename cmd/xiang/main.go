@@ -36,6 +36,7 @@ var commands = map[string]command{
 	"export":   {"write the features visible on a date as GeoJSON", runExport},
 	"static":   {"render a static PNG map centred on a point, fitting a box or the layers", runStatic},
 	"animate":  {"render an animated GIF of the campaign over time", runAnimate},
+	"serve":    {"serve tiles, TileJSON and the layer API over HTTP", runServe},
 }
 
 // errUsage marks an error the command has already explained with its usage.

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/xiang-maps/xiang/internal/server"
+	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles"
+)
+
+// shutdownGrace bounds how long a stopping server waits for in-flight
+// requests.
+const shutdownGrace = 30 * time.Second
+
+func runServe(e *env, args []string) error {
+	fs := flagSet(e, "serve", "[flags]",
+		"Serve XYZ tiles of the campaign for any date, TileJSON, the layer catalog,\n"+
+			"GeoJSON and events over HTTP, with /healthz and Prometheus /metrics.\n"+
+			"SIGHUP reloads -data (invalid data is rejected and the old data kept);\n"+
+			"SIGINT or SIGTERM stop the server once in-flight requests are answered.")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`, host:port")
+	data := fs.String("data", "", "campaign `directory` (default: the embedded campaign)")
+	cacheFlag := fs.String("cache", "256MB", "memory bound of the tile cache: a `size` such as 256MB or 1GiB; 0 disables it")
+	maxZoom := fs.Int("max-zoom", server.DefaultMaxZoom, fmt.Sprintf("deepest zoom level served, 1 to %d", tiles.MaxZoom))
+	publicURL := fs.String("public-url", "", "`URL` clients reach the server at, for the tile URLs in TileJSON (default: the request's host)")
+	logLevel := fs.String("log-level", "info", "`level` of logs: debug, info (every request), warn or error")
+	logJSON := fs.Bool("log-json", false, "log JSON lines instead of text")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErr(fs, "unexpected argument %q", fs.Arg(0))
+	}
+	cacheBytes, err := parseBytes(*cacheFlag)
+	if err != nil {
+		return usageErr(fs, "-cache: %v", err)
+	}
+	if cacheBytes == 0 {
+		cacheBytes = -1 // server.Config: negative disables, zero is the default
+	}
+	if *maxZoom < 1 || *maxZoom > tiles.MaxZoom {
+		return usageErr(fs, "-max-zoom %d: want 1 to %d", *maxZoom, tiles.MaxZoom)
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return usageErr(fs, "-log-level %q: want debug, info, warn or error", *logLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(e.stderr, opts)
+	if *logJSON {
+		h = slog.NewJSONHandler(e.stderr, opts)
+	}
+	log := slog.New(h)
+
+	source := *data
+	if source == "" {
+		source = "embedded campaign"
+	}
+	cfg := server.Config{
+		Load:       func() (*overlays.Campaign, error) { return loadCampaign(*data) },
+		Source:     source,
+		CacheBytes: cacheBytes,
+		MaxZoom:    *maxZoom,
+		PublicURL:  *publicURL,
+		Logger:     log,
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	return serve(ctx, cfg, ln, hup)
+}
+
+// serve serves cfg on ln until ctx ends, then shuts down gracefully:
+// in-flight requests are answered, for up to shutdownGrace. Each value on
+// reload reloads the data. It closes ln.
+func serve(ctx context.Context, cfg server.Config, ln net.Listener, reload <-chan os.Signal) error {
+	start := time.Now()
+	log := cfg.Logger
+	s, err := server.New(cfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	hs := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		// Longer than a render may take, so that a slow tile is answered
+		// (with a 503 at worst) rather than cut off.
+		WriteTimeout:   server.DefaultRenderTimeout + 20*time.Second,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 16 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("serving", "url", serverURL(ln.Addr()), "data", cfg.Source, "version", s.Version(),
+		"cache", cfg.CacheBytes, "max_zoom", cfg.MaxZoom, "startup", time.Since(start).Round(time.Millisecond))
+	for {
+		select {
+		case <-reload:
+			log.Info("reloading", "data", cfg.Source)
+			s.Reload() // logs its outcome; on error the old data keeps serving
+		case err := <-errc:
+			return err
+		case <-ctx.Done():
+			log.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace)
+			sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+			defer cancel()
+			err := hs.Shutdown(sctx)
+			if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+				err = serr
+			}
+			if err == nil {
+				log.Info("stopped")
+			}
+			return err
+		}
+	}
+}
+
+// serverURL is the URL to print for a listening address: an unspecified
+// host (":8080") is reachable as localhost.
+func serverURL(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String() + "/"
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+// parseBytes parses a memory size: a number, optionally with a fraction,
+// and a unit — B, decimal kB/KB, MB, GB, TB or binary KiB, MiB, GiB, TiB
+// (any case) — or none for bytes. It rounds down to whole bytes.
+func parseBytes(s string) (int64, error) {
+	const want = "want a size such as 256MB, 1GiB or 0"
+	t := strings.TrimSpace(s)
+	i := strings.IndexFunc(t, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
+	if i < 0 {
+		i = len(t)
+	}
+	num, unit := t[:i], strings.TrimSpace(t[i:])
+	if num == "" {
+		return 0, fmt.Errorf("%q: %s", s, want)
+	}
+	var mult float64
+	switch strings.ToLower(unit) {
+	case "", "b":
+		mult = 1
+	case "kb":
+		mult = 1e3
+	case "mb":
+		mult = 1e6
+	case "gb":
+		mult = 1e9
+	case "tb":
+		mult = 1e12
+	case "kib":
+		mult = 1 << 10
+	case "mib":
+		mult = 1 << 20
+	case "gib":
+		mult = 1 << 30
+	case "tib":
+		mult = 1 << 40
+	default:
+		return 0, fmt.Errorf("%q: unknown unit %q: %s (units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)", s, unit, want)
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q: %q is not a number: %s", s, num, want)
+	}
+	n := math.Floor(v * mult)
+	if n >= 1<<62 {
+		return 0, fmt.Errorf("%q: too large", s)
+	}
+	return int64(n), nil
+}

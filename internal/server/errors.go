@@ -1,0 +1,109 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/xiang-maps/xiang/internal/cache"
+	"github.com/xiang-maps/xiang/overlays"
+)
+
+// requestError is a client error: a message naming the part of the
+// request at fault (z, x, y, scale, extension, date, layers, url, …), the
+// value found and what was expected. It becomes a 4xx JSON response.
+type requestError struct {
+	Status int    // 400 unless set
+	Part   string // the bad part, for tests and logs
+	Msg    string
+	Err    error // the underlying error, if any
+}
+
+func (e *requestError) Error() string { return e.Msg }
+
+func (e *requestError) Unwrap() error { return e.Err }
+
+// badPart returns a 400 error about one part of the request.
+func badPart(part, value, want string) *requestError {
+	return &requestError{Status: http.StatusBadRequest, Part: part, Msg: part + " " + quote(value) + ": " + want}
+}
+
+// maxQuoted bounds how much of a bad value an error message repeats.
+const maxQuoted = 64
+
+// quote quotes a value for a message, shortened when long.
+func quote(s string) string {
+	if len(s) > maxQuoted {
+		return fmt.Sprintf("%q… (%d bytes)", s[:maxQuoted], len(s))
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// errorBody is the JSON shape of every error response.
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+// writeError writes a JSON error with the given status.
+func (s *Server) writeError(w http.ResponseWriter, status int, msg string) {
+	h := w.Header()
+	h["Content-Type"] = []string{"application/json; charset=utf-8"}
+	h["Cache-Control"] = s.headers.noStore
+	h["X-Content-Type-Options"] = []string{"nosniff"}
+	h.Del("Etag")
+	h.Del("Content-Length")
+	w.WriteHeader(status)
+	b, _ := json.Marshal(errorBody{Error: msg})
+	w.Write(append(b, '\n'))
+}
+
+// fail answers a request that could not be served: a requestError or an
+// unknown layer as 4xx, a render that took too long as 503, a client that
+// went away with nothing (logged as 499), anything else as a logged 500.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var re *requestError
+	var pe *cache.PanicError
+	switch {
+	case errors.As(err, &re):
+		status := re.Status
+		if status == 0 {
+			status = http.StatusBadRequest
+		}
+		s.writeError(w, status, re.Error())
+	case errors.Is(err, overlays.ErrUnknownLayer):
+		s.writeError(w, http.StatusNotFound, err.Error())
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		setStatus(w, statusClientClosed)
+	case errors.Is(err, context.DeadlineExceeded):
+		w.Header().Set("Retry-After", "1")
+		s.writeError(w, http.StatusServiceUnavailable,
+			fmt.Sprintf("render did not finish within %v; try again", s.cfg.RenderTimeout))
+	case errors.As(err, &pe):
+		s.metrics.panics.Inc()
+		s.log.Error("render panicked", "path", r.URL.Path, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
+		s.writeError(w, http.StatusInternalServerError, "internal error")
+	default:
+		s.log.Error("request failed", "path", r.URL.Path, "err", err)
+		s.writeError(w, http.StatusInternalServerError, "internal error")
+	}
+}
+
+// notFound answers a path that matches no route.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	setRoute(w, "not_found")
+	if strings.Contains(r.URL.Path, "//") {
+		s.fail(w, r, badPart("path", r.URL.Path, "has an empty segment"))
+		return
+	}
+	s.writeError(w, http.StatusNotFound, fmt.Sprintf("path %s: no such route (see /api/layers, /tiles/{layers}.json)", quote(r.URL.Path)))
+}
+
+// methodNotAllowed answers a method other than GET, HEAD or OPTIONS.
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	setRoute(w, "method_not_allowed")
+	w.Header().Set("Allow", "GET, HEAD, OPTIONS")
+	s.writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s: want GET or HEAD", quote(r.Method)))
+}

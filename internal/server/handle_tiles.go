@@ -1,0 +1,210 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"hash/maphash"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/cache"
+	"github.com/xiang-maps/xiang/tiles"
+)
+
+// addrKey is a tile address in one generation of the data: the key of the
+// index from addresses to contents.
+type addrKey struct {
+	gen     uint64
+	layers  string
+	day     geo.Day
+	z, x, y uint32
+	scale   uint8
+}
+
+// tileRef is what the index holds for an address: the key of the tile's
+// content, or that the tile is empty.
+type tileRef struct {
+	key   tiles.Key
+	empty bool
+}
+
+// refSize approximates the memory of one index entry.
+func refSize(k addrKey, _ tileRef) int64 { return int64(len(k.layers)) + 160 }
+
+// tileETag is the strong ETag of a tile: its plan's key, which identifies
+// the drawing.
+func tileETag(k tiles.Key) string { return `"` + k.String() + `"` }
+
+// resultName names a cache result in logs: a tile that had to be drawn
+// is a miss.
+func resultName(r cache.Result) string {
+	if r == cache.Loaded {
+		return "miss"
+	}
+	return r.String()
+}
+
+// handleTile serves dated and summary tiles:
+// /tiles/{layers}/{date}/{z}/{x}/{y}[@2x].png and
+// /tiles/{layers}/{z}/{x}/{y}[@2x].png[?date=].
+func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
+	req, err := parseTileRequest(mux.Vars(r), r.URL.RawQuery, s.cfg.MaxZoom)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := s.data.Load()
+	addr := addrKey{gen: d.gen, layers: req.layers, day: req.day,
+		z: uint32(req.tile.Z), x: req.tile.X, y: req.tile.Y, scale: uint8(req.scale)}
+
+	// Warm path: an address seen before, whose content is still cached.
+	if ref, ok := s.index.Get(addr); ok {
+		if ref.empty {
+			s.serveEmpty(w, r, d, req.scale)
+			return
+		}
+		if e, ok := s.tiles.Get(ref.key); ok {
+			setCache(w, "hit")
+			serveEntry(w, r, e, s.headers.tile)
+			return
+		}
+	}
+
+	sel, err := selectLayers(d.campaign, req.layers)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Planning is real work too (clipping, and placing the labels of a
+	// new date): it takes a slot, and the request's time limit starts.
+	ctx, cancel := s.withTimeout(r.Context())
+	defer cancel()
+	var plan *tiles.Plan
+	err = s.work(ctx, func() (err error) {
+		plan, err = d.renderer.Plan(sel, req.day, tiles.TileFrame(req.tile, req.scale))
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if plan.Empty() {
+		s.index.Add(addr, tileRef{empty: true})
+		s.serveEmpty(w, r, d, req.scale)
+		return
+	}
+	key := plan.Key()
+	s.index.Add(addr, tileRef{key: key})
+	etag := tileETag(key)
+	if inm, ok := r.Header["If-None-Match"]; ok && etagMatch(inm, etag) {
+		// The client holds this content already: no need to draw it.
+		setCache(w, "revalidated")
+		h := w.Header()
+		h["Etag"] = []string{etag}
+		h["Cache-Control"] = s.headers.tile
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+
+	e, res, err := s.tiles.Do(ctx, key, func(ctx context.Context) (*entry, error) {
+		return s.render(ctx, d.renderer, plan, etag)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	setCache(w, resultName(res))
+	serveEntry(w, r, e, s.headers.tile)
+}
+
+// serveEmpty serves the shared transparent tile.
+func (s *Server) serveEmpty(w http.ResponseWriter, r *http.Request, d *dataset, scale int) {
+	setCache(w, "empty")
+	s.metrics.empty.Inc()
+	serveEntry(w, r, d.empty[scale], s.headers.tile)
+}
+
+// acquire takes a render slot, or gives up when ctx ends first.
+func (s *Server) acquire(ctx context.Context) error {
+	select {
+	case s.slots <- struct{}{}:
+		s.metrics.inFlight.Inc()
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// release returns a slot taken by acquire.
+func (s *Server) release() {
+	s.metrics.inFlight.Dec()
+	<-s.slots
+}
+
+// work runs f in a slot, which it returns even if f panics.
+func (s *Server) work(ctx context.Context, f func() error) error {
+	if err := s.acquire(ctx); err != nil {
+		return err
+	}
+	defer s.release()
+	return f()
+}
+
+// render draws and encodes a plan once a render slot is free, or gives up
+// when ctx ends first.
+func (s *Server) render(ctx context.Context, r *tiles.Renderer, p *tiles.Plan, etag string) (*entry, error) {
+	if err := s.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer s.release()
+	if s.onRender != nil {
+		s.onRender()
+	}
+	start := time.Now()
+	buf := s.bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer s.bufs.Put(buf)
+	empty, err := r.Encode(buf, p)
+	if err != nil {
+		return nil, err
+	}
+	s.metrics.renders.Observe(time.Since(start).Seconds())
+	body := r.EmptyPNG(p.Frame.Width, p.Frame.Height)
+	if !empty {
+		body = bytes.Clone(buf.Bytes()) // exactly sized; the buffer is reused
+	}
+	return s.shareBytes(p.Key(), newEntry(body, contentTypePNG, etag)), nil
+}
+
+// bodyRefSize approximates the memory of one entry of the bytes index.
+const bodyRefSize = 96
+
+// shareBytes returns the cached entry with the same bytes as e, if there is
+// one, else e. Two plans with different keys can draw the same pixels (a
+// feature near the tile that paints nothing in it); sharing the entry gives
+// them one ETag and one copy of the bytes. It hashes each rendered tile
+// once, never a served one.
+func (s *Server) shareBytes(key tiles.Key, e *entry) *entry {
+	h := maphash.Bytes(s.seed, e.body)
+	if k, ok := s.bodies.Peek(h); ok && k != key {
+		if old, ok := s.tiles.Peek(k); ok && bytes.Equal(old.body, e.body) {
+			return old
+		}
+	}
+	s.bodies.Add(h, key)
+	return e
+}
+
+// badTilePath answers a path under /tiles/ that fits no tile route.
+func (s *Server) badTilePath(w http.ResponseWriter, r *http.Request) {
+	if strings.Contains(r.URL.Path, "//") {
+		s.fail(w, r, badPart("path", r.URL.Path, "has an empty segment"))
+		return
+	}
+	s.writeError(w, http.StatusNotFound, "path "+quote(r.URL.Path)+
+		": want /tiles/{layers}/{date}/{z}/{x}/{y}.png, /tiles/{layers}/{z}/{x}/{y}.png (either with @2x before .png) or /tiles/{layers}.json")
+}

@@ -1,0 +1,188 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/overlays"
+)
+
+// tileRequest is a parsed, bounds-checked tile URL.
+type tileRequest struct {
+	layers string  // layer list as written in the URL; its syntax is checked
+	day    geo.Day // geo.NoDay for the summary map
+	tile   maptile.Tile
+	scale  int // 1 or 2
+}
+
+// parseTileRequest parses the path parameters of a tile route — layers,
+// date (absent on the summary route), z, x and file ({y}.png or
+// {y}@2x.png) — and the raw query, where only date is read. Every error is
+// a *requestError naming the bad part.
+func parseTileRequest(vars map[string]string, rawQuery string, maxZoom int) (tileRequest, error) {
+	req := tileRequest{day: geo.NoDay, scale: 1}
+	var err error
+	if req.layers, err = checkLayers(vars["layers"]); err != nil {
+		return req, err
+	}
+	path, dated := vars["date"]
+	query, hasQuery, err := queryDate(rawQuery)
+	if err != nil {
+		return req, err
+	}
+	switch {
+	case dated && hasQuery:
+		return req, badPart("date", query, "the path already has a date ("+path+"); drop ?date=")
+	case dated:
+		req.day, err = parseDay(path)
+	case hasQuery:
+		req.day, err = parseDay(query)
+	}
+	if err != nil {
+		return req, err
+	}
+
+	zs, hint := vars["z"], ""
+	if !dated && strings.Count(zs, "-") == 2 {
+		hint = " (a dated tile is /tiles/{layers}/{date}/{z}/{x}/{y}.png)"
+	}
+	z, err := parseIndex("z", zs, uint32(maxZoom), hint)
+	if err != nil {
+		return req, err
+	}
+	last, atZoom := uint32(1)<<z-1, " at zoom "+zs
+	x, err := parseIndex("x", vars["x"], last, atZoom)
+	if err != nil {
+		return req, err
+	}
+	file := vars["file"]
+	stem, ext := file, ""
+	if i := strings.LastIndexByte(file, '.'); i >= 0 {
+		stem, ext = file[:i], file[i:]
+	}
+	if ext != ".png" {
+		return req, badPart("extension", ext, "want .png (the tile is "+quote(file)+")")
+	}
+	if i := strings.IndexByte(stem, '@'); i >= 0 {
+		if stem[i:] != "@2x" {
+			return req, badPart("scale", stem[i:], "want @2x or nothing before .png")
+		}
+		stem, req.scale = stem[:i], 2
+	}
+	y, err := parseIndex("y", stem, last, atZoom)
+	if err != nil {
+		return req, err
+	}
+	req.tile = maptile.New(x, y, maptile.Zoom(z))
+	return req, nil
+}
+
+// maxIndexDigits bounds the digits of z, x and y: 2^24 has 8.
+const maxIndexDigits = 8
+
+// parseIndex parses a tile index from 0 to last, in canonical decimal: no
+// sign, no leading zeros, so that every tile has exactly one URL. suffix
+// ends the message of an error.
+func parseIndex(part, s string, last uint32, suffix string) (uint32, error) {
+	bad := func(extra string) error {
+		return badPart(part, s, fmt.Sprintf("want a whole number from 0 to %d%s%s", last, suffix, extra))
+	}
+	if s == "" || len(s) > maxIndexDigits {
+		return 0, bad("")
+	}
+	var n uint64
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, bad("")
+		}
+		n = n*10 + uint64(s[i]-'0')
+	}
+	if len(s) > 1 && s[0] == '0' {
+		return 0, bad(", without leading zeros")
+	}
+	if n > uint64(last) {
+		return 0, bad("")
+	}
+	return uint32(n), nil
+}
+
+// checkLayers checks the syntax of a layer list: "all", or layer ids
+// ([a-z0-9-]+) separated by commas. Whether the ids exist is for
+// selectLayers to say, against the data being served.
+func checkLayers(spec string) (string, error) {
+	const want = `want "all" or layer ids ([a-z0-9-]+) separated by commas`
+	if spec == "" {
+		return "", badPart("layers", spec, want)
+	}
+	if len(spec) > overlays.MaxSelection {
+		return "", badPart("layers", spec, fmt.Sprintf("longer than %d bytes", overlays.MaxSelection))
+	}
+	for i := 0; i < len(spec); i++ {
+		c := spec[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == ',') {
+			return "", badPart("layers", spec, fmt.Sprintf("%s; %q is not allowed", want, c))
+		}
+	}
+	return spec, nil
+}
+
+// selectLayers resolves a checked layer list against the campaign: a 404
+// for an unknown layer, a 400 for an empty item or a repeated id.
+func selectLayers(c *overlays.Campaign, spec string) (overlays.Selection, error) {
+	sel, err := c.Select(spec)
+	if err != nil {
+		status := http.StatusBadRequest
+		if errors.Is(err, overlays.ErrUnknownLayer) {
+			status = http.StatusNotFound
+		}
+		// Select's messages name the layer or the list at fault.
+		return nil, &requestError{Status: status, Part: "layers", Msg: err.Error(), Err: err}
+	}
+	return sel, nil
+}
+
+// parseDay parses a YYYY-MM-DD date.
+func parseDay(s string) (geo.Day, error) {
+	d, err := geo.ParseDay(s)
+	if err != nil {
+		// geo's message quotes the date and says what is wrong with it.
+		return geo.NoDay, &requestError{Status: http.StatusBadRequest, Part: "date", Msg: err.Error(), Err: err}
+	}
+	return d, nil
+}
+
+// queryDate returns the date query parameter, if given (at most once).
+func queryDate(rawQuery string) (string, bool, error) {
+	if rawQuery == "" {
+		return "", false, nil
+	}
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return "", false, badPart("query", rawQuery, "not a valid query string")
+	}
+	vs, ok := q["date"]
+	switch {
+	case !ok:
+		return "", false, nil
+	case len(vs) > 1:
+		return "", false, badPart("date", strings.Join(vs, ","), "given more than once")
+	}
+	return vs[0], true, nil
+}
+
+// optionalDay parses the date query parameter of the API and TileJSON
+// routes: geo.NoDay when absent.
+func optionalDay(rawQuery string) (geo.Day, string, error) {
+	s, ok, err := queryDate(rawQuery)
+	if err != nil || !ok {
+		return geo.NoDay, "", err
+	}
+	d, err := parseDay(s)
+	return d, s, err
+}

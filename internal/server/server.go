@@ -1,0 +1,214 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/xiang-maps/xiang/internal/cache"
+	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles"
+)
+
+// Defaults for the zero values of Config.
+const (
+	DefaultCacheBytes    = 256 << 20
+	DefaultMaxZoom       = 20
+	DefaultRenderTimeout = 10 * time.Second
+	DefaultTileMaxAge    = 24 * time.Hour
+)
+
+// MaxURLBytes bounds the length of a request URI (path and query); longer
+// requests get a 414 before any routing.
+const MaxURLBytes = 2048
+
+// MaxBodyBytes bounds a request body. Every route is a GET, so any body is
+// unexpected; a larger one gets a 413.
+const MaxBodyBytes = 4 << 10
+
+// Config configures a Server. Only Load is required; every other zero value
+// means the documented default.
+type Config struct {
+	// Load loads and validates the campaign to serve. New calls it once and
+	// Reload again each time; it must be safe to call from any goroutine.
+	Load func() (*overlays.Campaign, error)
+	// Source describes where Load reads from ("embedded campaign", a
+	// directory), for logs and /healthz.
+	Source string
+	// CacheBytes bounds the memory of the tile cache, in bytes: 1/16 for
+	// the index from tile addresses to contents, 1/128 for the index from
+	// tile bytes to contents, the rest for encoded tiles.
+	// Zero means DefaultCacheBytes; a negative value disables caching
+	// (concurrent requests for one tile still share its render).
+	CacheBytes int64
+	// MaxZoom is the deepest zoom level served, 1 to tiles.MaxZoom; zero
+	// means DefaultMaxZoom.
+	MaxZoom int
+	// MaxRenders bounds how many renders (and GeoJSON exports) run at once;
+	// zero means runtime.GOMAXPROCS(0).
+	MaxRenders int
+	// RenderTimeout bounds how long a request waits for a render slot and
+	// its render; zero means DefaultRenderTimeout. A request that waits
+	// longer gets a 503, and the render, once started, still finishes and
+	// is cached.
+	RenderTimeout time.Duration
+	// TileMaxAge is the max-age of tiles in Cache-Control; zero means
+	// DefaultTileMaxAge.
+	TileMaxAge time.Duration
+	// PublicURL is the scheme and host (and path prefix, if any) clients
+	// reach the server at, for the URLs in TileJSON, e.g.
+	// "https://tiles.example.org". Empty means the request's own Host.
+	PublicURL string
+	// Logger receives request logs and errors; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Server serves one campaign over HTTP. It is an http.Handler, safe for
+// concurrent use; build it with New.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	data    atomic.Pointer[dataset]
+	gen     atomic.Uint64
+	reload  sync.Mutex // serializes Reload
+	tiles   *cache.Cache[tiles.Key, *entry]
+	index   *cache.Cache[addrKey, tileRef]
+	bodies  *cache.Cache[uint64, tiles.Key] // hash of a tile's bytes → key of its entry
+	seed    maphash.Seed
+	slots   chan struct{} // render semaphore: plans, renders and exports
+	bufs    sync.Pool     // *bytes.Buffer for encoding
+	metrics *metrics
+	headers headerValues
+	handler http.Handler
+
+	// onRender, when set, is called by every render with its slot held;
+	// tests use it to hold renders back.
+	onRender func()
+}
+
+var _ http.Handler = (*Server)(nil)
+
+// New loads the campaign with cfg.Load and returns a server for it, or the
+// load's error (an overlays.ValidationErrors for invalid data).
+func New(cfg Config) (*Server, error) {
+	if cfg.Load == nil {
+		return nil, errors.New("server: Config.Load is nil")
+	}
+	if cfg.CacheBytes == 0 {
+		cfg.CacheBytes = DefaultCacheBytes
+	}
+	if cfg.MaxZoom == 0 {
+		cfg.MaxZoom = DefaultMaxZoom
+	}
+	if cfg.MaxZoom < 0 || cfg.MaxZoom > tiles.MaxZoom {
+		return nil, fmt.Errorf("server: max zoom %d: want 1 to %d", cfg.MaxZoom, tiles.MaxZoom)
+	}
+	if cfg.MaxRenders <= 0 {
+		cfg.MaxRenders = runtime.GOMAXPROCS(0)
+	}
+	if cfg.RenderTimeout <= 0 {
+		cfg.RenderTimeout = DefaultRenderTimeout
+	}
+	if cfg.TileMaxAge <= 0 {
+		cfg.TileMaxAge = DefaultTileMaxAge
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	budget := max(cfg.CacheBytes, 0)
+	s := &Server{
+		cfg:     cfg,
+		log:     cfg.Logger,
+		tiles:   cache.New(budget-budget/16-budget/128, entrySize),
+		index:   cache.New(budget/16, refSize),
+		bodies:  cache.New(budget/128, func(uint64, tiles.Key) int64 { return bodyRefSize }),
+		seed:    maphash.MakeSeed(),
+		slots:   make(chan struct{}, cfg.MaxRenders),
+		bufs:    sync.Pool{New: func() any { return new(bytes.Buffer) }},
+		headers: newHeaderValues(cfg.TileMaxAge),
+	}
+	s.metrics = newMetrics(s)
+	d, err := s.load()
+	if err != nil {
+		return nil, err
+	}
+	s.data.Store(d)
+	s.metrics.loaded(d)
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Reload loads the campaign again and, when it loads and validates, serves
+// it from then on; requests already under way finish with the data they
+// started with. When the new data is invalid, Reload logs every problem,
+// keeps serving the old data and returns the error.
+func (s *Server) Reload() error {
+	s.reload.Lock()
+	defer s.reload.Unlock()
+	d, err := s.load()
+	if err != nil {
+		s.metrics.reloads.WithLabelValues("error").Inc()
+		var ve overlays.ValidationErrors
+		if errors.As(err, &ve) {
+			for _, e := range ve {
+				s.log.Error("reload: invalid data", "source", s.cfg.Source, "problem", e.Error())
+			}
+		}
+		old := s.data.Load()
+		s.log.Error("reload rejected; still serving the previous data",
+			"source", s.cfg.Source, "err", err, "version", old.version, "generation", old.gen)
+		return err
+	}
+	old := s.data.Swap(d)
+	// Addresses of the old generation can no longer be hit; contents are
+	// keyed by what they show, so tiles that did not change stay cached.
+	s.index.Purge()
+	s.metrics.reloads.WithLabelValues("ok").Inc()
+	s.metrics.loaded(d)
+	s.log.Info("reloaded", "source", s.cfg.Source, "version", d.version, "generation", d.gen,
+		"previous", old.version, "layers", len(d.campaign.Layers), "features", d.campaign.Features())
+	return nil
+}
+
+// Version returns the version of the data being served: a hash of its
+// content, as /healthz reports it.
+func (s *Server) Version() string { return s.data.Load().version }
+
+// routes is the one place every route is declared.
+func (s *Server) routes() http.Handler {
+	r := mux.NewRouter()
+	r.SkipClean(true) // "//" and "/../" are bad requests, not redirects
+	// Match the path as sent: an escaped "/" or "," inside a segment stays
+	// in that segment, to be rejected by the parser that reads it.
+	r.UseEncodedPath()
+	r.NotFoundHandler = http.HandlerFunc(s.notFound)
+	r.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
+	get := []string{http.MethodGet, http.MethodHead}
+
+	r.HandleFunc("/tiles/{layers}/{date}/{z}/{x}/{file}", s.route("tile", s.handleTile)).Methods(get...)
+	r.HandleFunc("/tiles/{layers}/{z}/{x}/{file}", s.route("tile_summary", s.handleTile)).Methods(get...)
+	r.HandleFunc("/tiles/{file}", s.route("tilejson", s.handleTileJSON)).Methods(get...)
+	r.PathPrefix("/tiles/").HandlerFunc(s.route("tile_bad", s.badTilePath)).Methods(get...)
+	r.HandleFunc("/api/layers", s.route("layers", s.handleLayers)).Methods(get...)
+	r.HandleFunc("/api/layers/{file}", s.route("layer_geojson", s.handleLayerGeoJSON)).Methods(get...)
+	r.HandleFunc("/api/events", s.route("events", s.handleEvents)).Methods(get...)
+	r.HandleFunc("/healthz", s.route("healthz", s.handleHealth)).Methods(get...)
+	r.Handle("/metrics", s.route("metrics", s.metrics.handler().ServeHTTP)).Methods(get...)
+
+	// Outermost first: log and count every response, including those of
+	// recovered panics; then recovery; CORS on everything, errors included;
+	// then the size limits, before the router sees the request.
+	return s.logRequests(s.recoverPanics(s.cors(s.limits(r))))
+}
