@@ -3,7 +3,7 @@
 # instead of skipping it.
 
 GO ?= go
-APT_PACKAGES := chromium poppler-utils fonts-noto-cjk gdal-bin sqlite3 wrk nginx-light
+APT_PACKAGES := chromium poppler-utils fonts-noto-cjk gdal-bin sqlite3 wrk nginx-light curl
 
 .PHONY: test deps vet serve gallery web
 
