@@ -20,6 +20,20 @@ import (
 
 var pngSignature = []byte("\x89PNG\r\n\x1a\n")
 
+// unpremul[a][v] is the non-premultiplied 8-bit value of premultiplied
+// value v at alpha a, computed exactly as image/png does.
+var unpremul = func() *[256][256]uint8 {
+	var t [256][256]uint8
+	for a := 1; a < 256; a++ {
+		const m = 0x101 * 0xffff
+		a16 := uint32(a) * 0x101
+		for v := 0; v < 256; v++ { // v > a only in invalid input; uint8 wraps as in image/png
+			t[a][v] = uint8((uint32(v) * m / a16) >> 8)
+		}
+	}
+	return &t
+}()
+
 type pngState struct {
 	raw []byte       // filtered rows: filter byte + 4·width bytes each
 	row []byte       // the previous unfiltered row (NRGBA)
@@ -70,12 +84,8 @@ func EncodeTilePNG(w io.Writer, img *image.RGBA) (empty bool, err error) {
 			case 0xff:
 				cur[i], cur[i+1], cur[i+2], cur[i+3] = src[i], src[i+1], src[i+2], 0xff
 			default:
-				const m = 0x101 * 0xffff
-				a16 := uint32(a) * 0x101
-				r := uint32(src[i]) * m / a16
-				g := uint32(src[i+1]) * m / a16
-				bb := uint32(src[i+2]) * m / a16
-				cur[i], cur[i+1], cur[i+2], cur[i+3] = uint8(r>>8), uint8(g>>8), uint8(bb>>8), a
+				t := &unpremul[a]
+				cur[i], cur[i+1], cur[i+2], cur[i+3] = t[src[i]], t[src[i+1]], t[src[i+2]], a
 			}
 		}
 		// Sub filter: each byte minus the byte 4 to its left.
