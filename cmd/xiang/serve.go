@@ -111,7 +111,9 @@ func serve(ctx context.Context, cfg server.Config, ln net.Listener, reload <-cha
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	// Warm tiles are answered by the fast lane; everything else by hs.
+	fl := s.FastLane(ln)
+	go func() { errc <- hs.Serve(fl) }()
 	log.Info("serving", "url", serverURL(ln.Addr()), "data", cfg.Source, "version", s.Version(),
 		"cache", cfg.CacheBytes, "max_zoom", cfg.MaxZoom, "startup", time.Since(start).Round(time.Millisecond))
 	for {
@@ -126,6 +128,10 @@ func serve(ctx context.Context, cfg server.Config, ln net.Listener, reload <-cha
 			sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 			defer cancel()
 			err := hs.Shutdown(sctx)
+			fl.Close()
+			if werr := fl.Wait(sctx); err == nil {
+				err = werr
+			}
 			if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
 				err = serr
 			}

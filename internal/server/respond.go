@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -16,6 +17,7 @@ const (
 	contentTypePNG     = "image/png"
 	contentTypeJSON    = "application/json"
 	contentTypeGeoJSON = "application/geo+json"
+	contentTypeGIF     = "image/gif"
 )
 
 // entry is a response body with its header values prepared once, so that
@@ -28,6 +30,7 @@ type entry struct {
 	etagHeader    []string // {etag}
 	contentType   []string
 	contentLength []string
+	wireHead      atomic.Pointer[wireHead] // the fast lane's prepared heads
 }
 
 // newEntry prepares body (which it keeps) for serving with a strong ETag.
@@ -58,6 +61,7 @@ func entrySize(_ tiles.Key, e *entry) int64 { return int64(len(e.body)) + entryO
 type headerValues struct {
 	tile    []string // tiles: a CDN may keep them for TileMaxAge
 	meta    []string // TileJSON and the API: they change on reload
+	page    []string // the viewer's pages: revalidated on every use
 	noStore []string // errors, health, metrics
 }
 
@@ -66,6 +70,7 @@ func newHeaderValues(tileMaxAge time.Duration) headerValues {
 	return headerValues{
 		tile:    []string{fmt.Sprintf("public, max-age=%d, stale-while-revalidate=%d, stale-if-error=%d", age, 7*age, 7*age)},
 		meta:    []string{"public, max-age=300, stale-while-revalidate=3600"},
+		page:    []string{"no-cache"},
 		noStore: []string{"no-store"},
 	}
 }

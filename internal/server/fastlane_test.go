@@ -1,0 +1,235 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// newFastServer runs the test campaign behind a fast lane.
+func newFastServer(t *testing.T) (*Server, *FastLane, *httptest.Server) {
+	t.Helper()
+	s, _ := newServer(t, "", Config{})
+	ts := httptest.NewUnstartedServer(s)
+	fl := s.FastLane(ts.Listener)
+	ts.Listener = fl
+	ts.Start()
+	t.Cleanup(func() {
+		ts.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := fl.Wait(ctx); err != nil {
+			t.Errorf("fast lane connections still open after close: %v", err)
+		}
+	})
+	return s, fl, ts
+}
+
+// rawConn is one TCP connection to send requests on and read responses.
+type rawConn struct {
+	t  *testing.T
+	c  net.Conn
+	br *bufio.Reader
+}
+
+func dial(t *testing.T, ts *httptest.Server) *rawConn {
+	c, err := net.Dial("tcp", ts.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	return &rawConn{t, c, bufio.NewReader(c)}
+}
+
+func (rc *rawConn) send(reqs ...string) {
+	if _, err := io.WriteString(rc.c, strings.Join(reqs, "")); err != nil {
+		rc.t.Fatal(err)
+	}
+}
+
+func (rc *rawConn) read(method string) (*http.Response, []byte) {
+	rc.t.Helper()
+	res, err := http.ReadResponse(rc.br, &http.Request{Method: method})
+	if err != nil {
+		rc.t.Fatal(err)
+	}
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		rc.t.Fatal(err)
+	}
+	return res, body
+}
+
+func getReq(path string, extra ...string) string {
+	return "GET " + path + " HTTP/1.1\r\nHost: x\r\n" + strings.Join(extra, "") + "\r\n"
+}
+
+const warmTile = "/tiles/all/1944-06-15/8/208/108.png"
+
+func TestFastLaneServesWarmTiles(t *testing.T) {
+	_, fl, ts := newFastServer(t)
+	// The first request renders through net/http; the connection is then
+	// net/http's, so the warm requests come on a new one.
+	cold := get(t, ts, warmTile)
+	if cold.status != 200 || len(cold.body) == 0 {
+		t.Fatalf("cold tile: %d", cold.status)
+	}
+	before := fl.Served()
+	rc := dial(t, ts)
+	// Two pipelined GETs, a HEAD and a revalidation, all warm.
+	rc.send(getReq(warmTile), getReq(warmTile), "HEAD "+warmTile+" HTTP/1.1\r\nHost: x\r\n\r\n",
+		getReq(warmTile, "If-None-Match: W/\"nope\", "+cold.header.Get("Etag")+"\r\n"))
+	for i := range 2 {
+		res, body := rc.read("GET")
+		if res.StatusCode != 200 || !bytes.Equal(body, cold.body) {
+			t.Fatalf("warm GET %d: %d, %d bytes (cold: %d)", i, res.StatusCode, len(body), len(cold.body))
+		}
+		for _, h := range []string{"Etag", "Cache-Control", "Content-Type", "Access-Control-Allow-Origin", "Date"} {
+			if res.Header.Get(h) != cold.header.Get(h) && h != "Date" {
+				t.Errorf("warm %s = %q, cold %q", h, res.Header.Get(h), cold.header.Get(h))
+			}
+			if res.Header.Get(h) == "" {
+				t.Errorf("warm response lacks %s", h)
+			}
+		}
+	}
+	res, body := rc.read("HEAD")
+	if res.StatusCode != 200 || len(body) != 0 || res.ContentLength != int64(len(cold.body)) {
+		t.Errorf("HEAD: %d, body %d, length %d", res.StatusCode, len(body), res.ContentLength)
+	}
+	res, body = rc.read("GET")
+	if res.StatusCode != 304 || len(body) != 0 || res.Header.Get("Etag") != cold.header.Get("Etag") {
+		t.Errorf("revalidation: %d, %d bytes, etag %q", res.StatusCode, len(body), res.Header.Get("Etag"))
+	}
+	if got := fl.Served() - before; got != 4 {
+		t.Errorf("fast lane answered %d of 4 warm requests", got)
+	}
+	if n := metric(t, ts, `xiang_http_requests_total{code="304",route="tile"}`); n < 1 {
+		t.Errorf("fast-lane 304 not counted in metrics: %v", n)
+	}
+}
+
+func TestFastLaneHandsOver(t *testing.T) {
+	_, fl, ts := newFastServer(t)
+	get(t, ts, warmTile)
+	before := fl.Served()
+	rc := dial(t, ts)
+	// A warm tile (fast), then the catalog: the connection goes to net/http,
+	// which also answers the pipelined tile after it.
+	rc.send(getReq(warmTile), getReq("/api/layers"), getReq(warmTile))
+	if res, _ := rc.read("GET"); res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/png" {
+		t.Fatalf("tile: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if res, body := rc.read("GET"); res.StatusCode != 200 || !bytes.Contains(body, []byte(`"layers"`)) {
+		t.Fatalf("catalog after hand-over: %d %s", res.StatusCode, body)
+	}
+	if res, _ := rc.read("GET"); res.StatusCode != 200 {
+		t.Fatalf("tile after hand-over: %d", res.StatusCode)
+	}
+	if got := fl.Served() - before; got != 1 {
+		t.Errorf("fast lane answered %d requests, want 1 (the rest after the hand-over are net/http's)", got)
+	}
+	// Requests the fast lane leaves alone get net/http's answers, errors included.
+	for _, tc := range []struct {
+		req    string
+		status int
+	}{
+		{getReq("/tiles/all/1944-06-15/8/999/108.png"), 400},
+		{getReq("/tiles/all/1944-06-15/8/208/108.png?date=1944-06-15"), 400},
+		{getReq("/tiles/a%2Cb/8/208/108.png"), 400},
+		{"POST " + warmTile + " HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi", 405},
+		{"GET " + warmTile + " HTTP/1.0\r\n\r\n", 200},
+		{"GET " + warmTile + " HTTP/1.1\r\n\r\n", 400}, // no Host
+	} {
+		rc := dial(t, ts)
+		rc.send(tc.req)
+		res, body := rc.read(strings.Fields(tc.req)[0])
+		if res.StatusCode != tc.status {
+			t.Errorf("%q: %d, want %d: %s", tc.req, res.StatusCode, tc.status, body)
+		}
+	}
+}
+
+func TestFastLaneConnectionClose(t *testing.T) {
+	_, fl, ts := newFastServer(t)
+	get(t, ts, warmTile)
+	before := fl.Served()
+	rc := dial(t, ts)
+	rc.send(getReq(warmTile, "Connection: close\r\n"))
+	if res, _ := rc.read("GET"); res.StatusCode != 200 {
+		t.Fatalf("%d", res.StatusCode)
+	}
+	if _, err := rc.br.ReadByte(); err != io.EOF {
+		t.Errorf("connection still open after Connection: close (%v)", err)
+	}
+	if fl.Served()-before != 1 {
+		t.Error("not served by the fast lane")
+	}
+}
+
+func TestFastLaneShutdown(t *testing.T) {
+	_, fl, ts := newFastServer(t)
+	get(t, ts, warmTile)
+	rc := dial(t, ts)
+	rc.send(getReq(warmTile))
+	rc.read("GET")
+	// An idle fast-lane connection is closed by Close, and Wait returns.
+	fl.Close()
+	if _, err := rc.br.ReadByte(); err == nil {
+		t.Error("idle connection survived Close")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := fl.Wait(ctx); err != nil {
+		t.Error(err)
+	}
+	if _, err := net.Dial("tcp", ts.Listener.Addr().String()); err == nil {
+		t.Error("listener still accepting after Close")
+	}
+}
+
+// BenchmarkFastLane measures a warm tile over a real keep-alive TCP
+// connection through the fast lane; BenchmarkNetHTTPWarmTile is the same
+// request answered by net/http (its own connection, after a hand-over).
+func BenchmarkFastLane(b *testing.B) { benchWarm(b, true) }
+
+func BenchmarkNetHTTPWarmTile(b *testing.B) { benchWarm(b, false) }
+
+func benchWarm(b *testing.B, fast bool) {
+	s, _ := newServer(b, "", Config{})
+	ts := httptest.NewUnstartedServer(s)
+	ts.Listener = s.FastLane(ts.Listener)
+	ts.Start()
+	defer ts.Close()
+	http.Get(ts.URL + warmTile)
+	c, err := net.Dial("tcp", ts.Listener.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	req := getReq(warmTile)
+	if !fast {
+		io.WriteString(c, getReq("/healthz")) // hands the connection to net/http
+		res, _ := http.ReadResponse(br, nil)
+		io.Copy(io.Discard, res.Body)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		io.WriteString(c, req)
+		res, err := http.ReadResponse(br, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
+}
