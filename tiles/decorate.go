@@ -50,22 +50,26 @@ func dashes(ls []orb.Point, on, off float64, keep orb.Bound) orb.MultiLineString
 			flush()
 			return
 		}
-		pos := 0.0
-		for pos < l {
-			phase := math.Mod(at+pos, period)
-			if phase < on { // inside a dash
-				end := math.Min(l, pos+on-phase)
-				if cur == nil {
-					cur = orb.LineString{lerp(a, b, pos/l)}
-				}
-				cur = append(cur, lerp(a, b, end/l))
-				if end < l { // the dash ends inside this segment
-					flush()
-				}
-				pos = end
-			} else { // inside a gap
+		// Dash n covers [n·period, n·period+on) along the line. Stepping
+		// by dash number always advances; stepping by what remains of a
+		// phase computed with math.Mod can stall for ever when rounding
+		// leaves the phase a hair short of a dash's or a gap's end.
+		for n := math.Floor(at / period); n*period < at+l; n++ {
+			from := math.Max(n*period-at, 0)
+			to := math.Min(n*period+on-at, l)
+			if to <= from { // the segment starts in the gap after dash n
 				flush()
-				pos = math.Min(l, pos+period-phase)
+				continue
+			}
+			if from > 0 { // dash n starts inside this segment
+				flush()
+			}
+			if cur == nil {
+				cur = orb.LineString{lerp(a, b, from/l)}
+			}
+			cur = append(cur, lerp(a, b, to/l))
+			if to < l { // the dash ends inside this segment
+				flush()
 			}
 		}
 	})
