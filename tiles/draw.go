@@ -36,7 +36,7 @@ func (p *Plan) DrawOn(dc *gg.Context, fonts *Fonts) {
 		case opStroke:
 			pt.stroke(pr.geom, pr.color, pr.width)
 		case opSymbol:
-			drawSymbol(dc, pr.sym, pr.geom.(orb.Point))
+			drawSymbol(pt, pr.sym, pr.geom.(orb.Point))
 		case opText:
 			drawLabel(dc, fonts, faces, pr.label)
 		}
@@ -71,10 +71,31 @@ func tint(c color.NRGBA, k float64) color.NRGBA {
 	return color.NRGBA{mix(c.R), mix(c.G), mix(c.B), 0xff}
 }
 
-// drawSymbol draws a point symbol centred on pt.
-func drawSymbol(dc *gg.Context, s symbol, pt orb.Point) {
+// rect returns the rectangle with top-left corner x, y as a polygon.
+func rect(x, y, w, h float64) orb.Polygon {
+	return orb.Polygon{{{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}, {x, y}}}
+}
+
+// ellipse returns an ellipse around x, y as a polygon.
+func ellipse(x, y, rx, ry float64) orb.Polygon {
+	n := min(max(int(math.Ceil(2*math.Pi*max(rx, ry)/1.5)), 12), 64)
+	ring := make(orb.Ring, n+1)
+	for i := range n {
+		a := 2 * math.Pi * float64(i) / float64(n)
+		ring[i] = orb.Point{x + rx*math.Cos(a), y + ry*math.Sin(a)}
+	}
+	ring[n] = ring[0]
+	return orb.Polygon{ring}
+}
+
+func circle(x, y, r float64) orb.Polygon { return ellipse(x, y, r, r) }
+
+// drawSymbol draws a point symbol centred on pt with the painter, whose
+// rasterizer handles shapes crossing the image's edges exactly as inside
+// them (symbolBox gives the extent of what it paints).
+func drawSymbol(p *painter, s symbol, pt orb.Point) {
 	x, y, sc := pt[0], pt[1], s.scale
-	dc.ClearPath()
+	line := func(width float64, ps ...orb.Point) { p.stroke(orb.LineString(ps), s.color, width) }
 	switch s.kind {
 	case overlays.KindUnit, overlays.KindArtillery:
 		w := s.size
@@ -84,113 +105,74 @@ func drawSymbol(dc *gg.Context, s symbol, pt orb.Point) {
 		}
 		lw := math.Max(1.2*sc, w/14)
 		// Halo, frame, branch mark, echelon: APP-6 land unit.
-		dc.DrawRectangle(x-w/2-lw, y-h/2-lw, w+2*lw, h+2*lw)
-		dc.SetColor(halo)
-		dc.Fill()
-		dc.DrawRectangle(x-w/2, y-h/2, w, h)
-		dc.SetColor(tint(s.color, 0.22))
-		dc.FillPreserve()
-		strokePath(dc, s.color, lw)
-		dc.SetColor(s.color)
+		p.fill(rect(x-w/2-lw, y-h/2-lw, w+2*lw, h+2*lw), halo)
+		frame := rect(x-w/2, y-h/2, w, h)
+		p.fill(frame, tint(s.color, 0.22))
+		p.stroke(frame[0], s.color, lw)
 		x0, y0, x1, y1 := x-w/2, y-h/2, x+w/2, y+h/2
 		mark := lw * 0.9
 		switch s.branch {
 		case "infantry":
-			dc.MoveTo(x0, y0)
-			dc.LineTo(x1, y1)
-			dc.MoveTo(x0, y1)
-			dc.LineTo(x1, y0)
-			strokePath(dc, s.color, mark)
+			line(mark, orb.Point{x0, y0}, orb.Point{x1, y1})
+			line(mark, orb.Point{x0, y1}, orb.Point{x1, y0})
 		case "cavalry":
-			dc.MoveTo(x0, y1)
-			dc.LineTo(x1, y0)
-			strokePath(dc, s.color, mark)
+			line(mark, orb.Point{x0, y1}, orb.Point{x1, y0})
 		case "armour":
-			dc.DrawEllipse(x, y, w*0.3, h*0.24)
-			strokePath(dc, s.color, mark)
+			p.stroke(ellipse(x, y, w*0.3, h*0.24)[0], s.color, mark)
 		case "artillery":
-			dc.DrawCircle(x, y, h*0.17)
-			dc.SetColor(s.color)
-			dc.Fill()
+			p.fill(circle(x, y, h*0.17), s.color)
 		case "engineer":
 			bx0, bx1, by0, by1 := x-w*0.25, x+w*0.25, y-h*0.12, y+h*0.15
-			dc.MoveTo(bx0, by1)
-			dc.LineTo(bx0, by0)
-			dc.LineTo(bx1, by0)
-			dc.LineTo(bx1, by1)
-			dc.MoveTo(x, by0)
-			dc.LineTo(x, by1)
-			strokePath(dc, s.color, mark)
+			line(mark, orb.Point{bx0, by1}, orb.Point{bx0, by0}, orb.Point{bx1, by0}, orb.Point{bx1, by1})
+			line(mark, orb.Point{x, by0}, orb.Point{x, by1})
 		case "air":
-			dc.DrawEllipse(x-w*0.12, y, w*0.12, h*0.16)
-			dc.DrawEllipse(x+w*0.12, y, w*0.12, h*0.16)
-			strokePath(dc, s.color, mark)
+			p.stroke(ellipse(x-w*0.12, y, w*0.12, h*0.16)[0], s.color, mark)
+			p.stroke(ellipse(x+w*0.12, y, w*0.12, h*0.16)[0], s.color, mark)
 		case "hq":
-			dc.MoveTo(x0, y1)
-			dc.LineTo(x0, y1+h*0.6)
-			strokePath(dc, s.color, lw)
+			line(lw, orb.Point{x0, y1}, orb.Point{x0, y1 + h*0.6})
 		}
-		drawEchelon(dc, s, x, y0-lw-1.5*sc, h)
+		drawEchelon(p, s, x, y0-lw-1.5*sc, h)
 	case overlays.KindAirfield:
 		r := s.size / 2
-		dc.DrawCircle(x, y, r+1.2*sc)
-		dc.SetColor(halo)
-		dc.Fill()
-		dc.DrawCircle(x, y, r)
-		dc.SetColor(tint(s.color, 0.22))
-		dc.FillPreserve()
-		strokePath(dc, s.color, math.Max(1.2*sc, r/7))
+		p.fill(circle(x, y, r+1.2*sc), halo)
+		disc := circle(x, y, r)
+		p.fill(disc, tint(s.color, 0.22))
+		p.stroke(disc[0], s.color, math.Max(1.2*sc, r/7))
 		// An aeroplane: wings, fuselage, tail.
-		dc.MoveTo(x-r*0.7, y-r*0.1)
-		dc.LineTo(x+r*0.7, y-r*0.1)
-		dc.MoveTo(x, y-r*0.6)
-		dc.LineTo(x, y+r*0.6)
-		dc.MoveTo(x-r*0.3, y+r*0.5)
-		dc.LineTo(x+r*0.3, y+r*0.5)
-		strokePath(dc, s.color, math.Max(1.2*sc, r/5))
+		lw := math.Max(1.2*sc, r/5)
+		line(lw, orb.Point{x - r*0.7, y - r*0.1}, orb.Point{x + r*0.7, y - r*0.1})
+		line(lw, orb.Point{x, y - r*0.6}, orb.Point{x, y + r*0.6})
+		line(lw, orb.Point{x - r*0.3, y + r*0.5}, orb.Point{x + r*0.3, y + r*0.5})
 	case overlays.KindEvent:
 		r := s.size / 2
-		star := func(rr float64) {
+		star := func(rr float64) orb.Polygon {
+			ring := make(orb.Ring, 11)
 			for i := range 10 {
 				a := -math.Pi/2 + float64(i)*math.Pi/5
 				k := rr
 				if i%2 == 1 {
 					k = rr * 0.45
 				}
-				px, py := x+k*math.Cos(a), y+k*math.Sin(a)
-				if i == 0 {
-					dc.MoveTo(px, py)
-				} else {
-					dc.LineTo(px, py)
-				}
+				ring[i] = orb.Point{x + k*math.Cos(a), y + k*math.Sin(a)}
 			}
-			dc.ClosePath()
+			ring[10] = ring[0]
+			return orb.Polygon{ring}
 		}
-		star(r + 1.5*sc)
-		dc.SetColor(halo)
-		dc.Fill()
-		star(r)
-		dc.SetColor(s.color)
-		dc.Fill()
+		p.fill(star(r+1.5*sc), halo)
+		p.fill(star(r), s.color)
 	case overlays.KindPlace:
 		r := s.size
+		shape := circle(x, y, r)
 		if s.rank == 1 {
-			dc.DrawRectangle(x-r, y-r, 2*r, 2*r)
-		} else {
-			dc.DrawCircle(x, y, r)
+			shape = rect(x-r, y-r, 2*r, 2*r)
 		}
-		dc.SetColor(color.White)
-		dc.FillPreserve()
-		strokePath(dc, labelInk, math.Max(1.1*sc, r/3))
+		p.fill(shape, color.NRGBA{0xff, 0xff, 0xff, 0xff})
+		p.stroke(shape[0], labelInk, math.Max(1.1*sc, r/3))
 		if s.rank == 1 {
-			dc.DrawRectangle(x-r*0.4, y-r*0.4, r*0.8, r*0.8)
-			dc.SetColor(labelInk)
-			dc.Fill()
+			p.fill(rect(x-r*0.4, y-r*0.4, r*0.8, r*0.8), labelInk)
 		}
 	default:
-		dc.DrawCircle(x, y, s.size/2)
-		dc.SetColor(s.color)
-		dc.Fill()
+		p.fill(circle(x, y, s.size/2), s.color)
 	}
 }
 
@@ -200,8 +182,9 @@ var echelonMarks = map[string]string{
 	"regiment": "III", "battalion": "II",
 }
 
-// drawEchelon draws X and | marks centred above the frame, their bottom at y.
-func drawEchelon(dc *gg.Context, s symbol, x, y, h float64) {
+// drawEchelon draws X and | marks centred above the frame, their bottom at
+// y, on a halo.
+func drawEchelon(p *painter, s symbol, x, y, h float64) {
 	marks := echelonMarks[s.echelon]
 	if marks == "" {
 		return
@@ -211,25 +194,18 @@ func drawEchelon(dc *gg.Context, s symbol, x, y, h float64) {
 	gap := mw * 0.3
 	total := float64(len(marks))*mw + float64(len(marks)-1)*gap
 	left := x - total/2
+	var strokes orb.MultiLineString
 	for i, m := range marks {
 		cx := left + float64(i)*(mw+gap)
 		if m == 'X' {
-			dc.MoveTo(cx, y-mh)
-			dc.LineTo(cx+mw, y)
-			dc.MoveTo(cx, y)
-			dc.LineTo(cx+mw, y-mh)
+			strokes = append(strokes, orb.LineString{{cx, y - mh}, {cx + mw, y}}, orb.LineString{{cx, y}, {cx + mw, y - mh}})
 		} else {
-			dc.MoveTo(cx+mw/2, y-mh)
-			dc.LineTo(cx+mw/2, y)
+			strokes = append(strokes, orb.LineString{{cx + mw/2, y - mh}, {cx + mw/2, y}})
 		}
 	}
-	dc.SetLineCapButt()
-	dc.SetColor(halo)
-	dc.SetLineWidth(math.Max(1, s.scale) * 3)
-	dc.StrokePreserve()
-	dc.SetColor(s.color)
-	dc.SetLineWidth(math.Max(1, s.scale) * 1.2)
-	dc.Stroke()
+	w := math.Max(1, s.scale)
+	p.stroke(strokes, halo, w*3)
+	p.stroke(strokes, s.color, w*1.2)
 }
 
 // drawLabel draws a label's lines with a halo.
