@@ -35,6 +35,7 @@ var commands = map[string]command{
 	"tile":     {"render one XYZ tile as PNG", runTile},
 	"export":   {"write the features visible on a date as GeoJSON", runExport},
 	"static":   {"render a static PNG map centred on a point, fitting a box or the layers", runStatic},
+	"print":    {"render a printable map (PDF or PNG) with legend, scale bar and sources", runPrint},
 	"animate":  {"render an animated GIF of the campaign over time", runAnimate},
 	"serve":    {"serve tiles, TileJSON and the layer API over HTTP", runServe},
 }
