@@ -126,9 +126,8 @@ func (ref *reference) plansAt(t *testing.T, z maptile.Zoom) [2]*tiles.Plan {
 	return p
 }
 
-// markMargin is the margin of the canvas the markers are drawn on, and how
-// near a tile a marker must be to be drawn at all: several times a
-// marker's radius and outline.
+// markMargin is how near a tile a marker must be to be drawn at all:
+// several times a marker's radius and outline.
 const markMargin = 16
 
 // draw renders tile tl from the whole-campaign plans.

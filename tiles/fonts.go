@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gobold"
@@ -30,6 +31,7 @@ type Fonts struct {
 	cjk           *opentype.Font
 	cjkPath       string
 	measure       sync.Map // measureKey → float64 width in pixels
+	measured      atomic.Int64
 	mu            sync.Mutex
 	faces         map[faceKey]font.Face // for measuring only, under mu
 }
@@ -52,6 +54,9 @@ const (
 	fontBold
 	fontCJK
 )
+
+// maxMeasured bounds the cache of text widths.
+const maxMeasured = 50000
 
 var (
 	defaultFonts     *Fonts
@@ -150,7 +155,11 @@ func (f *Fonts) width(style fontStyle, size float64, text string) float64 {
 	adv := font.MeasureString(face, text)
 	f.mu.Unlock()
 	w := fixedFloat(adv)
-	f.measure.Store(k, w)
+	// Campaign labels are a bounded set; other text (captions, titles)
+	// is measured every time once the cache is full.
+	if f.measured.Add(1) <= maxMeasured {
+		f.measure.Store(k, w)
+	}
 	return w
 }
 
