@@ -41,3 +41,10 @@ web:
 	cp internal/web/node_modules/leaflet/dist/leaflet.js internal/web/node_modules/leaflet/dist/leaflet.css internal/web/assets/leaflet/
 	cp internal/web/node_modules/leaflet/dist/images/layers.png internal/web/node_modules/leaflet/dist/images/layers-2x.png internal/web/assets/leaflet/images/
 	cp internal/web/node_modules/leaflet/LICENSE internal/web/assets/leaflet/LICENSE
+
+# bench measures xiang against Mapnik (cold render) and nginx (warm serving)
+# in one run: bench/run.sh installs the peers when missing and writes
+# bench/results/; bench/RESULTS.md holds the last full run.
+.PHONY: bench
+bench:
+	BENCH_COMMAND="make bench" GO="$(GO)" bench/run.sh

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/view"
 	"github.com/xiang-maps/xiang/tiles"
 )
 
@@ -30,12 +31,9 @@ func runAnimate(e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageErr(fs, "unexpected argument %q", fs.Arg(0))
 	}
-	w, h, err := parseSize(*size)
+	w, h, err := view.ParseSize(*size, 1)
 	if err != nil {
-		return usageErr(fs, "-size: %v", err)
-	}
-	if w > tiles.MaxImageSide || h > tiles.MaxImageSide {
-		return usageErr(fs, "-size %s: more than %d pixels a side", *size, tiles.MaxImageSide)
+		return usageErr(fs, "-%v", err)
 	}
 	st, err := tiles.ParseStep(*step)
 	if err != nil {
@@ -52,9 +50,9 @@ func runAnimate(e *env, args []string) error {
 	if err != nil {
 		return usageErr(fs, "-layers: %v", err)
 	}
-	ext := geo.Span{From: geo.MaxDay, To: geo.MinDay}
-	for _, l := range sel {
-		ext = ext.Union(l.Extent)
+	ext := view.Extent(sel)
+	if ext.Empty() && (*from == "" || *to == "") {
+		return usageErr(fs, "-layers %q: no dated feature; give -from and -to", *layers)
 	}
 	fromDay, toDay := ext.From, ext.To
 	if *from != "" {

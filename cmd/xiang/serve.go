@@ -8,6 +8,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/xiang-maps/xiang/internal/server"
+	"github.com/xiang-maps/xiang/internal/web"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
 )
@@ -27,7 +29,9 @@ const shutdownGrace = 30 * time.Second
 func runServe(e *env, args []string) error {
 	fs := flagSet(e, "serve", "[flags]",
 		"Serve XYZ tiles of the campaign for any date, TileJSON, the layer catalog,\n"+
-			"GeoJSON and events over HTTP, with /healthz and Prometheus /metrics.\n"+
+			"GeoJSON, events and the legend over HTTP; the viewer with its time slider at /\n"+
+			"(/embed for iframes, /oembed), static images (/static) and animated GIFs\n"+
+			"(/animate); /healthz and Prometheus /metrics.\n"+
 			"SIGHUP reloads -data (invalid data is rejected and the old data kept);\n"+
 			"SIGINT or SIGTERM stop the server once in-flight requests are answered.")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`, host:port")
@@ -35,6 +39,9 @@ func runServe(e *env, args []string) error {
 	cacheFlag := fs.String("cache", "256MB", "memory bound of the tile cache: a `size` such as 256MB or 1GiB; 0 disables it")
 	maxZoom := fs.Int("max-zoom", server.DefaultMaxZoom, fmt.Sprintf("deepest zoom level served, 1 to %d", tiles.MaxZoom))
 	publicURL := fs.String("public-url", "", "`URL` clients reach the server at, for the tile URLs in TileJSON (default: the request's host)")
+	title := fs.String("title", "", "`name` of the campaign in the viewer and oEmbed (default: the embedded campaign's, else \""+server.DefaultTitle+"\")")
+	baseMap := fs.String("basemap", web.DefaultBase.URL, "XYZ URL `template` of the viewer's base map, or \"none\" for the campaign's context layer alone (no outside tiles)")
+	baseAttr := fs.String("basemap-attribution", "", "`HTML` crediting -basemap (default: OpenStreetMap's, for the default base map)")
 	logLevel := fs.String("log-level", "info", "`level` of logs: debug, info (every request), warn or error")
 	logJSON := fs.Bool("log-json", false, "log JSON lines instead of text")
 	if err := parse(fs, args); err != nil {
@@ -67,6 +74,15 @@ func runServe(e *env, args []string) error {
 	source := *data
 	if source == "" {
 		source = "embedded campaign"
+		if *title == "" {
+			*title = embeddedTitle
+		}
+	}
+	if *baseMap != server.BaseMapNone && !validBaseMap(*baseMap) {
+		return usageErr(fs, "-basemap %q: want an http(s) URL template with {z}, {x} and {y}, or none", *baseMap)
+	}
+	if *baseMap == web.DefaultBase.URL && *baseAttr == "" {
+		*baseAttr = web.DefaultBase.Attribution
 	}
 	cfg := server.Config{
 		Load:       func() (*overlays.Campaign, error) { return loadCampaign(*data) },
@@ -74,7 +90,11 @@ func runServe(e *env, args []string) error {
 		CacheBytes: cacheBytes,
 		MaxZoom:    *maxZoom,
 		PublicURL:  *publicURL,
+		Title:      *title,
+		BaseMap:    *baseMap,
 		Logger:     log,
+
+		BaseMapAttribution: *baseAttr,
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -103,9 +123,9 @@ func serve(ctx context.Context, cfg server.Config, ln net.Listener, reload <-cha
 		Handler:           s,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
-		// Longer than a render may take, so that a slow tile is answered
-		// (with a 503 at worst) rather than cut off.
-		WriteTimeout:   server.DefaultRenderTimeout + 20*time.Second,
+		// Longer than a render or an animation may take, so that a slow
+		// response is answered (with a 503 at worst) rather than cut off.
+		WriteTimeout:   max(server.DefaultRenderTimeout, server.DefaultAnimationTimeout) + 20*time.Second,
 		IdleTimeout:    2 * time.Minute,
 		MaxHeaderBytes: 16 << 10,
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
@@ -141,6 +161,18 @@ func serve(ctx context.Context, cfg server.Config, ln net.Listener, reload <-cha
 			return err
 		}
 	}
+}
+
+// embeddedTitle names the embedded campaign in the viewer.
+const embeddedTitle = "The Hunan campaign, 1944–45"
+
+// validBaseMap reports whether s is an http(s) URL template with the {z},
+// {x} and {y} a tile layer needs ({s}, a subdomain, and {r}, "@2x" on
+// high-resolution screens, may appear too).
+func validBaseMap(s string) bool {
+	u, err := url.Parse(strings.NewReplacer("{s}", "a", "{r}", "").Replace(s))
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		strings.Contains(s, "{z}") && strings.Contains(s, "{x}") && strings.Contains(s, "{y}")
 }
 
 // serverURL is the URL to print for a listening address: an unspecified

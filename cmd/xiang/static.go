@@ -4,12 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 
-	"github.com/paulmach/orb"
-
-	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/view"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
 )
@@ -34,15 +30,12 @@ func runStatic(e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageErr(fs, "unexpected argument %q", fs.Arg(0))
 	}
-	w, h, err := parseSize(*size)
-	if err != nil {
-		return usageErr(fs, "-size: %v", err)
-	}
 	if *scale != 1 && *scale != 2 {
 		return usageErr(fs, "-scale %d: want 1 or 2", *scale)
 	}
-	if w**scale > tiles.MaxImageSide || h**scale > tiles.MaxImageSide {
-		return usageErr(fs, "-size %s at scale %d: more than %d pixels a side", *size, *scale, tiles.MaxImageSide)
+	w, h, err := view.ParseSize(*size, *scale)
+	if err != nil {
+		return usageErr(fs, "-%v", err)
 	}
 	d, err := parseDateFlag(*date)
 	if err != nil {
@@ -60,7 +53,7 @@ func runStatic(e *env, args []string) error {
 	if err != nil {
 		return usageErr(fs, "%v", err)
 	}
-	opt := tiles.ImageOptions{Caption: caption(d), Attribution: tiles.Attribution(sel)}
+	opt := tiles.ImageOptions{Caption: view.Caption(d), Attribution: tiles.Attribution(sel)}
 	if !*transparent {
 		opt.Background = tiles.Paper
 	}
@@ -74,89 +67,18 @@ func runStatic(e *env, args []string) error {
 // "lon,lat,zoom", fitting "minlon,minlat,maxlon,maxlat", or fitting the
 // selection when both are "".
 func mapFrame(sel overlays.Selection, center, bbox string, w, h int, scale float64) (tiles.Frame, error) {
-	W, H := int(float64(w)*scale), int(float64(h)*scale)
+	var v view.View // fits the selection
+	var err error
 	switch {
 	case center != "" && bbox != "":
 		return tiles.Frame{}, fmt.Errorf("give -center or -bbox, not both")
 	case center != "":
-		v, err := parseFloats(center, 3)
-		if err != nil || !validLonLat(v[0], v[1]) || v[2] < 0 || v[2] > 20 {
-			return tiles.Frame{}, fmt.Errorf("-center %q: want lon,lat,zoom with lon -180..180, lat -85..85, zoom 0..20", center)
-		}
-		return tiles.CenterFrame(orb.Point{v[0], v[1]}, v[2], scale, W, H), nil
+		v, err = view.ParseCenter(center)
 	case bbox != "":
-		v, err := parseFloats(bbox, 4)
-		if err != nil || !validLonLat(v[0], v[1]) || !validLonLat(v[2], v[3]) || v[0] >= v[2] || v[1] >= v[3] {
-			return tiles.Frame{}, fmt.Errorf("-bbox %q: want minlon,minlat,maxlon,maxlat with min < max", bbox)
-		}
-		return tiles.Fit(orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, W, H, scale, 0, 18), nil
+		v, err = view.ParseBox(bbox)
 	}
-	return tiles.Fit(selectionBound(sel), W, H, scale, 24*scale, 14), nil
-}
-
-// caption is the date line drawn on images: "18 June 1944", or "Summary".
-func caption(d geo.Day) string {
-	if d == geo.NoDay {
-		return "Summary"
+	if err != nil {
+		return tiles.Frame{}, fmt.Errorf("-%w", err) // "-center \"…\": want …", as the flag is named
 	}
-	return d.Time().Format("2 January 2006")
-}
-
-// selectionBound is the lon/lat bound of the selection's historical
-// features (those with a side), or of all its features.
-func selectionBound(sel overlays.Selection) orb.Bound {
-	var b orb.Bound
-	first := true
-	for _, l := range sel {
-		for _, f := range l.Features {
-			if f.Side == overlays.SideNone {
-				continue
-			}
-			if first {
-				b, first = f.Geometry.Bound(), false
-			} else {
-				b = b.Union(f.Geometry.Bound())
-			}
-		}
-	}
-	if first {
-		for i, l := range sel {
-			if i == 0 {
-				b = l.Bound
-			} else {
-				b = b.Union(l.Bound)
-			}
-		}
-	}
-	return b
-}
-
-func parseSize(s string) (w, h int, err error) {
-	a, b, ok := strings.Cut(s, "x")
-	w, err1 := strconv.Atoi(a)
-	h, err2 := strconv.Atoi(b)
-	if !ok || err1 != nil || err2 != nil || w < 1 || h < 1 {
-		return 0, 0, fmt.Errorf("%q: want WIDTHxHEIGHT in pixels, e.g. 800x600", s)
-	}
-	return w, h, nil
-}
-
-func parseFloats(s string, n int) ([]float64, error) {
-	parts := strings.Split(s, ",")
-	if len(parts) != n {
-		return nil, fmt.Errorf("want %d numbers", n)
-	}
-	out := make([]float64, n)
-	for i, p := range parts {
-		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = v
-	}
-	return out, nil
-}
-
-func validLonLat(lon, lat float64) bool {
-	return lon >= -180 && lon <= 180 && lat >= -overlays.MaxLat && lat <= overlays.MaxLat
+	return v.Frame(sel, w, h, scale), nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/web"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
 )
@@ -22,11 +23,12 @@ type dataset struct {
 	gen      uint64
 	campaign *overlays.Campaign
 	renderer *tiles.Renderer
-	version  string    // hash of the content: catalog and every feature
-	loaded   time.Time // when this generation was loaded
-	catalog  *entry    // /api/layers
-	events   *entry    // /api/events
-	empty    [3]*entry // the shared transparent tile, by scale (1 and 2)
+	version  string     // hash of the content: catalog and every feature
+	loaded   time.Time  // when this generation was loaded
+	catalog  *entry     // /api/layers
+	events   *entry     // /api/events
+	empty    [3]*entry  // the shared transparent tile, by scale (1 and 2)
+	viewer   web.Config // the viewer's configuration, less URL prefixes
 }
 
 // load calls the configured loader and prepares a new generation.
@@ -42,6 +44,7 @@ func (s *Server) load() (*dataset, error) {
 		renderer: tiles.New(c),
 		loaded:   time.Now(),
 	}
+	d.viewer = s.newViewerConfig(c)
 	d.version, err = contentVersion(c)
 	if err != nil {
 		return nil, err

@@ -1,7 +1,9 @@
 // Package server is xiang's HTTP service: XYZ tiles of a campaign for any
-// date, TileJSON, the layer catalog, GeoJSON of a date, the event list,
-// health and Prometheus metrics, on the routes fixed by the design
-// (docs/http.md lists them with their caching rules).
+// date, TileJSON, the layer catalog, GeoJSON of a date, the event list, the
+// legend and its swatches, static images and animated GIFs for articles,
+// the viewer (internal/web) with its embed page and oEmbed, health and
+// Prometheus metrics, on the routes fixed by the design (docs/http.md lists
+// them with their caching rules).
 //
 // Tiles are cached by what they show, not by their URL: a request is
 // planned (tiles.Renderer.Plan), and the plan's Key — the quantized clipped
@@ -20,4 +22,9 @@
 // its render at most Config.RenderTimeout. The campaign and its renderer
 // are swapped atomically by Reload, which keeps the old data serving when
 // the new data does not validate.
+//
+// Static images and GIFs are cached by request in their own byte-bounded
+// LRU, with the hash of their bytes as strong ETag; internal/view turns
+// their URLs' views and sizes into frames, as it does for the static and
+// animate commands.
 package server

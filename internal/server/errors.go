@@ -80,7 +80,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, context.DeadlineExceeded):
 		w.Header().Set("Retry-After", "1")
 		s.writeError(w, http.StatusServiceUnavailable,
-			fmt.Sprintf("render did not finish within %v; try again", s.cfg.RenderTimeout))
+			"render did not finish in time; try again")
 	case errors.As(err, &pe):
 		s.metrics.panics.Inc()
 		s.log.Error("render panicked", "path", r.URL.Path, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))

@@ -21,6 +21,7 @@ type metrics struct {
 	requests  *prometheus.CounterVec   // route, code
 	latency   *prometheus.HistogramVec // route
 	renders   prometheus.Histogram
+	images    *prometheus.HistogramVec // kind: static, animation
 	empty     prometheus.Counter
 	panics    prometheus.Counter
 	reloads   *prometheus.CounterVec // result
@@ -54,6 +55,10 @@ func newMetrics(s *Server) *metrics {
 		Name: "xiang_tile_render_duration_seconds", Help: "Time to draw and encode one tile; the count is the number of renders.",
 		Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .2, .5, 1, 5},
 	})
+	m.images = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "xiang_image_render_duration_seconds", Help: "Time to draw and encode a static image or an animated GIF, by kind (static, animation).",
+		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+	}, []string{"kind"})
 	m.empty = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "xiang_tiles_empty_total", Help: "Tile requests answered with the shared empty tile without drawing.",
 	})
@@ -78,29 +83,31 @@ func newMetrics(s *Server) *metrics {
 	m.reloads.WithLabelValues("ok")
 	m.reloads.WithLabelValues("error")
 
-	m.reg.MustRegister(m.requests, m.latency, m.renders, m.empty, m.panics, m.reloads,
+	m.reg.MustRegister(m.requests, m.latency, m.renders, m.images, m.empty, m.panics, m.reloads,
 		m.inFlight, m.gen, m.loadedAt, m.version,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	registerCache(m.reg, "tile", s.tiles.Stats)
 	registerCache(m.reg, "tile_index", s.index.Stats)
 	registerCache(m.reg, "tile_bytes", s.bodies.Stats)
+	registerCache(m.reg, "image", s.images.Stats)
 	return m
 }
 
 // registerCache exports a cache's counters, read from the cache itself when
 // scraped rather than counted twice. The "tile" cache holds encoded tiles
 // keyed by content; "tile_index" maps tile addresses to content keys;
-// "tile_bytes" maps the hash of rendered bytes to content keys.
+// "tile_bytes" maps the hash of rendered bytes to content keys; "image"
+// holds static images and animated GIFs by request.
 func registerCache(reg *prometheus.Registry, name string, stats func() cache.Stats) {
 	labels := prometheus.Labels{"cache": name}
 	counter := func(metric, help string, f func(cache.Stats) uint64) {
 		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "xiang_cache_" + metric, Help: help + " (cache: tile = encoded tiles by content, tile_index = addresses to content keys, tile_bytes = rendered bytes to content keys).", ConstLabels: labels,
+			Name: "xiang_cache_" + metric, Help: help + " (cache: tile = encoded tiles by content, tile_index = addresses to content keys, tile_bytes = rendered bytes to content keys, image = static images and GIFs).", ConstLabels: labels,
 		}, func() float64 { return float64(f(stats())) }))
 	}
 	gauge := func(metric, help string, f func(cache.Stats) float64) {
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "xiang_cache_" + metric, Help: help + " (cache: tile = encoded tiles by content, tile_index = addresses to content keys, tile_bytes = rendered bytes to content keys).", ConstLabels: labels,
+			Name: "xiang_cache_" + metric, Help: help + " (cache: tile = encoded tiles by content, tile_index = addresses to content keys, tile_bytes = rendered bytes to content keys, image = static images and GIFs).", ConstLabels: labels,
 		}, func() float64 { return f(stats()) }))
 	}
 	counter("hits_total", "Cache lookups that found an entry", func(s cache.Stats) uint64 { return s.Hits })

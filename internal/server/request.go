@@ -162,18 +162,11 @@ func queryDate(rawQuery string) (string, bool, error) {
 	if rawQuery == "" {
 		return "", false, nil
 	}
-	q, err := url.ParseQuery(rawQuery)
+	q, err := parseQuery(rawQuery)
 	if err != nil {
-		return "", false, badPart("query", rawQuery, "not a valid query string")
+		return "", false, err
 	}
-	vs, ok := q["date"]
-	switch {
-	case !ok:
-		return "", false, nil
-	case len(vs) > 1:
-		return "", false, badPart("date", strings.Join(vs, ","), "given more than once")
-	}
-	return vs[0], true, nil
+	return oneParam(q, "date")
 }
 
 // optionalDay parses the date query parameter of the API and TileJSON
@@ -185,4 +178,42 @@ func optionalDay(rawQuery string) (geo.Day, string, error) {
 	}
 	d, err := parseDay(s)
 	return d, s, err
+}
+
+// parseQuery parses a raw query string.
+func parseQuery(rawQuery string) (url.Values, error) {
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return nil, badPart("query", rawQuery, "not a valid query string")
+	}
+	return q, nil
+}
+
+// oneParam returns the query parameter name, if given, and fails when it
+// is given more than once.
+func oneParam(q url.Values, name string) (string, bool, error) {
+	vs, ok := q[name]
+	switch {
+	case !ok:
+		return "", false, nil
+	case len(vs) > 1:
+		return "", false, badPart(name, strings.Join(vs, ","), "given more than once")
+	}
+	return vs[0], true, nil
+}
+
+// parseCount parses a non-negative decimal of at most 9 digits, without
+// sign, spaces or leading zeros.
+func parseCount(s string) (int, bool) {
+	if s == "" || len(s) > 9 || (len(s) > 1 && s[0] == '0') {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
 }

@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -15,17 +16,25 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xiang-maps/xiang/internal/cache"
+	"github.com/xiang-maps/xiang/internal/web"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
 )
 
 // Defaults for the zero values of Config.
 const (
-	DefaultCacheBytes    = 256 << 20
-	DefaultMaxZoom       = 20
-	DefaultRenderTimeout = 10 * time.Second
-	DefaultTileMaxAge    = 24 * time.Hour
+	DefaultCacheBytes       = 256 << 20
+	DefaultImageCacheBytes  = 32 << 20
+	DefaultMaxZoom          = 20
+	DefaultRenderTimeout    = 10 * time.Second
+	DefaultAnimationTimeout = 30 * time.Second
+	DefaultTileMaxAge       = 24 * time.Hour
+	DefaultTitle            = "Campaign map"
 )
+
+// BaseMapNone is the Config.BaseMap value that makes the viewer draw the
+// campaign's own context layer as its base map, with no outside tiles.
+const BaseMapNone = "none"
 
 // MaxURLBytes bounds the length of a request URI (path and query); longer
 // requests get a 414 before any routing.
@@ -64,10 +73,33 @@ type Config struct {
 	// TileMaxAge is the max-age of tiles in Cache-Control; zero means
 	// DefaultTileMaxAge.
 	TileMaxAge time.Duration
+	// ImageCacheBytes bounds the memory of the cache of static images and
+	// animated GIFs, in bytes. Zero means DefaultImageCacheBytes; a negative
+	// value disables it (concurrent requests for one image still share its
+	// render).
+	ImageCacheBytes int64
+	// AnimationTimeout bounds how long a request waits for a render slot
+	// and the frames of an animated GIF; zero means
+	// DefaultAnimationTimeout. An animation that takes longer is abandoned
+	// with a 503.
+	AnimationTimeout time.Duration
 	// PublicURL is the scheme and host (and path prefix, if any) clients
-	// reach the server at, for the URLs in TileJSON, e.g.
-	// "https://tiles.example.org". Empty means the request's own Host.
+	// reach the server at, for the URLs in TileJSON, the legend, the viewer
+	// and oEmbed, e.g. "https://tiles.example.org". Empty means the
+	// request's own Host.
 	PublicURL string
+	// Title names the campaign in the viewer's page and in oEmbed; empty
+	// means DefaultTitle.
+	Title string
+	// BaseMap is the XYZ URL template ({z}, {x}, {y}, optionally {s} and
+	// {r}) of the viewer's base map. Empty means web.DefaultBase
+	// (OpenStreetMap); BaseMapNone means the campaign's context layer, with
+	// no outside tiles. The viewer falls back to the context layer when the
+	// base map's tiles fail to load.
+	BaseMap string
+	// BaseMapAttribution credits BaseMap, as HTML. Empty with the default
+	// base map means web.DefaultBase's attribution.
+	BaseMapAttribution string
 	// Logger receives request logs and errors; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -75,20 +107,24 @@ type Config struct {
 // Server serves one campaign over HTTP. It is an http.Handler, safe for
 // concurrent use; build it with New.
 type Server struct {
-	cfg     Config
-	log     *slog.Logger
-	data    atomic.Pointer[dataset]
-	gen     atomic.Uint64
-	reload  sync.Mutex // serializes Reload
-	tiles   *cache.Cache[tiles.Key, *entry]
-	index   *cache.Cache[addrKey, tileRef]
-	bodies  *cache.Cache[uint64, tiles.Key] // hash of a tile's bytes → key of its entry
-	seed    maphash.Seed
-	slots   chan struct{} // render semaphore: plans, renders and exports
-	bufs    sync.Pool     // *bytes.Buffer for encoding
-	metrics *metrics
-	headers headerValues
-	handler http.Handler
+	cfg    Config
+	log    *slog.Logger
+	data   atomic.Pointer[dataset]
+	gen    atomic.Uint64
+	reload sync.Mutex // serializes Reload
+	tiles  *cache.Cache[tiles.Key, *entry]
+	index  *cache.Cache[addrKey, tileRef]
+	bodies *cache.Cache[uint64, tiles.Key] // hash of a tile's bytes → key of its entry
+	images *cache.Cache[imageKey, *entry]  // static images and animations
+	// swatches are the legend's swatch PNGs by entry id and scale (1, 2),
+	// drawn on first use.
+	swatches func() map[string][3]*entry
+	seed     maphash.Seed
+	slots    chan struct{} // render semaphore: plans, renders and exports
+	bufs     sync.Pool     // *bytes.Buffer for encoding
+	metrics  *metrics
+	headers  headerValues
+	handler  http.Handler
 
 	// onRender, when set, is called by every render with its slot held;
 	// tests use it to hold renders back.
@@ -121,6 +157,27 @@ func New(cfg Config) (*Server, error) {
 	if cfg.TileMaxAge <= 0 {
 		cfg.TileMaxAge = DefaultTileMaxAge
 	}
+	if cfg.ImageCacheBytes == 0 {
+		cfg.ImageCacheBytes = DefaultImageCacheBytes
+	}
+	if cfg.AnimationTimeout <= 0 {
+		cfg.AnimationTimeout = DefaultAnimationTimeout
+	}
+	if cfg.Title == "" {
+		cfg.Title = DefaultTitle
+	}
+	if cfg.BaseMap == "" {
+		cfg.BaseMap = web.DefaultBase.URL
+		if cfg.BaseMapAttribution == "" {
+			cfg.BaseMapAttribution = web.DefaultBase.Attribution
+		}
+	}
+	if cfg.PublicURL != "" {
+		u, err := url.Parse(cfg.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return nil, fmt.Errorf("server: public URL %q: want http(s)://host[/prefix]", cfg.PublicURL)
+		}
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -131,11 +188,13 @@ func New(cfg Config) (*Server, error) {
 		tiles:   cache.New(budget-budget/16-budget/128, entrySize),
 		index:   cache.New(budget/16, refSize),
 		bodies:  cache.New(budget/128, func(uint64, tiles.Key) int64 { return bodyRefSize }),
+		images:  cache.New(max(cfg.ImageCacheBytes, 0), imageSize),
 		seed:    maphash.MakeSeed(),
 		slots:   make(chan struct{}, cfg.MaxRenders),
 		bufs:    sync.Pool{New: func() any { return new(bytes.Buffer) }},
 		headers: newHeaderValues(cfg.TileMaxAge),
 	}
+	s.swatches = sync.OnceValue(s.drawSwatches)
 	s.metrics = newMetrics(s)
 	d, err := s.load()
 	if err != nil {
@@ -204,6 +263,16 @@ func (s *Server) routes() http.Handler {
 	r.HandleFunc("/api/layers", s.route("layers", s.handleLayers)).Methods(get...)
 	r.HandleFunc("/api/layers/{file}", s.route("layer_geojson", s.handleLayerGeoJSON)).Methods(get...)
 	r.HandleFunc("/api/events", s.route("events", s.handleEvents)).Methods(get...)
+	r.HandleFunc("/api/legend", s.route("legend", s.handleLegend)).Methods(get...)
+	r.HandleFunc("/api/legend/{file}", s.route("legend_swatch", s.handleSwatch)).Methods(get...)
+	r.HandleFunc("/static/{layers}/{view}/{file}", s.route("static", s.handleStatic)).Methods(get...)
+	r.PathPrefix("/static/").HandlerFunc(s.route("static_bad", s.badImagePath)).Methods(get...)
+	r.HandleFunc("/animate/{layers}/{view}/{file}", s.route("animate", s.handleAnimate)).Methods(get...)
+	r.PathPrefix("/animate/").HandlerFunc(s.route("animate_bad", s.badImagePath)).Methods(get...)
+	r.HandleFunc("/", s.route("viewer", s.handleViewer(false))).Methods(get...)
+	r.HandleFunc(embedPath, s.route("embed", s.handleViewer(true))).Methods(get...)
+	r.HandleFunc("/oembed", s.route("oembed", s.handleOEmbed)).Methods(get...)
+	r.PathPrefix(web.AssetsPath + "/").Handler(s.route("assets", http.StripPrefix(web.AssetsPath, web.Assets()).ServeHTTP)).Methods(get...)
 	r.HandleFunc("/healthz", s.route("healthz", s.handleHealth)).Methods(get...)
 	r.Handle("/metrics", s.route("metrics", s.metrics.handler().ServeHTTP)).Methods(get...)
 

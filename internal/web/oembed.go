@@ -5,11 +5,16 @@ import (
 	"fmt"
 	"html"
 	"net/url"
+	"strings"
 )
 
 // ErrNotEmbeddable is returned by OEmbed for a URL that is not one of this
 // server's viewer pages; the oEmbed spec answers it with 404.
 var ErrNotEmbeddable = errors.New("not a viewer page of this server")
+
+// ErrTooSmall is returned by OEmbed when maxwidth or maxheight leave less
+// than MinEmbedWidth×MinEmbedHeight for the map.
+var ErrTooSmall = errors.New("too small for the map")
 
 // OEmbedResponse is an oEmbed 1.0 "rich" response.
 type OEmbedResponse struct {
@@ -30,17 +35,25 @@ const (
 	MinEmbedWidth, MinEmbedHeight = 200, 150
 )
 
-// OEmbed describes the embed of page, a viewer URL ("/" or embedPath) on
-// origin (scheme://host), as an iframe of the embed page with the same
-// query, sized 600×400 or smaller to honour maxWidth and maxHeight (0: no
-// limit) at the same aspect ratio.
+// OEmbed describes the embed of page, a viewer URL on origin — origin
+// itself, origin + "/" or origin + embedPath, with any query — as an iframe
+// of the embed page with the same query, sized 600×400 or smaller to
+// honour maxWidth and maxHeight (0: no limit) at the same aspect ratio.
+// origin is scheme://host, with the path prefix the server is reached
+// under, if any. It fails with ErrNotEmbeddable for any other URL and with
+// ErrTooSmall when the limits leave too little room.
 func OEmbed(page, origin, embedPath, title string, maxWidth, maxHeight int) (*OEmbedResponse, error) {
 	u, err := url.Parse(page)
 	if err != nil || !u.IsAbs() {
 		return nil, fmt.Errorf("url %q: %w", page, ErrNotEmbeddable)
 	}
 	o, err := url.Parse(origin)
-	if err != nil || u.Scheme != o.Scheme || u.Host != o.Host || (u.Path != "/" && u.Path != embedPath && u.Path != "") {
+	if err != nil {
+		return nil, fmt.Errorf("origin %q: %w", origin, err)
+	}
+	prefix := strings.TrimSuffix(o.Path, "/")
+	if !strings.EqualFold(u.Scheme, o.Scheme) || !strings.EqualFold(u.Host, o.Host) || u.User != nil ||
+		(u.Path != prefix && u.Path != prefix+"/" && u.Path != prefix+embedPath) {
 		return nil, fmt.Errorf("url %q: %w", page, ErrNotEmbeddable)
 	}
 	w, h := EmbedWidth, EmbedHeight
@@ -51,9 +64,9 @@ func OEmbed(page, origin, embedPath, title string, maxWidth, maxHeight int) (*OE
 		w, h = maxHeight*EmbedWidth/EmbedHeight, maxHeight
 	}
 	if w < MinEmbedWidth || h < MinEmbedHeight {
-		return nil, fmt.Errorf("maxwidth %d, maxheight %d: the map needs at least %dx%d pixels", maxWidth, maxHeight, MinEmbedWidth, MinEmbedHeight)
+		return nil, fmt.Errorf("maxwidth %d, maxheight %d: %w: the map needs at least %dx%d pixels", maxWidth, maxHeight, ErrTooSmall, MinEmbedWidth, MinEmbedHeight)
 	}
-	src := origin + embedPath
+	src := strings.TrimSuffix(origin, "/") + embedPath
 	if u.RawQuery != "" {
 		src += "?" + u.Query().Encode()
 	}

@@ -38,6 +38,8 @@ type Page struct {
 	Embed bool
 	// OEmbed is the URL of the oEmbed description of this page.
 	OEmbed string
+	// Assets is the URL prefix of the assets; empty means AssetsPath.
+	Assets string
 	Config Config
 }
 
@@ -55,13 +57,22 @@ type Config struct {
 	Bounds  [4]float64 `json:"bounds"`
 	Base    Base       `json:"base"`
 	MaxZoom int        `json:"maxZoom"`
-	// Attribution credits the overlay; ContextAttribution the offline base.
+	// Attribution credits the campaign's layers, ContextAttribution its
+	// context layer alone. Both are HTML, as Leaflet shows them.
 	Attribution        string `json:"attribution"`
 	ContextAttribution string `json:"contextAttribution"`
-	TilesPrefix        string `json:"tilesPrefix"`
-	APIPrefix          string `json:"apiPrefix"`
-	EmbedPath          string `json:"embedPath"`
-	Autoplay           bool   `json:"autoplay"`
+	// ContextLayer is the id of the undated layer of rivers, railways and
+	// towns drawn as the base map when there is no other ("" if none).
+	ContextLayer string `json:"contextLayer"`
+	// TilesPrefix and APIPrefix are the paths of the tile and API routes;
+	// EmbedPath and ViewerPath those of the embed page and of the full
+	// viewer, which the embed links to.
+	TilesPrefix string `json:"tilesPrefix"`
+	APIPrefix   string `json:"apiPrefix"`
+	EmbedPath   string `json:"embedPath"`
+	ViewerPath  string `json:"viewerPath"`
+	// Autoplay starts playing on load, as ?autoplay=1 does.
+	Autoplay bool `json:"autoplay"`
 }
 
 // Layer is one entry of the layer toggles.
@@ -90,11 +101,13 @@ func Render(w io.Writer, p Page) error {
 	if err != nil {
 		return fmt.Errorf("viewer config: %w", err)
 	}
+	if p.Assets == "" {
+		p.Assets = AssetsPath
+	}
 	return pageTemplate.Execute(w, struct {
 		Page
 		Config template.JS
-		Assets string
-	}{p, template.JS(cfg), AssetsPath})
+	}{p, template.JS(cfg)})
 }
 
 // assetETags holds a strong ETag for every embedded asset.
@@ -112,20 +125,30 @@ var assetETags = func() map[string]string {
 	return m
 }()
 
-// Assets serves the embedded assets at paths relative to AssetsPath ("/
-// viewer.js"), with strong ETags, 304s and a day of caching.
+// Assets serves the embedded assets at paths relative to AssetsPath
+// ("/viewer.js"), with strong ETags, 304s and a day of caching; anything
+// else gets a JSON 404.
 func Assets() http.Handler {
 	sub, _ := fs.Sub(files, "assets")
+	notFound := func(w http.ResponseWriter, p string) {
+		h := w.Header()
+		h.Set("Content-Type", "application/json; charset=utf-8")
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+		w.WriteHeader(http.StatusNotFound)
+		b, _ := json.Marshal(map[string]string{"error": fmt.Sprintf("asset %q: no such file", p)})
+		w.Write(append(b, '\n'))
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := path.Clean("/" + r.URL.Path)
 		etag, ok := assetETags[p]
-		if !ok || p == "/page.html" {
-			http.Error(w, `{"error":"no such asset"}`, http.StatusNotFound)
+		if !ok || p == "/page.html" || p != "/"+strings.TrimPrefix(r.URL.Path, "/") {
+			notFound(w, r.URL.Path)
 			return
 		}
 		f, err := sub.Open(strings.TrimPrefix(p, "/"))
 		if err != nil {
-			http.Error(w, `{"error":"no such asset"}`, http.StatusNotFound)
+			notFound(w, r.URL.Path)
 			return
 		}
 		defer f.Close()

@@ -11,13 +11,13 @@ import (
 
 func TestRender(t *testing.T) {
 	var buf bytes.Buffer
-	p := Page{Title: "Hunan </script>", Description: "d", OEmbed: "/oembed?url=x", Embed: true,
-		Config: Config{Title: "T", Extent: [2]string{"1944-05-01", "1945-08-23"}, Layers: []Layer{{"changsha", "Changsha"}}, TilesPrefix: "/tiles"}}
+	p := Page{Title: "Hunan </script>", Description: "d", OEmbed: "/oembed?url=x", Embed: true, Assets: "/x/assets",
+		Config: Config{Title: "T", Extent: [2]string{"1944-05-01", "1945-08-23"}, Layers: []Layer{{"changsha", "Changsha"}}, TilesPrefix: "/tiles", ViewerPath: "/x/"}}
 	if err := Render(&buf, p); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{`class="embed"`, `"extent":["1944-05-01","1945-08-23"]`, `application/json+oembed`, `/assets/leaflet/leaflet.js`, `Hunan &lt;/script&gt;`} {
+	for _, want := range []string{`class="embed"`, `"extent":["1944-05-01","1945-08-23"]`, `application/json+oembed`, `src="/x/assets/leaflet/leaflet.js"`, `Hunan &lt;/script&gt;`, `id="open-full" class="embed-only" href="/x/"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("page lacks %s", want)
 		}
@@ -42,11 +42,11 @@ func TestAssets(t *testing.T) {
 	if rec.Code != http.StatusNotModified {
 		t.Errorf("If-None-Match: %d, want 304", rec.Code)
 	}
-	for _, p := range []string{"/nope.js", "/page.html", "/../web.go"} {
+	for _, p := range []string{"/nope.js", "/page.html", "/../web.go", "/leaflet/", "/leaflet/../viewer.js"} {
 		rec = httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", p, nil))
-		if rec.Code != 404 {
-			t.Errorf("%s: %d, want 404", p, rec.Code)
+		if rec.Code != 404 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") || !strings.Contains(rec.Body.String(), `"error"`) {
+			t.Errorf("%s: %d %q %s, want a JSON 404", p, rec.Code, rec.Header().Get("Content-Type"), rec.Body)
 		}
 	}
 }
@@ -86,5 +86,33 @@ func TestOEmbed(t *testing.T) {
 	}
 	if _, err := OEmbed("http://evil.example/", origin, "/embed", "", 0, 0); !errors.Is(err, ErrNotEmbeddable) {
 		t.Errorf("foreign URL: %v", err)
+	}
+	if _, err := OEmbed(origin+"/", origin, "/embed", "", 100, 0); !errors.Is(err, ErrTooSmall) {
+		t.Errorf("maxwidth 100: %v, want ErrTooSmall", err)
+	}
+}
+
+// TestOEmbedPrefix checks oEmbed for a server reached under a path prefix.
+func TestOEmbedPrefix(t *testing.T) {
+	const origin = "https://maps.example.org/xiang"
+	for page, ok := range map[string]bool{
+		origin:                                 true,
+		origin + "/":                           true,
+		origin + "/embed?date=1944-06-18":      true,
+		"HTTPS://MAPS.example.org/xiang/embed": true,
+		"https://maps.example.org/":            false,
+		"https://maps.example.org/embed":       false,
+		origin + "/embed/x":                    false,
+		"https://user@maps.example.org/xiang/": false,
+		"http://maps.example.org/xiang/":       false,
+	} {
+		r, err := OEmbed(page, origin, "/embed", "T", 0, 0)
+		if ok != (err == nil) {
+			t.Errorf("%s: %v, want embeddable %v", page, err, ok)
+			continue
+		}
+		if ok && !strings.Contains(r.HTML, `src="`+origin+`/embed`) {
+			t.Errorf("%s: %s", page, r.HTML)
+		}
 	}
 }

@@ -22,10 +22,15 @@
     return new Date(n * DAY).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   }
 
-  const first = parseDay(cfg.extent[0]);
-  const last = parseDay(cfg.extent[1]);
+  // A campaign without dates has no extent: the viewer then shows the
+  // summary map and no slider.
+  const dated = parseDay(cfg.extent[0]) !== null && parseDay(cfg.extent[1]) !== null;
+  const first = dated ? parseDay(cfg.extent[0]) : 0;
+  const last = dated ? parseDay(cfg.extent[1]) : 0;
   let day = parseDay(params.get('date')) ?? parseDay(cfg.date) ?? first;
   day = Math.min(Math.max(day, first), last);
+  const embedded = document.body.classList.contains('embed');
+  if (!dated) document.body.classList.add('undated');
 
   // --- layers ---
   const allIDs = cfg.layers.map((l) => l.id);
@@ -37,7 +42,10 @@
   }
 
   // --- map and view ---
-  const map = L.map('map', { zoomSnap: 1, keyboard: false, worldCopyJump: true, maxZoom: cfg.maxZoom });
+  // No fade: a date's tiles replace the previous date's at once (see
+  // showDate), and a screenshot taken once the tiles have loaded shows them
+  // fully drawn.
+  const map = L.map('map', { zoomSnap: 1, keyboard: false, worldCopyJump: true, maxZoom: cfg.maxZoom, fadeAnimation: false });
   const view = (params.get('view') || '').split(',').map(Number);
   if (view.length === 3 && view.every(Number.isFinite)) {
     map.setView([view[1], view[0]], view[2]);
@@ -48,30 +56,73 @@
     map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
   }
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+  // The campaign's credits, once, whichever of its layers are drawn.
+  if (cfg.attribution) map.attributionControl.addAttribution(cfg.attribution);
+
+  // --- tile state for tests and embedders: body[data-tiles] is "loading"
+  // while any layer waits for tiles, and "loaded" once every layer has
+  // drawn its tiles (a frame later, so that they are on screen) ---
+  function watch(layer) {
+    layer.on('loading', updateState);
+    layer.on('load', updateState);
+    return layer;
+  }
+  // The overlay of the date shown, and the one loading to replace it.
+  let current = null, pending = null;
+  let stateFrame = 0;
+  function busy() {
+    if (pending) return true;
+    let loading = false;
+    map.eachLayer((l) => { if (l.isLoading && l.isLoading()) loading = true; });
+    return loading;
+  }
+  function updateState() {
+    document.body.dataset.date = fmtDay(day);
+    cancelAnimationFrame(stateFrame);
+    if (busy()) {
+      document.body.dataset.tiles = 'loading';
+      return;
+    }
+    stateFrame = requestAnimationFrame(() => {
+      stateFrame = requestAnimationFrame(() => {
+        document.body.dataset.tiles = busy() ? 'loading' : 'loaded';
+      });
+    });
+  }
 
   // Base map: a configurable XYZ template, with the campaign's own context
-  // layer as the offline fallback when it fails (or is configured off).
+  // layer (cfg.contextLayer, undated) as the offline fallback when it fails
+  // or is configured off.
+  const contextID = cfg.contextLayer || '';
   let offline = !cfg.base.url || params.get('base') === 'none';
   let base = null;
-  const contextBase = L.tileLayer(cfg.tilesPrefix + '/context/{z}/{x}/{y}{r}.png', { maxZoom: cfg.maxZoom, zIndex: 1, attribution: cfg.contextAttribution });
+  const contextBase = contextID ? watch(L.tileLayer(cfg.tilesPrefix + '/' + contextID + '/{z}/{x}/{y}{r}.png',
+    { maxZoom: cfg.maxZoom, zIndex: 1 })) : null;
   function goOffline() {
     offline = true;
     if (base) map.removeLayer(base);
     base = null;
-    map.getContainer().style.background = '#f4f1e8';
     showDate(day, true);
   }
   if (!offline) {
     let loaded = 0, failed = 0;
-    base = L.tileLayer(cfg.base.url, { maxZoom: cfg.maxZoom, attribution: cfg.base.attribution, zIndex: 1, crossOrigin: false });
+    base = watch(L.tileLayer(cfg.base.url, { maxZoom: cfg.maxZoom, attribution: cfg.base.attribution, zIndex: 1 }));
     base.on('tileload', () => { loaded++; });
     base.on('tileerror', () => { if (++failed >= 4 && loaded === 0) goOffline(); });
     base.addTo(map);
   }
+  // Offline, the context layer is the base: drawn undated, under the
+  // overlay, when it is selected.
+  function syncContext() {
+    if (!contextBase) return;
+    const want = offline && selected.has(contextID);
+    if (want && !map.hasLayer(contextBase)) contextBase.addTo(map);
+    if (!want && map.hasLayer(contextBase)) map.removeLayer(contextBase);
+  }
 
   function overlayIDs() {
     let ids = allIDs.filter((id) => selected.has(id));
-    if (offline && allIDs.includes('context')) ids = ids.filter((id) => id !== 'context');
+    if (offline && contextBase) ids = ids.filter((id) => id !== contextID);
     return ids;
   }
   function layersParam() {
@@ -81,40 +132,38 @@
     const ids = overlayIDs();
     if (!ids.length) return null;
     const spec = ids.length === allIDs.length ? 'all' : ids.join(',');
-    return cfg.tilesPrefix + '/' + spec + '/' + fmtDay(d) + '/{z}/{x}/{y}{r}.png';
+    return cfg.tilesPrefix + '/' + spec + (dated ? '/' + fmtDay(d) : '') + '/{z}/{x}/{y}{r}.png';
   }
 
   // --- the overlay, double-buffered: a new date's layer replaces the old one
   // only once its tiles have loaded, so changing dates does not flicker ---
-  let current = null, pending = null;
-  function markState(state) {
-    document.body.dataset.tiles = state;
-    document.body.dataset.date = fmtDay(day);
-  }
   function showDate(d, force) {
     const url = tileURL(d);
-    if (offline && !map.hasLayer(contextBase)) contextBase.addTo(map);
-    if (!offline && map.hasLayer(contextBase)) map.removeLayer(contextBase);
-    if (!force && current && current._url === url && !pending) { markState('loaded'); return; }
+    syncContext();
+    if (!force && current && current._url === url && !pending) { updateState(); return; }
     if (pending) { map.removeLayer(pending); pending = null; }
     if (!url) {
       if (current) map.removeLayer(current);
       current = null;
-      markState('loaded');
+      updateState();
       return;
     }
-    markState('loading');
-    const next = L.tileLayer(url, { maxZoom: cfg.maxZoom, zIndex: 10, attribution: cfg.attribution, keepBuffer: 2 });
+    const next = watch(L.tileLayer(url, { maxZoom: cfg.maxZoom, zIndex: 10, keepBuffer: 2 }));
     pending = next;
-    next.once('load', () => {
+    const promote = () => {
       if (pending !== next) return;
       if (current) map.removeLayer(current);
       current = next;
       pending = null;
-      markState('loaded');
+      updateState();
       prefetch(d);
-    });
+    };
+    next.once('load', promote);
     next.addTo(map);
+    // A layer with no tile to load in view (an empty map area) fires no
+    // load event.
+    if (!next.isLoading()) promote();
+    updateState();
   }
 
   // Prefetch the tiles now in view for the next dates, so playback finds
@@ -126,7 +175,7 @@
     const retina = L.Browser.retina ? '@2x' : '';
     for (let k = 1; k <= 3; k++) {
       const nd = d + k * stepDays();
-      if (nd > last) break;
+      if (!dated || nd > last) break;
       const tpl = tileURL(nd);
       if (!tpl) break;
       for (const t of tiles) {
@@ -147,7 +196,7 @@
   function setDay(d, fromSlider) {
     day = Math.min(Math.max(d, first), last);
     if (!fromSlider) slider.value = day - first;
-    $('date').textContent = longDay(day);
+    $('date').textContent = dated ? longDay(day) : 'Summary';
     slider.setAttribute('aria-valuetext', longDay(day));
     showDate(day);
     highlightEvents();
@@ -162,7 +211,7 @@
   let timer = null;
   function stepDays() { return Math.max(1, Math.round(Number($('speed').value) / 3)); }
   function play() {
-    if (timer) return;
+    if (timer || !dated) return;
     if (day >= last) setDay(first);
     $('play').textContent = '❚❚';
     $('play').setAttribute('aria-label', 'Pause');
@@ -205,18 +254,25 @@
   }
   function query() {
     const q = new URLSearchParams();
-    q.set('date', fmtDay(day));
+    if (dated) q.set('date', fmtDay(day));
     q.set('layers', layersParam());
     q.set('view', viewParam());
     if (params.get('base') === 'none') q.set('base', 'none');
     return q;
   }
-  function saveURL() { history.replaceState(null, '', location.pathname + '?' + query().toString()); }
+  // Commas need no escape in a query: keep lists and the view readable.
+  function queryString() { return query().toString().replace(/%2C/gi, ','); }
+  function saveURL() {
+    history.replaceState(null, '', location.pathname + '?' + queryString());
+    if (embedded) $('open-full').href = cfg.viewerPath + '?' + queryString();
+  }
   map.on('moveend', () => { saveURL(); if (current) prefetch(day); });
 
   // --- side panel: layers, legend, events ---
   const layersBox = $('layers');
-  for (const l of cfg.layers) {
+  // The context layer goes last: it is the background of the others.
+  const toggles = cfg.layers.filter((l) => l.id !== contextID).concat(cfg.layers.filter((l) => l.id === contextID));
+  for (const l of toggles) {
     const label = document.createElement('label');
     const box = document.createElement('input');
     box.type = 'checkbox';
@@ -226,25 +282,56 @@
       if (box.checked) selected.add(l.id); else selected.delete(l.id);
       showDate(day, true);
       saveURL();
+      loadLegend();
     });
     label.append(box, ' ' + (l.title || l.id));
     layersBox.append(label);
   }
 
-  fetch(cfg.apiPrefix + '/legend?layers=all').then((r) => r.json()).then((entries) => {
-    const box = $('legend');
-    for (const e of entries) {
-      const row = document.createElement('div');
-      const img = document.createElement('img');
-      img.src = e.swatch;
-      img.alt = '';
-      row.append(img, e.label);
-      box.append(row);
-    }
-  }).catch((err) => console.warn('legend:', err));
+  // Fetches JSON, failing on an error status (the API's errors are JSON
+  // with an "error" member).
+  function getJSON(url) {
+    return fetch(url).then((r) => r.json().then((body) => {
+      if (!r.ok) throw new Error(url + ': ' + r.status + ' ' + (body.error || ''));
+      return body;
+    }));
+  }
+
+  // The legend lists the symbols of the selected layers, by group.
+  let legendSeq = 0;
+  function loadLegend() {
+    if (embedded) return;
+    const seq = ++legendSeq;
+    const spec = selected.size ? layersParam() : 'all';
+    getJSON(cfg.apiPrefix + '/legend?layers=' + encodeURIComponent(spec)).then((entries) => {
+      if (seq !== legendSeq) return;
+      const box = $('legend');
+      box.replaceChildren();
+      let group = null;
+      for (const e of entries) {
+        if (e.group !== group) {
+          group = e.group;
+          const h = document.createElement('h3');
+          h.textContent = group;
+          box.append(h);
+        }
+        const row = document.createElement('div');
+        const img = document.createElement('img');
+        img.src = e.swatch;
+        if (e.swatch2x) img.srcset = e.swatch2x + ' 2x';
+        img.alt = '';
+        img.width = 44;
+        img.height = 26;
+        row.dataset.id = e.id;
+        row.append(img, e.label);
+        box.append(row);
+      }
+    }).catch((err) => console.warn('legend:', err));
+  }
+  loadLegend();
 
   let events = [];
-  fetch(cfg.apiPrefix + '/events').then((r) => r.json()).then((list) => {
+  (embedded ? Promise.resolve({ events: [] }) : getJSON(cfg.apiPrefix + '/events')).then((list) => {
     events = list.events || list;
     const ol = $('events');
     for (const ev of events) {
@@ -257,7 +344,7 @@
       li.append(t, (ev.name || '') + (ev.description ? ' — ' + ev.description : ''));
       const go = () => {
         pause();
-        setDay(parseDay(ev.date));
+        if (dated) setDay(parseDay(ev.date));
         if (Number.isFinite(ev.lon) && Number.isFinite(ev.lat)) map.flyTo([ev.lat, ev.lon], Math.max(map.getZoom(), 9));
       };
       li.onclick = go;
@@ -272,9 +359,10 @@
 
   // --- embed dialog ---
   function embedCode() {
-    const src = location.origin + cfg.embedPath + '?' + query().toString();
-    return '<iframe src="' + src.replace(/&/g, '&amp;') + '" width="600" height="400" style="border:0" loading="lazy" allowfullscreen title="' +
-      cfg.title.replace(/"/g, '&quot;') + '"></iframe>';
+    const src = location.origin + cfg.embedPath + '?' + queryString();
+    const attr = (v) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+    return '<iframe src="' + attr(src) + '" width="600" height="400" style="border:0" loading="lazy" allowfullscreen title="' +
+      attr(cfg.title) + '"></iframe>';
   }
   $('embed-open').onclick = () => { $('embed-code').value = embedCode(); $('embed-dialog').showModal(); };
   $('embed-close').onclick = () => $('embed-dialog').close();

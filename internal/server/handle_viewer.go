@@ -1,0 +1,249 @@
+package server
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/view"
+	"github.com/xiang-maps/xiang/internal/web"
+	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles"
+)
+
+// embedPath is the route of the viewer without its side panel, for
+// iframes.
+const embedPath = "/embed"
+
+// contentTypeHTML is the type of the viewer pages.
+const contentTypeHTML = "text/html; charset=utf-8"
+
+// pageSecurity is the Content-Security-Policy of the viewer pages: scripts,
+// styles and data from this server only (Leaflet sets inline styles), tiles
+// from any base map, and any site may frame the page.
+const pageSecurity = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src * data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors *"
+
+// contextLayerID is the id the design gives the layer of rivers, railways
+// and towns.
+const contextLayerID = "context"
+
+// newViewerConfig is what the viewer script needs to know of a campaign,
+// except the URL prefixes, which depend on the request.
+func (s *Server) newViewerConfig(c *overlays.Campaign) web.Config {
+	cfg := web.Config{
+		Title:   s.cfg.Title,
+		MaxZoom: s.cfg.MaxZoom,
+		Layers:  make([]web.Layer, len(c.Layers)),
+	}
+	all := overlays.Selection(c.Layers)
+	for i, l := range c.Layers {
+		cfg.Layers[i] = web.Layer{ID: l.ID, Title: cmp.Or(l.Title, l.ID)}
+	}
+	// Map clients show attribution as HTML; the layer files hold text.
+	cfg.Attribution = html.EscapeString(tiles.Attribution(all))
+	if context := contextLayer(c); context != nil {
+		cfg.ContextLayer = context.ID
+		cfg.ContextAttribution = html.EscapeString(tiles.Attribution(overlays.Selection{context}))
+	}
+	if s.cfg.BaseMap != BaseMapNone {
+		cfg.Base = web.Base{URL: s.cfg.BaseMap, Attribution: s.cfg.BaseMapAttribution}
+	}
+	// Without any dated feature the extent stays empty: the viewer then
+	// shows the summary map without a slider.
+	if ext := view.Extent(all); !ext.Empty() && ext.From != geo.MinDay && ext.To != geo.MaxDay {
+		cfg.Extent = [2]string{ext.From.String(), ext.To.String()}
+		cfg.Date = firstEvent(c, ext).String()
+	}
+	if b := view.Bound(all); c.Features() > 0 {
+		cfg.Bounds = [4]float64{b.Min[0], max(b.Min[1], -overlays.MaxLat), b.Max[0], min(b.Max[1], overlays.MaxLat)}
+	} else {
+		cfg.Bounds = [4]float64{-180, -overlays.MaxLat, 180, overlays.MaxLat}
+	}
+	return cfg
+}
+
+// firstEvent is the day the viewer opens on: that of the first event in
+// the extent, where the story starts, else the extent's first day.
+func firstEvent(c *overlays.Campaign, ext geo.Span) geo.Day {
+	first := ext.From
+	found := false
+	for _, l := range c.Layers {
+		for _, f := range l.Features {
+			if d := f.Span.From; f.Kind == overlays.KindEvent && ext.Contains(d) && (!found || d < first) {
+				first, found = d, true
+			}
+		}
+	}
+	return first
+}
+
+// contextLayer is the layer the viewer draws as its base map when it has
+// no other: the undated layer called "context", else the first undated
+// layer with features, else nil.
+func contextLayer(c *overlays.Campaign) *overlays.Layer {
+	if l, ok := c.Layer(contextLayerID); ok && l.Extent == (geo.Span{}) {
+		return l
+	}
+	for _, l := range c.Layers {
+		if l.Extent == (geo.Span{}) && len(l.Features) > 0 {
+			return l
+		}
+	}
+	return nil
+}
+
+// prefix is the path prefix of PublicURL ("" when none): the viewer's URLs
+// of tiles, the API and assets start with it.
+func (s *Server) prefix() string {
+	u, err := url.Parse(s.cfg.PublicURL)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(u.Path, "/")
+}
+
+// handleViewer serves the viewer at / and, without its side panel and
+// extra controls, at /embed. The page's own state (date, layers, view,
+// autoplay) is in its query, which the script reads and keeps up to date;
+// the server only uses it for the oEmbed link.
+func (s *Server) handleViewer(embed bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		d := s.data.Load()
+		base, prefix := s.baseURL(r), s.prefix()
+		cfg := d.viewer
+		cfg.TilesPrefix = prefix + "/tiles"
+		cfg.APIPrefix = prefix + "/api"
+		cfg.EmbedPath = prefix + embedPath
+		cfg.ViewerPath = prefix + "/"
+		page := base + r.URL.EscapedPath()
+		if embed {
+			page = base + embedPath
+		}
+		if r.URL.RawQuery != "" {
+			page += "?" + r.URL.RawQuery
+		}
+		buf := s.bufs.Get().(*bytes.Buffer)
+		buf.Reset()
+		defer s.bufs.Put(buf)
+		err := web.Render(buf, web.Page{
+			Title:       s.cfg.Title,
+			Description: s.describe(d.campaign),
+			Embed:       embed,
+			OEmbed:      base + "/oembed?" + url.Values{"url": {page}, "format": {"json"}}.Encode(),
+			Assets:      prefix + web.AssetsPath,
+			Config:      cfg,
+		})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		body := bytes.Clone(buf.Bytes())
+		h := w.Header()
+		h.Set("Content-Security-Policy", pageSecurity)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		serveEntry(w, r, newEntry(body, contentTypeHTML, etagOf(body)), s.headers.page)
+	}
+}
+
+// describe is the page's description: the titles of the dated layers.
+func (s *Server) describe(c *overlays.Campaign) string {
+	var titles []string
+	for _, l := range c.Layers {
+		if l.Extent != (geo.Span{}) {
+			titles = append(titles, cmp.Or(l.Title, l.ID))
+		}
+	}
+	if len(titles) == 0 {
+		return "A campaign map with a time slider."
+	}
+	return "A campaign map with a time slider: " + strings.Join(titles, "; ") + "."
+}
+
+// maxEmbedSide bounds oEmbed's maxwidth and maxheight.
+const maxEmbedSide = 100_000
+
+// handleOEmbed serves /oembed?url=&maxwidth=&maxheight=&format=json: the
+// oEmbed 1.0 description of a viewer page of this server, as an iframe of
+// its embed page.
+func (s *Server) handleOEmbed(w http.ResponseWriter, r *http.Request) {
+	q, err := parseQuery(r.URL.RawQuery)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	format, _, err := oneParam(q, "format")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if format != "" && format != "json" {
+		e := badPart("format", format, "only json is implemented")
+		e.Status = http.StatusNotImplemented
+		s.fail(w, r, e)
+		return
+	}
+	page, ok, err := oneParam(q, "url")
+	if err == nil && (!ok || page == "") {
+		err = badPart("url", page, "want the URL of a viewer page of this server, as ?url=")
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var limits [2]int
+	for i, name := range []string{"maxwidth", "maxheight"} {
+		v, ok, err := oneParam(q, name)
+		if err == nil && ok {
+			n, valid := parseCount(v)
+			if !valid || n < 1 || n > maxEmbedSide {
+				err = badPart(name, v, "want a whole number of pixels from 1 to "+strconv.Itoa(maxEmbedSide))
+			}
+			limits[i] = n
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	title := s.cfg.Title
+	if u, err := url.Parse(page); err == nil {
+		if day, err := geo.ParseDay(u.Query().Get("date")); err == nil {
+			title += ", " + view.Caption(day)
+		}
+	}
+	res, err := web.OEmbed(page, s.baseURL(r), embedPath, title, limits[0], limits[1])
+	switch {
+	case errors.Is(err, web.ErrNotEmbeddable):
+		e := badPart("url", page, "not a viewer page of this server (want "+s.baseURL(r)+"/ or "+embedPath+", with any query)")
+		e.Status = http.StatusNotFound
+		err = e
+	case errors.Is(err, web.ErrTooSmall):
+		// Blame maxheight when it alone leaves too little room.
+		part, value := "maxwidth", limits[0]
+		if h := limits[1]; h > 0 && (h < web.MinEmbedHeight || h*web.EmbedWidth/web.EmbedHeight < web.MinEmbedWidth) {
+			part, value = "maxheight", h
+		}
+		err = badPart(part, strconv.Itoa(value), fmt.Sprintf("leaves less than the %dx%d pixels the map needs",
+			web.MinEmbedWidth, web.MinEmbedHeight))
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	body, err := json.Marshal(res)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	serveEntry(w, r, newEntry(append(body, '\n'), contentTypeJSON, etagOf(body)), s.headers.meta)
+}
