@@ -141,6 +141,7 @@ type imageKey struct {
 	from, to geo.Day // animations
 	step     tiles.Step
 	gif      bool
+	print    string // printed sheets: the canonical request
 }
 
 // imageSize approximates the memory of a cached image.
