@@ -45,7 +45,7 @@ func inkIn(img *image.RGBA, r image.Rectangle, c color.NRGBA) (ink, white int) {
 			switch {
 			case near(px, c, 40):
 				ink++
-			case px.A > 0xc0 && px.R > 0xe8 && px.G > 0xe8 && px.B > 0xe8:
+			case px.A > 0xc0 && px.R >= px.A-8 && px.G >= px.A-8 && px.B >= px.A-8: // white, premultiplied
 				white++
 			}
 		}

@@ -3,11 +3,13 @@ package tiles
 import (
 	"image"
 	"image/color"
+	"image/draw"
 	"math"
 
 	"github.com/fogleman/gg"
 	"github.com/paulmach/orb"
 	"golang.org/x/image/font"
+	"golang.org/x/image/math/fixed"
 
 	"github.com/xiang-maps/xiang/overlays"
 )
@@ -38,7 +40,7 @@ func (p *Plan) DrawOn(dc *gg.Context, fonts *Fonts) {
 		case opSymbol:
 			drawSymbol(pt, pr.sym, pr.geom.(orb.Point))
 		case opText:
-			drawLabel(dc, fonts, faces, pr.label)
+			drawLabel(pt.dst, fonts, faces, pr.label)
 		}
 	}
 }
@@ -208,8 +210,11 @@ func drawEchelon(p *painter, s symbol, x, y, h float64) {
 	p.stroke(strokes, s.color, w*1.2)
 }
 
-// drawLabel draws a label's lines with a halo.
-func drawLabel(dc *gg.Context, fonts *Fonts, faces map[faceKey]font.Face, l *placed) {
+// drawLabel draws a label's lines with a halo. Each line is rasterized once
+// into an alpha mask at its subpixel position; the halo is that mask
+// dilated by the halo's radius (a max filter over a disc, soft at its rim),
+// drawn first. Both are composited with image/draw's glyph fast path.
+func drawLabel(dst *image.RGBA, fonts *Fonts, faces map[faceKey]font.Face, l *placed) {
 	for _, tl := range l.lines {
 		k := faceKey{tl.style, tl.size}
 		face, ok := faces[k]
@@ -220,17 +225,54 @@ func drawLabel(dc *gg.Context, fonts *Fonts, faces map[faceKey]font.Face, l *pla
 			face = fonts.face(tl.style, tl.size)
 			faces[k] = face
 		}
-		dc.SetFontFace(face)
-		dc.SetColor(halo)
-		n := 8
-		if l.halo > 2 {
-			n = 12
+		dot := fixed.Point26_6{X: fixed.Int26_6(math.Round(tl.x * 64)), Y: fixed.Int26_6(math.Round(tl.y * 64))}
+		b, _ := font.BoundString(face, tl.text)
+		r := int(math.Ceil(l.halo)) + 1
+		rect := image.Rect((dot.X+b.Min.X).Floor()-r, (dot.Y+b.Min.Y).Floor()-r, (dot.X+b.Max.X).Ceil()+r, (dot.Y+b.Max.Y).Ceil()+r)
+		if !rect.Overlaps(dst.Rect) {
+			continue
 		}
-		for i := range n {
-			a := 2 * math.Pi * float64(i) / float64(n)
-			dc.DrawString(tl.text, tl.x+l.halo*math.Cos(a), tl.y+l.halo*math.Sin(a))
-		}
-		dc.SetColor(l.color)
-		dc.DrawString(tl.text, tl.x, tl.y)
+		mask := image.NewAlpha(rect)
+		(&font.Drawer{Dst: mask, Src: image.Opaque, Face: face, Dot: dot}).DrawString(tl.text)
+		draw.DrawMask(dst, rect, image.NewUniform(halo), image.Point{}, dilate(mask, l.halo), rect.Min, draw.Over)
+		draw.DrawMask(dst, rect, image.NewUniform(l.color), image.Point{}, mask, rect.Min, draw.Over)
 	}
+}
+
+// dilate returns mask grown by radius pixels: each pixel takes the largest
+// value within the disc around it, weighted down over the disc's last
+// half pixel so that the halo's edge stays antialiased.
+func dilate(mask *image.Alpha, radius float64) *image.Alpha {
+	type offset struct {
+		dx, dy int
+		w      float64
+	}
+	var offs []offset
+	n := int(math.Ceil(radius + 0.5))
+	for dy := -n; dy <= n; dy++ {
+		for dx := -n; dx <= n; dx++ {
+			w := math.Min(math.Max(radius+0.5-math.Hypot(float64(dx), float64(dy)), 0), 1)
+			if w > 0 {
+				offs = append(offs, offset{dx, dy, w})
+			}
+		}
+	}
+	out := image.NewAlpha(mask.Rect)
+	b := mask.Rect
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			best := 0.0
+			for _, o := range offs {
+				sx, sy := x+o.dx, y+o.dy
+				if sx < b.Min.X || sy < b.Min.Y || sx >= b.Max.X || sy >= b.Max.Y {
+					continue
+				}
+				if v := float64(mask.Pix[mask.PixOffset(sx, sy)]) * o.w; v > best {
+					best = v
+				}
+			}
+			out.Pix[out.PixOffset(x, y)] = uint8(best + 0.5)
+		}
+	}
+	return out
 }

@@ -245,11 +245,14 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 	var out layout
 	var taken []orb.Bound
 	halo := 1.6 * scale
-	collides := func(b orb.Bound, own orb.Point) bool {
+	collides := func(b orb.Bound, own orb.Point, prio int) bool {
 		for _, t := range taken {
 			if t.Intersects(b) {
 				return true
 			}
+		}
+		if prio == 0 {
+			return false // city names may cover symbols: they must not go missing
 		}
 		for _, o := range obstacles {
 			if o.Intersects(b) && !o.Contains(own) {
@@ -277,7 +280,7 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 		}
 		for _, o := range origins {
 			box := orb.Bound{Min: o, Max: orb.Point{o[0] + w, o[1] + h}}.Pad(halo + 1)
-			if collides(box, c.anchor) {
+			if collides(box, c.anchor, c.prio) {
 				continue
 			}
 			p := &placed{color: c.color, halo: halo, box: box}
