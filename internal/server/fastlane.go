@@ -189,16 +189,18 @@ func (fl *FastLane) serve(c net.Conn) {
 		}
 		start := time.Now()
 		br.Discard(n)
-		c.SetWriteDeadline(start.Add(fastWrite))
-		if err := fl.write(c, e, req.head, notModified); err != nil {
-			return
-		}
+		// Counted before the write, so that a client that has read the
+		// response finds it counted.
 		fl.served.Add(1)
 		status := http.StatusOK
 		if notModified {
 			status = http.StatusNotModified
 		}
 		fl.s.metrics.observe("tile", status, time.Since(start))
+		c.SetWriteDeadline(start.Add(fastWrite))
+		if err := fl.write(c, e, req.head, notModified); err != nil {
+			return
+		}
 		if fl.s.log.Enabled(context.Background(), -4) { // slog.LevelDebug
 			fl.s.log.Debug("request", "method", string(req.method), "path", string(req.target), "route", "tile",
 				"status", status, "cache", "hit", "lane", "fast", "remote", c.RemoteAddr().String())
