@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
 )
 
@@ -27,35 +28,16 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 // features visible on the date (every feature without one), movements cut
 // where they have got to.
 func (s *Server) handleLayerGeoJSON(w http.ResponseWriter, r *http.Request) {
-	file := mux.Vars(r)["file"]
-	spec, ok := strings.CutSuffix(file, ".geojson")
+	lf, ok := s.layerFile(w, r, ".geojson", "want .geojson")
 	if !ok {
-		e := badPart("extension", path.Ext(file), "want .geojson")
-		e.Status = http.StatusNotFound
-		s.fail(w, r, e)
 		return
 	}
-	spec, err := checkLayers(spec)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	day, _, err := optionalDay(r.URL.RawQuery)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d := s.data.Load()
-	sel, err := selectLayers(d.campaign, spec)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	sel, day := lf.sel, lf.day
 	// An export of a big layer is real work: bound it like a render.
 	ctx, cancel := s.withTimeout(r.Context())
 	defer cancel()
 	var body []byte
-	err = s.work(ctx, func() (err error) {
+	err := s.work(ctx, func() (err error) {
 		body, err = overlays.Export(sel, day).MarshalJSON()
 		return err
 	})
@@ -91,4 +73,42 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	serveEntry(w, r, newEntry(append(body, '\n'), contentTypeJSON, etagOf(body)), s.headers.noStore)
+}
+
+// layerFile is a parsed /…/{layers}{ext}[?date=] request.
+type layerFile struct {
+	d    *dataset
+	spec string // the layer list as written
+	sel  overlays.Selection
+	day  geo.Day // geo.NoDay without ?date=
+	date string  // ?date= as given
+}
+
+// layerFile parses the {file} of a layers route — a layer list, then ext —
+// and its ?date=, in the data being served. A bad request is answered here
+// (want is the message for a wrong extension), and ok is false.
+func (s *Server) layerFile(w http.ResponseWriter, r *http.Request, ext, want string) (lf layerFile, ok bool) {
+	file := mux.Vars(r)["file"]
+	spec, found := strings.CutSuffix(file, ext)
+	if !found {
+		e := badPart("extension", path.Ext(file), want)
+		e.Status = http.StatusNotFound
+		s.fail(w, r, e)
+		return lf, false
+	}
+	var err error
+	if lf.spec, err = checkLayers(spec); err != nil {
+		s.fail(w, r, err)
+		return lf, false
+	}
+	if lf.day, lf.date, err = optionalDay(r.URL.RawQuery); err != nil {
+		s.fail(w, r, err)
+		return lf, false
+	}
+	lf.d = s.data.Load()
+	if lf.sel, err = selectLayers(lf.d.campaign, lf.spec); err != nil {
+		s.fail(w, r, err)
+		return lf, false
+	}
+	return lf, true
 }

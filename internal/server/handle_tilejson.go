@@ -6,10 +6,8 @@ import (
 	"html"
 	"math"
 	"net/http"
-	"path"
 	"strings"
 
-	"github.com/gorilla/mux"
 	"github.com/paulmach/orb"
 
 	"github.com/xiang-maps/xiang/geo"
@@ -40,30 +38,11 @@ type tileJSON struct {
 
 // handleTileJSON serves /tiles/{layers}.json[?date=YYYY-MM-DD].
 func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) {
-	file := mux.Vars(r)["file"]
-	spec, ok := strings.CutSuffix(file, ".json")
+	lf, ok := s.layerFile(w, r, ".json", "want .json for TileJSON; tiles are /tiles/{layers}/{z}/{x}/{y}.png")
 	if !ok {
-		e := badPart("extension", path.Ext(file), "want .json for TileJSON; tiles are /tiles/{layers}/{z}/{x}/{y}.png")
-		e.Status = http.StatusNotFound
-		s.fail(w, r, e)
 		return
 	}
-	spec, err := checkLayers(spec)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	day, date, err := optionalDay(r.URL.RawQuery)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d := s.data.Load()
-	sel, err := selectLayers(d.campaign, spec)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	d, spec, sel, day, date := lf.d, lf.spec, lf.sel, lf.day, lf.date
 	tmpl := s.baseURL(r) + "/tiles/" + spec
 	if day != geo.NoDay {
 		tmpl += "/" + date
