@@ -15,8 +15,7 @@ func runAnimate(e *env, args []string) error {
 		"Write an animated GIF of the selected layers, one frame per step from -from to\n"+
 			"-to, the date written on each frame. The view is -center, -bbox or fitted to the\n"+
 			"layers, as for xiang static.")
-	data := fs.String("data", "", "campaign `directory` (default: the embedded campaign)")
-	layers := fs.String("layers", "all", "layer `list`: all, one id, or ids separated by commas")
+	sf := selectionFlags(fs, "")
 	from := fs.String("from", "", "first `date`, YYYY-MM-DD (default: the start of the layers)")
 	to := fs.String("to", "", "last `date`, YYYY-MM-DD (default: the end of the layers)")
 	step := fs.String("step", "P1D", "ISO 8601 `duration` between frames: P1D, P7D, P2W, P1M")
@@ -25,11 +24,8 @@ func runAnimate(e *env, args []string) error {
 	size := fs.String("size", "640x480", "image `WxH` in pixels")
 	delay := fs.Duration("delay", 500*time.Millisecond, "how long each frame shows")
 	out := fs.String("o", "", "output `file` (default: standard output)")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageErr(fs, "unexpected argument %q", fs.Arg(0))
 	}
 	w, h, err := view.ParseSize(*size, 1)
 	if err != nil {
@@ -42,17 +38,13 @@ func runAnimate(e *env, args []string) error {
 	if *delay < 20*time.Millisecond || *delay > time.Minute {
 		return usageErr(fs, "-delay %v: want 20ms to 1m", *delay)
 	}
-	c, err := loadCampaign(*data)
+	c, sel, err := sf.load(fs)
 	if err != nil {
 		return err
 	}
-	sel, err := c.Select(*layers)
-	if err != nil {
-		return usageErr(fs, "-layers: %v", err)
-	}
 	ext := view.Extent(sel)
 	if ext.Empty() && (*from == "" || *to == "") {
-		return usageErr(fs, "-layers %q: no dated feature; give -from and -to", *layers)
+		return usageErr(fs, "-layers %q: no dated feature; give -from and -to", *sf.layers)
 	}
 	fromDay, toDay := ext.From, ext.To
 	if *from != "" {

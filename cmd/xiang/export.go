@@ -12,27 +12,18 @@ func runExport(e *env, args []string) error {
 		"Write the features of the selected layers visible on a date as one GeoJSON\n"+
 			"FeatureCollection to standard output (or -o), movements cut where the troops\n"+
 			"are on that date. Without -date, every feature, movements complete.")
-	data := fs.String("data", "", "campaign `directory` (default: the embedded campaign)")
-	layers := fs.String("layers", "all", "layer `list`: all, one id, or ids separated by commas")
-	date := fs.String("date", "", "`YYYY-MM-DD` to show (default: everything)")
+	sf := selectionFlags(fs, "everything")
 	out := fs.String("o", "", "output `file` (default: standard output)")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageErr(fs, "unexpected argument %q", fs.Arg(0))
-	}
-	d, err := parseDateFlag(*date)
-	if err != nil {
-		return usageErr(fs, "-date: %v", err)
-	}
-	c, err := loadCampaign(*data)
+	d, err := sf.day(fs)
 	if err != nil {
 		return err
 	}
-	sel, err := c.Select(*layers)
+	_, sel, err := sf.load(fs)
 	if err != nil {
-		return usageErr(fs, "-layers: %v", err)
+		return err
 	}
 	fc := overlays.Export(sel, d)
 	return writeOutput(e, *out, func(w io.Writer) error {

@@ -18,9 +18,7 @@ func runPrint(e *env, args []string) error {
 			"the paper's full resolution with title, date, legend, scale bar, north arrow,\n"+
 			"graticule, locator map, sources and attribution. The map fits -bbox, or the\n"+
 			"layers when -bbox is auto (the default).")
-	data := fs.String("data", "", "campaign `directory` (default: the embedded campaign)")
-	layers := fs.String("layers", "all", "layer `list`: all, one id, or ids separated by commas")
-	date := fs.String("date", "", "`YYYY-MM-DD` to show (default: the summary map)")
+	sf := selectionFlags(fs, "the summary map")
 	bbox := fs.String("bbox", "auto", "`minlon,minlat,maxlon,maxlat` to fit, or auto to fit the layers")
 	paper := fs.String("paper", "A4", "paper `size`: A4, A3, Letter or Tabloid")
 	orientation := fs.String("orientation", "landscape", "landscape or portrait")
@@ -29,15 +27,12 @@ func runPrint(e *env, args []string) error {
 	subtitle := fs.String("subtitle", "", "subtitle (default: the date line)")
 	format := fs.String("format", "", "output `format`: pdf or png (default: from -o's extension, else pdf)")
 	out := fs.String("o", "", "output `file` (default: standard output)")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageErr(fs, "unexpected argument %q", fs.Arg(0))
-	}
-	d, err := parseDateFlag(*date)
+	d, err := sf.day(fs)
 	if err != nil {
-		return usageErr(fs, "-date: %v", err)
+		return err
 	}
 	req := sheet.Request{Day: d, DPI: *dpi, Title: *title, Subtitle: *subtitle}
 	if *bbox != "auto" {
@@ -65,13 +60,9 @@ func runPrint(e *env, args []string) error {
 	if err := req.Check(); errors.As(err, &re) {
 		return usageErr(fs, "-%s: %v", re.Param, err)
 	}
-	c, err := loadCampaign(*data)
+	c, sel, err := sf.load(fs)
 	if err != nil {
 		return err
-	}
-	sel, err := c.Select(*layers)
-	if err != nil {
-		return usageErr(fs, "-layers: %v", err)
 	}
 	if d != geo.NoDay && !c.Extent.Contains(d) {
 		e.stderr.Write([]byte("xiang print: warning: " + d.String() + " is outside the campaign's dates (" + c.Extent.String() + ")\n"))

@@ -15,20 +15,15 @@ func runStatic(e *env, args []string) error {
 		"Render a static PNG map of the selected layers on a date: centred on a point\n"+
 			"(-center lon,lat,zoom), fitting a box (-bbox minlon,minlat,maxlon,maxlat), or\n"+
 			"fitting the layers (the default). The date and the attribution are drawn in.")
-	data := fs.String("data", "", "campaign `directory` (default: the embedded campaign)")
-	layers := fs.String("layers", "all", "layer `list`: all, one id, or ids separated by commas")
-	date := fs.String("date", "", "`YYYY-MM-DD` to show (default: the summary map)")
+	sf := selectionFlags(fs, "the summary map")
 	center := fs.String("center", "", "`lon,lat,zoom` to centre on")
 	bbox := fs.String("bbox", "", "`minlon,minlat,maxlon,maxlat` to fit")
 	size := fs.String("size", "800x600", "image `WxH` in CSS pixels")
 	scale := fs.Int("scale", 1, "device pixel ratio: 1, or 2 for @2x")
 	transparent := fs.Bool("transparent", false, "no paper background")
 	out := fs.String("o", "", "output `file` (default: standard output)")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageErr(fs, "unexpected argument %q", fs.Arg(0))
 	}
 	if *scale != 1 && *scale != 2 {
 		return usageErr(fs, "-scale %d: want 1 or 2", *scale)
@@ -37,17 +32,13 @@ func runStatic(e *env, args []string) error {
 	if err != nil {
 		return usageErr(fs, "-%v", err)
 	}
-	d, err := parseDateFlag(*date)
-	if err != nil {
-		return usageErr(fs, "-date: %v", err)
-	}
-	c, err := loadCampaign(*data)
+	d, err := sf.day(fs)
 	if err != nil {
 		return err
 	}
-	sel, err := c.Select(*layers)
+	c, sel, err := sf.load(fs)
 	if err != nil {
-		return usageErr(fs, "-layers: %v", err)
+		return err
 	}
 	frame, err := mapFrame(sel, *center, *bbox, w, h, float64(*scale))
 	if err != nil {

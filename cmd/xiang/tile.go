@@ -16,19 +16,14 @@ func runTile(e *env, args []string) error {
 	fs := flagSet(e, "tile", "-z Z -x X -y Y [flags]",
 		"Render XYZ tile Z/X/Y of the selected layers on a date as a transparent PNG.\n"+
 			"Without -date it draws the summary map (every feature, every movement complete).")
-	data := fs.String("data", "", "campaign `directory` (default: the embedded campaign)")
-	layers := fs.String("layers", "all", "layer `list`: all, one id, or ids separated by commas")
-	date := fs.String("date", "", "`YYYY-MM-DD` to show (default: the summary map)")
+	sf := selectionFlags(fs, "the summary map")
 	z := fs.Int("z", -1, "zoom level (0-24)")
 	x := fs.Int("x", -1, "tile column (0 to 2^z-1)")
 	y := fs.Int("y", -1, "tile row (0 to 2^z-1)")
 	scale := fs.Int("scale", 1, "1 for 256 px tiles, 2 for 512 px (@2x)")
 	out := fs.String("o", "", "output `file` (default: standard output)")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageErr(fs, "unexpected argument %q", fs.Arg(0))
 	}
 	if *z < 0 || *z > tiles.MaxZoom {
 		return usageErr(fs, "-z %d: want 0 to %d", *z, tiles.MaxZoom)
@@ -40,17 +35,13 @@ func runTile(e *env, args []string) error {
 	if *scale != 1 && *scale != 2 {
 		return usageErr(fs, "-scale %d: want 1 or 2", *scale)
 	}
-	d, err := parseDateFlag(*date)
-	if err != nil {
-		return usageErr(fs, "-date: %v", err)
-	}
-	c, err := loadCampaign(*data)
+	d, err := sf.day(fs)
 	if err != nil {
 		return err
 	}
-	sel, err := c.Select(*layers)
+	c, sel, err := sf.load(fs)
 	if err != nil {
-		return usageErr(fs, "-layers: %v", err)
+		return err
 	}
 	r := tiles.New(c)
 	return writeOutput(e, *out, func(w io.Writer) error {
