@@ -54,6 +54,19 @@ func ParseStep(s string) (Step, error) {
 	return Step{}, bad
 }
 
+// AutoStep returns the shortest of 1, 2, 3, 7 and 14 days and 1, 2, 3, 6
+// and 12 months that covers from..to in at most max frames (12 months when
+// none does).
+func AutoStep(from, to geo.Day, max int) Step {
+	for _, s := range []Step{{Days: 1}, {Days: 2}, {Days: 3}, {Days: 7}, {Days: 14},
+		{Months: 1}, {Months: 2}, {Months: 3}, {Months: 6}} {
+		if _, err := s.Range(from, to, max); err == nil {
+			return s
+		}
+	}
+	return Step{Months: 12}
+}
+
 // String formats the step as ISO 8601.
 func (s Step) String() string {
 	if s.Months > 0 {

@@ -44,6 +44,28 @@ func TestStepRange(t *testing.T) {
 	}
 }
 
+func TestAutoStep(t *testing.T) {
+	tests := []struct {
+		from, to geo.Day
+		want     Step
+	}{
+		{geo.Date(1944, 6, 1), geo.Date(1944, 6, 30), Step{Days: 1}},
+		{geo.Date(1944, 5, 27), geo.Date(1944, 8, 8), Step{Days: 1}},
+		{geo.Date(1944, 5, 1), geo.Date(1945, 8, 23), Step{Days: 2}},
+		{geo.Date(1944, 1, 1), geo.Date(1946, 12, 31), Step{Days: 7}},
+		{geo.Date(1900, 1, 1), geo.Date(1999, 12, 31), Step{Months: 6}},
+	}
+	for _, tc := range tests {
+		got := AutoStep(tc.from, tc.to, MaxFrames)
+		if got != tc.want {
+			t.Errorf("AutoStep(%s, %s) = %v, want %v", tc.from, tc.to, got, tc.want)
+		}
+		if days, err := got.Range(tc.from, tc.to, MaxFrames); err != nil || len(days) == 0 {
+			t.Errorf("%v over %s..%s: %d frames, %v", got, tc.from, tc.to, len(days), err)
+		}
+	}
+}
+
 func TestAnimate(t *testing.T) {
 	r, sel := testRenderer(t)
 	days, _ := Step{Days: 5}.Range(day(t, "1944-06-01"), day(t, "1944-07-05"), MaxFrames)

@@ -18,7 +18,7 @@ func runAnimate(e *env, args []string) error {
 	sf := selectionFlags(fs, "")
 	from := fs.String("from", "", "first `date`, YYYY-MM-DD (default: the start of the layers)")
 	to := fs.String("to", "", "last `date`, YYYY-MM-DD (default: the end of the layers)")
-	step := fs.String("step", "P1D", "ISO 8601 `duration` between frames: P1D, P7D, P2W, P1M")
+	step := fs.String("step", "auto", "ISO 8601 `duration` between frames: P1D, P7D, P2W, P1M; auto: the shortest of P1D, P2D, P3D, P7D, P14D, P1M… that gives at most 240 frames")
 	center := fs.String("center", "", "`lon,lat,zoom` to centre on")
 	bbox := fs.String("bbox", "", "`minlon,minlat,maxlon,maxlat` to fit")
 	size := fs.String("size", "640x480", "image `WxH` in pixels")
@@ -31,9 +31,11 @@ func runAnimate(e *env, args []string) error {
 	if err != nil {
 		return usageErr(fs, "-%v", err)
 	}
-	st, err := tiles.ParseStep(*step)
-	if err != nil {
-		return usageErr(fs, "-step: %v", err)
+	var st tiles.Step
+	if *step != "auto" {
+		if st, err = tiles.ParseStep(*step); err != nil {
+			return usageErr(fs, "-step: %v", err)
+		}
 	}
 	if *delay < 20*time.Millisecond || *delay > time.Minute {
 		return usageErr(fs, "-delay %v: want 20ms to 1m", *delay)
@@ -56,6 +58,9 @@ func runAnimate(e *env, args []string) error {
 		if toDay, err = geo.ParseDay(*to); err != nil {
 			return usageErr(fs, "-to: %v", err)
 		}
+	}
+	if *step == "auto" && toDay >= fromDay {
+		st = tiles.AutoStep(fromDay, toDay, tiles.MaxFrames)
 	}
 	days, err := st.Range(fromDay, toDay, tiles.MaxFrames)
 	if err != nil {

@@ -165,7 +165,7 @@ func TestStaticAndAnimateCommands(t *testing.T) {
 		{[]string{"static", "-center", "112,95,8"}, "-center"},
 		{[]string{"static", "-center", "112,27,8", "-bbox", "1,1,2,2"}, "not both"},
 		{[]string{"animate", "-step", "P1Y"}, "ISO 8601"},
-		{[]string{"animate", "-from", "1944-01-01", "-to", "1945-12-31"}, "too many frames"},
+		{[]string{"animate", "-from", "1944-01-01", "-to", "1945-12-31", "-step", "P1D"}, "too many frames"},
 		{[]string{"animate", "-from", "1944-07-01", "-to", "1944-06-01"}, "after"},
 	} {
 		if code, out, errOut := runCmd(t, tc.args...); code != 2 || !strings.Contains(out+errOut, tc.has) {

@@ -84,9 +84,9 @@ func parseStaticRequest(vars map[string]string, rawQuery string) (imageRequest, 
 	return req, err
 }
 
-// defaultStep is the step between the frames of an animation without
-// ?step=.
-const defaultStep = "P1D"
+// autoStep is the step of an animation without ?step= (or with
+// step=auto): the shortest that fits the range in tiles.MaxFrames frames.
+const autoStep = "auto"
 
 // parseAnimateRequest parses
 // /animate/{layers}/{view}/{w}x{h}.gif[?from=&to=&step=].
@@ -119,11 +119,10 @@ func parseAnimateRequest(vars map[string]string, rawQuery string) (imageRequest,
 	if err != nil {
 		return req, err
 	}
-	if !ok {
-		step = defaultStep
-	}
-	if req.step, err = tiles.ParseStep(step); err != nil {
-		return req, badPart("step", step, "want an ISO 8601 duration such as P1D, P7D, P2W or P1M")
+	if ok && step != autoStep {
+		if req.step, err = tiles.ParseStep(step); err != nil {
+			return req, badPart("step", step, "want an ISO 8601 duration such as P1D, P7D, P2W or P1M, or auto")
+		}
 	}
 	if req.from != geo.NoDay && req.to != geo.NoDay && req.to < req.from {
 		return req, badPart("to", req.to.String(), "is before from ("+req.from.String()+")")
@@ -203,6 +202,9 @@ func (s *Server) handleAnimate(w http.ResponseWriter, r *http.Request) {
 		if req.to == geo.NoDay {
 			req.to = ext.To
 		}
+	}
+	if req.step == (tiles.Step{}) && req.to >= req.from {
+		req.step = tiles.AutoStep(req.from, req.to, tiles.MaxFrames)
 	}
 	days, err := req.step.Range(req.from, req.to, tiles.MaxFrames)
 	if err != nil {

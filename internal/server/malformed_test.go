@@ -123,7 +123,7 @@ var malformed = []struct {
 	{"static too many segments", "", "/static/march/auto/x/100x100.png", 404, "path"},
 	{"static empty view", "", "/static/march//100x100.png", 400, "path"},
 	// animations
-	{"animate too many frames", "", "/animate/march/auto/100x80.gif?from=1944-01-01&to=1945-12-31", 400, "frames"},
+	{"animate too many frames", "", "/animate/march/auto/100x80.gif?from=1944-01-01&to=1945-12-31&step=P1D", 400, "frames"},
 	{"animate too many pixels", "", "/animate/march/auto/2000x2000.gif?from=1944-06-01&to=1944-07-30", 400, "frames"},
 	{"animate step in years", "", "/animate/march/auto/100x80.gif?step=P1Y", 400, "step"},
 	{"animate step zero", "", "/animate/march/auto/100x80.gif?step=P0D", 400, "step"},
