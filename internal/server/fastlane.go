@@ -163,17 +163,29 @@ func (fl *FastLane) serve(c net.Conn) {
 			readers.Put(br)
 		}
 	}()
+	lc := &laneConn{vars: make(map[string]string, 5)}
 	for !fl.closed.Load() {
-		c.SetReadDeadline(time.Now().Add(fastIdle))
+		// Deadlines are moved only when half their time has gone: setting
+		// one costs as much as the rest of a warm request.
+		now := time.Now()
+		if lc.readDL.Sub(now) < fastIdle/2 {
+			lc.readDL = now.Add(fastIdle)
+			c.SetReadDeadline(lc.readDL)
+		}
 		if _, err := br.Peek(1); err != nil {
 			return
 		}
-		c.SetReadDeadline(time.Now().Add(fastHeader))
-		req, n, ok := peekRequest(br)
+		if buf, _ := br.Peek(br.Buffered()); !bytes.Contains(buf, []byte("\r\n\r\n")) {
+			// A request still arriving gets fastHeader to finish.
+			lc.readDL = time.Now().Add(fastHeader)
+			c.SetReadDeadline(lc.readDL)
+		}
+		req, n, ok := peekRequest(br, lc.inm[:0])
 		var e *entry
 		var notModified bool
 		if ok {
-			e, notModified = fl.s.fastTile(req)
+			lc.inm = req.ifNoneMatch
+			e, notModified = fl.s.fastTile(req, lc.vars)
 		}
 		if e == nil {
 			if fl.closed.Load() {
@@ -197,8 +209,11 @@ func (fl *FastLane) serve(c net.Conn) {
 			status = http.StatusNotModified
 		}
 		fl.s.metrics.observe("tile", status, time.Since(start))
-		c.SetWriteDeadline(start.Add(fastWrite))
-		if err := fl.write(c, e, req.head, notModified); err != nil {
+		if lc.writeDL.Sub(start) < fastWrite/2 {
+			lc.writeDL = start.Add(fastWrite)
+			c.SetWriteDeadline(lc.writeDL)
+		}
+		if err := fl.write(c, lc, e, req.head, notModified); err != nil {
 			return
 		}
 		if fl.s.log.Enabled(context.Background(), -4) { // slog.LevelDebug
@@ -211,16 +226,27 @@ func (fl *FastLane) serve(c net.Conn) {
 	}
 }
 
+// laneConn is the state of one fast-lane connection, reused from request
+// to request so that a warm request allocates nothing.
+type laneConn struct {
+	readDL, writeDL time.Time
+	vars            map[string]string // tile path parameters
+	inm             []string          // If-None-Match values
+	bufs            [3][]byte
+}
+
 // write sends e's response: prepared headers, the Date, the body.
-func (fl *FastLane) write(c net.Conn, e *entry, head, notModified bool) error {
+func (fl *FastLane) write(c net.Conn, lc *laneConn, e *entry, head, notModified bool) error {
 	w := e.wire(fl.s.headers.tile[0])
 	h := w.ok
 	if notModified {
 		h = w.notModified
 	}
-	bufs := net.Buffers{h, fl.dateLine()}
+	lc.bufs[0], lc.bufs[1], lc.bufs[2] = h, fl.dateLine(), nil
+	bufs := net.Buffers(lc.bufs[:2])
 	if !notModified && !head {
-		bufs = append(bufs, e.body)
+		lc.bufs[2] = e.body
+		bufs = lc.bufs[:3]
 	}
 	_, err := bufs.WriteTo(c)
 	return err
@@ -265,8 +291,9 @@ type fastRequest struct {
 
 // peekRequest parses the request at the head of br without consuming it;
 // n is its length. ok is false for anything the fast lane leaves to
-// net/http.
-func peekRequest(br *bufio.Reader) (req fastRequest, n int, ok bool) {
+// net/http. If-None-Match values are appended to inm.
+func peekRequest(br *bufio.Reader, inm []string) (req fastRequest, n int, ok bool) {
+	req.ifNoneMatch = inm
 	var buf []byte
 	for {
 		buf, _ = br.Peek(br.Buffered())
@@ -329,21 +356,32 @@ func peekRequest(br *bufio.Reader) (req fastRequest, n int, ok bool) {
 
 // fastTile returns the cached entry a warm tile request is answered with,
 // and whether the answer is a 304; nil when the request is not a tile
-// whose address and bytes are cached.
-func (s *Server) fastTile(req fastRequest) (*entry, bool) {
+// whose address and bytes are cached. vars is scratch space.
+func (s *Server) fastTile(req fastRequest, vars map[string]string) (*entry, bool) {
 	target := string(req.target)
 	path, rawQuery, _ := strings.Cut(target, "?")
 	rest, ok := strings.CutPrefix(path, "/tiles/")
 	if !ok {
 		return nil, false
 	}
-	seg := strings.Split(rest, "/")
-	var vars map[string]string
-	switch len(seg) {
-	case 5:
-		vars = map[string]string{"layers": seg[0], "date": seg[1], "z": seg[2], "x": seg[3], "file": seg[4]}
-	case 4:
-		vars = map[string]string{"layers": seg[0], "z": seg[1], "x": seg[2], "file": seg[3]}
+	var seg [6]string
+	n := 0
+	for n < len(seg) {
+		i := strings.IndexByte(rest, '/')
+		if i < 0 {
+			seg[n] = rest
+			n++
+			break
+		}
+		seg[n], rest = rest[:i], rest[i+1:]
+		n++
+	}
+	clear(vars)
+	switch {
+	case n == 5 && rest == seg[4]:
+		vars["layers"], vars["date"], vars["z"], vars["x"], vars["file"] = seg[0], seg[1], seg[2], seg[3], seg[4]
+	case n == 4 && rest == seg[3]:
+		vars["layers"], vars["z"], vars["x"], vars["file"] = seg[0], seg[1], seg[2], seg[3]
 	default:
 		return nil, false
 	}
