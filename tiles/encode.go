@@ -11,11 +11,13 @@ import (
 // pngBuffers lets the PNG encoder reuse its buffers across tiles.
 type pngBuffers struct{ pool sync.Pool }
 
+// Get returns a pooled encoder buffer, or nil.
 func (b *pngBuffers) Get() *png.EncoderBuffer {
 	v, _ := b.pool.Get().(*png.EncoderBuffer)
 	return v
 }
 
+// Put returns an encoder buffer to the pool.
 func (b *pngBuffers) Put(e *png.EncoderBuffer) { b.pool.Put(e) }
 
 var encoder = png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: &pngBuffers{}}

@@ -44,6 +44,7 @@ type pngState struct {
 
 type sliceWriter struct{ b []byte }
 
+// Write appends p.
 func (s *sliceWriter) Write(p []byte) (int, error) { s.b = append(s.b, p...); return len(p), nil }
 
 var pngStates = sync.Pool{New: func() any {

@@ -22,8 +22,10 @@ type requestError struct {
 	Err    error // the underlying error, if any
 }
 
+// Error returns the message sent to the client.
 func (e *requestError) Error() string { return e.Msg }
 
+// Unwrap returns the underlying error, if any.
 func (e *requestError) Unwrap() error { return e.Err }
 
 // badPart returns a 400 error about one part of the request.

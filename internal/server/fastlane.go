@@ -411,4 +411,5 @@ type handedConn struct {
 	r *bufio.Reader
 }
 
+// Read reads the bytes the fast lane had buffered, then the connection.
 func (c *handedConn) Read(p []byte) (int, error) { return c.r.Read(p) }

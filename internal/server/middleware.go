@@ -25,6 +25,7 @@ type recorder struct {
 	bytes  int64
 }
 
+// WriteHeader notes the status and sends it.
 func (rw *recorder) WriteHeader(status int) {
 	if rw.status == 0 {
 		rw.status = status
@@ -32,6 +33,7 @@ func (rw *recorder) WriteHeader(status int) {
 	rw.ResponseWriter.WriteHeader(status)
 }
 
+// Write notes the status (200 if none was sent) and the bytes written.
 func (rw *recorder) Write(b []byte) (int, error) {
 	if rw.status == 0 {
 		rw.status = http.StatusOK

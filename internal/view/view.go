@@ -72,6 +72,7 @@ type Error struct {
 	Part, Value, Want string
 }
 
+// Error formats the problem as "part value: want".
 func (e *Error) Error() string { return fmt.Sprintf("%s %q: %s", e.Part, e.Value, e.Want) }
 
 // Wants of the parse errors.

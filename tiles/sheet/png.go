@@ -64,14 +64,17 @@ type bandImage struct {
 	err        error
 }
 
+// ColorModel is RGBA.
 func (b *bandImage) ColorModel() color.Model { return color.RGBAModel }
 
+// Bounds is the whole sheet.
 func (b *bandImage) Bounds() image.Rectangle { return image.Rect(0, 0, b.w, b.h) }
 
 // Opaque tells png.Encoder the sheet is opaque, so it writes RGB without
 // reading every pixel first.
 func (b *bandImage) Opaque() bool { return true }
 
+// At returns a pixel, drawing the band of rows that holds it when needed.
 func (b *bandImage) At(x, y int) color.Color {
 	if b.err != nil || y < 0 || y >= b.h || x < 0 || x >= b.w {
 		return white
