@@ -35,7 +35,12 @@ type placed struct {
 }
 
 // layout is the set of labels placed for one key.
-type layout struct{ labels []*placed }
+type layout struct {
+	labels []*placed
+	// hidden holds the items (by seq) whose unit symbol gives way to a
+	// higher echelon's at this zoom.
+	hidden map[uint32]bool
+}
 
 type layoutKey struct {
 	sel         string
@@ -143,9 +148,10 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 	for _, l := range sel {
 		want[l.Index] = true
 	}
+	hidden := r.generalize(want, d, zoom, ppw, sz, scale)
 	for _, it := range r.ix.items {
 		f := it.f
-		if !want[f.Layer.Index] {
+		if !want[f.Layer.Index] || hidden[it.seq] {
 			continue
 		}
 		st := f.At(d)
@@ -242,7 +248,7 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 		}
 		return a.order - b.order
 	})
-	var out layout
+	out := layout{hidden: hidden}
 	var taken []orb.Bound
 	halo := 1.6 * scale
 	collides := func(b orb.Bound, own orb.Point, prio int) bool {
@@ -323,4 +329,58 @@ func (lay *layout) labelsIn(f Frame) []*placed {
 		out = append(out, m)
 	}
 	return out
+}
+
+// generalizeBelow is the zoom from which every unit symbol is drawn; below
+// it, a unit whose symbol would overlap a higher echelon's of its own side
+// (or an earlier one's of the same echelon) gives way, as on an atlas's
+// overview maps. Opposing units never hide each other.
+const generalizeBelow = 10
+
+var echelonRank = map[string]int{
+	"army-group": 7, "army": 6, "corps": 5, "division": 4, "brigade": 3,
+	"regiment": 2, "battalion": 1,
+}
+
+// generalize returns the units hidden at this zoom: decided over the whole
+// campaign, like labels, so that every tile agrees.
+func (r *Renderer) generalize(want []bool, d geo.Day, zoom, ppw, sz, scale float64) map[uint32]bool {
+	if zoom >= generalizeBelow {
+		return nil
+	}
+	var units []*item
+	for _, it := range r.ix.items {
+		if it.f.Kind == overlays.KindUnit && want[it.f.Layer.Index] && it.f.At(d).Visible {
+			if _, ok := it.f.World.(orb.Point); ok {
+				units = append(units, it)
+			}
+		}
+	}
+	slices.SortStableFunc(units, func(a, b *item) int {
+		if ra, rb := echelonRank[a.f.Prop("echelon")], echelonRank[b.f.Prop("echelon")]; ra != rb {
+			return rb - ra
+		}
+		return int(a.seq) - int(b.seq)
+	})
+	hidden := map[uint32]bool{}
+	kept := map[overlays.Side][]orb.Bound{} // each side's units give way only to their own
+	for _, it := range units {
+		w := it.f.World.(orb.Point)
+		p := orb.Point{w[0] * ppw, w[1] * ppw}
+		sb := symbolBox(pointSymbol(it.f, sz, scale))
+		box := orb.Bound{Min: orb.Point{p[0] + sb.Min[0], p[1] + sb.Min[1]}, Max: orb.Point{p[0] + sb.Max[0], p[1] + sb.Max[1]}}
+		clash := false
+		for _, k := range kept[it.f.Side] {
+			if k.Intersects(box) {
+				clash = true
+				break
+			}
+		}
+		if clash {
+			hidden[it.seq] = true
+			continue
+		}
+		kept[it.f.Side] = append(kept[it.f.Side], box)
+	}
+	return hidden
 }

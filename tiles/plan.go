@@ -64,9 +64,10 @@ func (r *Renderer) plan(sel overlays.Selection, d geo.Day, f Frame, candidates [
 	}
 	p := &Plan{Frame: f, Day: d}
 	c := newFrameCtx(f)
+	lay := r.layout(sel, d, f.Zoom, f.Scale)
 	for _, i := range candidates {
 		it := r.ix.items[i]
-		if !want[it.f.Layer.Index] {
+		if !want[it.f.Layer.Index] || lay.hidden[it.seq] {
 			continue
 		}
 		st := it.f.At(d)
@@ -79,7 +80,7 @@ func (r *Renderer) plan(sel overlays.Selection, d geo.Day, f Frame, candidates [
 			}
 		}
 	}
-	for _, l := range r.layout(sel, d, f.Zoom, f.Scale).labelsIn(f) {
+	for _, l := range lay.labelsIn(f) {
 		if pr := (prim{op: opText, label: l}); pr.paints(f.Width, f.Height) {
 			p.prims = append(p.prims, pr)
 		}
