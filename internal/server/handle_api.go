@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"path"
@@ -32,20 +33,29 @@ func (s *Server) handleLayerGeoJSON(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sel, day := lf.sel, lf.day
-	// An export of a big layer is real work: bound it like a render.
+	// Exports are cached with the images (bounded in bytes), keyed on the
+	// data's generation, the layers and the day; an export of a big layer
+	// is real work, bounded like a render.
+	key := imageKey{gen: lf.d.gen, layers: lf.sel.String(), day: lf.day, geojson: true}
 	ctx, cancel := s.withTimeout(r.Context())
 	defer cancel()
-	var body []byte
-	err := s.work(ctx, func() (err error) {
-		body, err = overlays.Export(sel, day).MarshalJSON()
-		return err
+	e, res, err := s.images.Do(ctx, key, func(ctx context.Context) (*entry, error) {
+		var body []byte
+		err := s.work(ctx, func() (err error) {
+			body, err = overlays.Export(lf.sel, lf.day).MarshalJSON()
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		return newEntry(append(body, '\n'), contentTypeGeoJSON, etagOf(body)), nil
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	serveEntry(w, r, newEntry(append(body, '\n'), contentTypeGeoJSON, etagOf(body)), s.headers.meta)
+	setCache(w, resultName(res))
+	serveEntry(w, r, e, s.headers.meta)
 }
 
 // health is the body of /healthz.

@@ -141,6 +141,7 @@ type imageKey struct {
 	step     tiles.Step
 	gif      bool
 	print    string // printed sheets: the canonical request
+	geojson  bool   // /api/layers/{layers}.geojson exports
 }
 
 // imageSize approximates the memory of a cached image.
