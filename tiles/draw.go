@@ -45,28 +45,6 @@ func (p *Plan) DrawOn(dc *gg.Context, fonts *Fonts) {
 	}
 }
 
-func strokePath(dc *gg.Context, c color.NRGBA, width float64) {
-	if width <= 0 || c.A == 0 {
-		dc.ClearPath()
-		return
-	}
-	dc.SetColor(c)
-	dc.SetLineWidth(width)
-	dc.SetLineCapRound()
-	dc.SetLineJoinRound()
-	dc.Stroke()
-}
-
-func linePath(dc *gg.Context, ps []orb.Point) {
-	for i, pt := range ps {
-		if i == 0 {
-			dc.MoveTo(pt[0], pt[1])
-		} else {
-			dc.LineTo(pt[0], pt[1])
-		}
-	}
-}
-
 // tint mixes c with white: the light fill of unit frames.
 func tint(c color.NRGBA, k float64) color.NRGBA {
 	mix := func(v uint8) uint8 { return uint8(float64(v)*k + 255*(1-k) + 0.5) }

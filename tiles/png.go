@@ -36,7 +36,6 @@ var unpremul = func() *[256][256]uint8 {
 
 type pngState struct {
 	raw []byte       // filtered rows: filter byte + 4·width bytes each
-	row []byte       // the previous unfiltered row (NRGBA)
 	cur []byte       // the current unfiltered row
 	out sliceWriter  // compressed data
 	zw  *zlib.Writer // reset per image
