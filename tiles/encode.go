@@ -52,6 +52,9 @@ func (e *emptyPNGs) get(w, h int) []byte {
 	if err := enc.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, w, h))); err != nil {
 		panic(err) // encoding to memory cannot fail
 	}
+	if w != h || (w != TileSize && w != 2*TileSize) {
+		return buf.Bytes() // only tile sizes are kept: the set stays small
+	}
 	b, _ := e.m.LoadOrStore(key, buf.Bytes())
 	return b.([]byte)
 }

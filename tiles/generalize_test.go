@@ -55,3 +55,33 @@ func TestGeneralizeUnits(t *testing.T) {
 		t.Errorf("zoom 10 symbols %v, want %v", got, want)
 	}
 }
+
+func TestLayoutCacheBound(t *testing.T) {
+	lc := newLayoutCache(2000)
+	mk := func(n int) *layout {
+		lay := &layout{}
+		for range n {
+			lay.labels = append(lay.labels, &placed{lines: []textLine{{text: "Hengyang"}}})
+		}
+		return lay
+	}
+	for d := range 50 {
+		lc.get(layoutKey{sel: "all", day: geo.Day(d)}, func() *layout { return mk(3) })
+		if lc.bytes > lc.maxBytes {
+			t.Fatalf("after %d layouts the cache holds %d bytes, over its bound %d", d+1, lc.bytes, lc.maxBytes)
+		}
+	}
+	if n := lc.order.Len(); n < 2 || n > 10 {
+		t.Errorf("%d layouts kept", n)
+	}
+	// The most recent layout is kept, the oldest gone.
+	built := false
+	lc.get(layoutKey{sel: "all", day: 49}, func() *layout { built = true; return mk(3) })
+	if built {
+		t.Error("the most recent layout was evicted")
+	}
+	lc.get(layoutKey{sel: "all", day: 0}, func() *layout { built = true; return mk(3) })
+	if !built {
+		t.Error("the oldest layout was kept")
+	}
+}

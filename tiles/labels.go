@@ -48,17 +48,35 @@ type layoutKey struct {
 	zoom, scale float64
 }
 
-// layoutCache keeps recent layouts, bounded in count.
+// layoutCache keeps recent layouts, least recently used first out, within
+// a bound on their approximate memory.
 type layoutCache struct {
-	mu    sync.Mutex
-	max   int
-	order *list.List // of layoutKey, most recent first
-	m     map[layoutKey]*list.Element
-	vals  map[layoutKey]*layout
+	mu       sync.Mutex
+	maxBytes int64
+	bytes    int64
+	order    *list.List // of layoutKey, most recent first
+	m        map[layoutKey]*list.Element
+	vals     map[layoutKey]*layout
 }
 
-func newLayoutCache(max int) *layoutCache {
-	return &layoutCache{max: max, order: list.New(), m: map[layoutKey]*list.Element{}, vals: map[layoutKey]*layout{}}
+// DefaultLayoutBytes bounds the memory of a Renderer's cache of label
+// layouts (one per layers, day, zoom and scale asked for).
+const DefaultLayoutBytes = 32 << 20
+
+func newLayoutCache(maxBytes int64) *layoutCache {
+	return &layoutCache{maxBytes: maxBytes, order: list.New(), m: map[layoutKey]*list.Element{}, vals: map[layoutKey]*layout{}}
+}
+
+// size approximates the memory of a layout and its key.
+func (lay *layout) size(k layoutKey) int64 {
+	n := int64(256 + len(k.sel) + 48*len(lay.hidden))
+	for _, l := range lay.labels {
+		n += 160
+		for _, tl := range l.lines {
+			n += 64 + int64(len(tl.text))
+		}
+	}
+	return n
 }
 
 func (lc *layoutCache) get(k layoutKey, build func() *layout) *layout {
@@ -73,16 +91,19 @@ func (lc *layoutCache) get(k layoutKey, build func() *layout) *layout {
 	v := build() // computed outside the lock; a duplicate computation is harmless
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
-	if _, ok := lc.m[k]; !ok {
-		lc.m[k] = lc.order.PushFront(k)
-		lc.vals[k] = v
-		for lc.order.Len() > lc.max {
-			old := lc.order.Remove(lc.order.Back()).(layoutKey)
-			delete(lc.m, old)
-			delete(lc.vals, old)
-		}
+	if old, ok := lc.vals[k]; ok {
+		return old
 	}
-	return lc.vals[k]
+	lc.m[k] = lc.order.PushFront(k)
+	lc.vals[k] = v
+	lc.bytes += v.size(k)
+	for lc.bytes > lc.maxBytes && lc.order.Len() > 1 {
+		old := lc.order.Remove(lc.order.Back()).(layoutKey)
+		lc.bytes -= lc.vals[old].size(old)
+		delete(lc.m, old)
+		delete(lc.vals, old)
+	}
+	return v
 }
 
 // Label styles: minimum zoom, size in pixels at scale 1, font, priority.

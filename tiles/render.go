@@ -41,7 +41,7 @@ func New(c *overlays.Campaign) *Renderer {
 	for i, it := range items {
 		it.seq = uint32(i)
 	}
-	r := &Renderer{campaign: c, ix: newIndex(items), fonts: DefaultFonts(), layouts: newLayoutCache(4096)}
+	r := &Renderer{campaign: c, ix: newIndex(items), fonts: DefaultFonts(), layouts: newLayoutCache(DefaultLayoutBytes)}
 	r.empty.get(TileSize, TileSize)
 	r.empty.get(2*TileSize, 2*TileSize)
 	return r
