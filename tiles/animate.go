@@ -106,6 +106,9 @@ type AnimationOptions struct {
 	ImageOptions
 	// Delay is how long each frame shows (default 500 ms, at least 20 ms).
 	Delay time.Duration
+	// Progress, when set, is called after each frame with the number of
+	// frames drawn and the total.
+	Progress func(done, total int)
 }
 
 // Animate writes an animated GIF of the frame on each of days, the date as
@@ -146,6 +149,9 @@ func (r *Renderer) Animate(ctx context.Context, w io.Writer, sel overlays.Select
 		}
 		anim.Image = append(anim.Image, pal.quantize(img))
 		anim.Delay = append(anim.Delay, max(int(delay/(10*time.Millisecond)), 2))
+		if opt.Progress != nil {
+			opt.Progress(len(anim.Image), len(days))
+		}
 	}
 	return gif.EncodeAll(w, anim)
 }

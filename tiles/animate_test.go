@@ -71,8 +71,19 @@ func TestAnimate(t *testing.T) {
 	days, _ := Step{Days: 5}.Range(day(t, "1944-06-01"), day(t, "1944-07-05"), MaxFrames)
 	f := Fit(orb.Bound{Min: orb.Point{111, 26.5}, Max: orb.Point{114, 29}}, 320, 240, 1, 10, 12)
 	var buf bytes.Buffer
-	if err := r.Animate(context.Background(), &buf, sel, days, f, AnimationOptions{}); err != nil {
+	calls, prev := 0, 0
+	progress := func(done, total int) {
+		calls++
+		if done != prev+1 || total != len(days) {
+			t.Errorf("progress %d of %d after %d", done, total, prev)
+		}
+		prev = done
+	}
+	if err := r.Animate(context.Background(), &buf, sel, days, f, AnimationOptions{Progress: progress}); err != nil {
 		t.Fatal(err)
+	}
+	if calls != len(days) {
+		t.Errorf("progress called %d times for %d frames", calls, len(days))
 	}
 	g, err := gif.DecodeAll(&buf)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"time"
 
@@ -72,6 +73,14 @@ func runAnimate(e *env, args []string) error {
 	}
 	r := tiles.New(c)
 	opt := tiles.AnimationOptions{ImageOptions: tiles.ImageOptions{Background: tiles.Paper, Attribution: tiles.Attribution(sel)}, Delay: *delay}
+	if isTerminal(e.stderr) {
+		opt.Progress = func(done, total int) {
+			fmt.Fprintf(e.stderr, "\rframe %d of %d", done, total)
+			if done == total {
+				fmt.Fprintln(e.stderr)
+			}
+		}
+	}
 	return writeOutput(e, *out, func(wr io.Writer) error {
 		return r.Animate(context.Background(), wr, sel, days, frame, opt)
 	})

@@ -124,6 +124,17 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// isTerminal reports whether w is a terminal, where long work shows its
+// progress.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
 // parseNoArgs parses flags, as parse, and refuses positional arguments.
 func parseNoArgs(fs *flag.FlagSet, args []string) error {
 	if err := parse(fs, args); err != nil {
