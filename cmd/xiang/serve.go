@@ -31,7 +31,7 @@ func runServe(e *env, args []string) error {
 		"Serve XYZ tiles of the campaign for any date, TileJSON, the layer catalog,\n"+
 			"GeoJSON, events and the legend over HTTP; the viewer with its time slider at /\n"+
 			"(/embed for iframes, /oembed), static images (/static) and animated GIFs\n"+
-			"(/animate); /healthz and Prometheus /metrics.\n"+
+			"(/animate), printable sheets (/print); /healthz and Prometheus /metrics.\n"+
 			"SIGHUP reloads -data (invalid data is rejected and the old data kept);\n"+
 			"SIGINT or SIGTERM stop the server once in-flight requests are answered.")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`, host:port")
