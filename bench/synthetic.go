@@ -7,6 +7,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/project"
+
+	"github.com/xiang-maps/xiang/geo"
 )
 
 // Area is the lon/lat box the synthetic campaign and the tile list cover:
@@ -128,41 +130,9 @@ func Mercator(fc *geojson.FeatureCollection) *geojson.FeatureCollection {
 func Vertices(fc *geojson.FeatureCollection) int {
 	n := 0
 	for _, f := range fc.Features {
-		n += vertices(f.Geometry)
+		n += geo.Vertices(f.Geometry)
 	}
 	return n
-}
-
-func vertices(g orb.Geometry) int {
-	switch g := g.(type) {
-	case orb.Point:
-		return 1
-	case orb.MultiPoint:
-		return len(g)
-	case orb.LineString:
-		return len(g)
-	case orb.MultiLineString:
-		n := 0
-		for _, ls := range g {
-			n += len(ls)
-		}
-		return n
-	case orb.Ring:
-		return len(g)
-	case orb.Polygon:
-		n := 0
-		for _, r := range g {
-			n += len(r)
-		}
-		return n
-	case orb.MultiPolygon:
-		n := 0
-		for _, p := range g {
-			n += vertices(p)
-		}
-		return n
-	}
-	return 0
 }
 
 // round rounds coordinates to multiples of 1/k (k = 1e5: 5 decimals of a

@@ -27,3 +27,43 @@ func FromWorld(p orb.Point) orb.Point {
 	m := orb.Point{(p[0] - 0.5) * 2 * half, (0.5 - p[1]) * 2 * half}
 	return project.Mercator.ToWGS84(m)
 }
+
+// Vertices returns the number of points in g, counting every vertex of
+// every line and ring (a ring's closing point included).
+func Vertices(g orb.Geometry) int {
+	switch g := g.(type) {
+	case orb.Point:
+		return 1
+	case orb.MultiPoint:
+		return len(g)
+	case orb.LineString:
+		return len(g)
+	case orb.Ring:
+		return len(g)
+	case orb.MultiLineString:
+		n := 0
+		for _, ls := range g {
+			n += len(ls)
+		}
+		return n
+	case orb.Polygon:
+		n := 0
+		for _, r := range g {
+			n += len(r)
+		}
+		return n
+	case orb.MultiPolygon:
+		n := 0
+		for _, p := range g {
+			n += Vertices(p)
+		}
+		return n
+	case orb.Collection:
+		n := 0
+		for _, c := range g {
+			n += Vertices(c)
+		}
+		return n
+	}
+	return 0
+}

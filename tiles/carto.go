@@ -6,6 +6,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
+	"github.com/paulmach/orb/project"
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
@@ -188,11 +189,7 @@ func (c *frameCtx) clipPx(g orb.Geometry, margin float64) orb.Geometry {
 	if g == nil {
 		return nil
 	}
-	return quantizeGeom(g)
-}
-
-func quantizeGeom(g orb.Geometry) orb.Geometry {
-	return toPixels(g, Frame{Zoom: 0, Scale: 1}, 1)
+	return project.Geometry(g, quantize)
 }
 
 // shape returns the drawing operations of one feature in state st.
@@ -214,7 +211,7 @@ func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx) []prim {
 	case overlays.KindPlace, overlays.KindUnit, overlays.KindArtillery, overlays.KindEvent, overlays.KindAirfield:
 		if pg, ok := f.World.(orb.Polygon); ok { // an airfield drawn as its outline, symbol at its centre
 			g := c.clipWorld(pg, stl.Width*sc)
-			add(prim{op: opFill, geom: g, color: withAlpha(side, 0.25)})
+			add(prim{op: opFill, geom: g, color: scaleAlpha(side, 0.25)})
 			add(prim{op: opStroke, geom: g, color: side, width: stl.Width * sc})
 		}
 		sym := pointSymbol(f, c.sz, sc)
@@ -314,7 +311,8 @@ func sideOf(ring []orb.Point) int {
 	return -1
 }
 
-func withAlpha(c color.NRGBA, a float64) color.NRGBA {
+// scaleAlpha multiplies the opacity of c by a (overlays sets it outright).
+func scaleAlpha(c color.NRGBA, a float64) color.NRGBA {
 	c.A = uint8(float64(c.A)*a + 0.5)
 	return c
 }
@@ -354,7 +352,7 @@ func (r *Renderer) arrow(it *item, st overlays.State, c *frameCtx) []prim {
 	route := f.Route
 	sz, sc := c.sz, c.f.Scale
 	col := f.Style.Stroke
-	full := c.pxLine(geo.ToWorld(route.Line()).(orb.LineString))
+	full := c.pxLine(f.World.(orb.LineString)) // the route, projected once at load
 	total := lineLength(full)
 	if total == 0 {
 		return nil
@@ -416,7 +414,7 @@ func (r *Renderer) arrow(it *item, st overlays.State, c *frameCtx) []prim {
 	if st.Moving && len(f.Times) > 0 {
 		split = math.Min(bodyEnd, passedDistance(f, st)/route.Length()*total)
 	}
-	solid, light := col, withAlpha(col, 0.5)
+	solid, light := col, scaleAlpha(col, 0.5)
 	if hollow {
 		solid, light = color.NRGBA{0xff, 0xff, 0xff, 0xd9}, color.NRGBA{0xff, 0xff, 0xff, 0x99}
 	}

@@ -7,9 +7,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/maptile"
 
-	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
 )
 
@@ -212,6 +210,4 @@ func TestLegend(t *testing.T) {
 	if _, err := Swatch(r.fonts, "nope", 1); err == nil {
 		t.Error("unknown swatch: no error")
 	}
-	_ = geo.NoDay
-	_ = maptile.Tile{}
 }

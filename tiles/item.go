@@ -4,6 +4,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/simplify"
 
+	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
 )
 
@@ -53,7 +54,7 @@ func newItem(f *overlays.Feature) *item {
 	if f.Route != nil {
 		it.overhang = 40
 	}
-	if f.Route == nil && countVertices(f.World) >= minSimplifyVertices {
+	if f.Route == nil && geo.Vertices(f.World) >= minSimplifyVertices {
 		it.levels = make([]orb.Geometry, maxSimplifyZoom+1)
 		for z := range it.levels {
 			tol := simplifyPixels / (TileSize * float64(uint64(1)<<z))
@@ -70,30 +71,4 @@ func (it *item) geometry(z int) orb.Geometry {
 		return it.f.World
 	}
 	return it.levels[max(z, 0)]
-}
-
-func countVertices(g orb.Geometry) int {
-	switch g := g.(type) {
-	case orb.LineString:
-		return len(g)
-	case orb.MultiLineString:
-		n := 0
-		for _, ls := range g {
-			n += len(ls)
-		}
-		return n
-	case orb.Polygon:
-		n := 0
-		for _, r := range g {
-			n += len(r)
-		}
-		return n
-	case orb.MultiPolygon:
-		n := 0
-		for _, p := range g {
-			n += countVertices(p)
-		}
-		return n
-	}
-	return 1
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/fogleman/gg"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/project"
 
 	"github.com/xiang-maps/xiang/overlays"
 )
@@ -162,20 +163,12 @@ func (e LegendEntry) DrawSwatch(dc *gg.Context, fonts *Fonts, x, y, scale float6
 	(&Plan{prims: ps}).DrawOn(dc, fonts)
 }
 
+// translate returns a copy of g moved by dx, dy.
 func translate(g orb.Geometry, dx, dy float64) orb.Geometry {
 	if g == nil {
 		return nil
 	}
-	g = orb.Clone(g)
-	walk(g, func(_ byte, ps []orb.Point) {
-		for i := range ps {
-			ps[i] = orb.Point{ps[i][0] + dx, ps[i][1] + dy}
-		}
-	})
-	if p, ok := g.(orb.Point); ok { // walk works on a copy of a point
-		return orb.Point{p[0] + dx, p[1] + dy}
-	}
-	return g
+	return project.Geometry(orb.Clone(g), func(p orb.Point) orb.Point { return orb.Point{p[0] + dx, p[1] + dy} })
 }
 
 func unitSwatch(c color.NRGBA) func(w, h, sc float64) []prim {
@@ -207,7 +200,7 @@ func arrowSwatch(c color.NRGBA, kind string, inProgress bool) func(w, h, sc floa
 		body := taper(line, func(d float64) float64 { return (2 + 3*d/(w-12*sc)) * sc })
 		fill := c
 		if inProgress {
-			fill = withAlpha(c, 0.5)
+			fill = scaleAlpha(c, 0.5)
 		}
 		var out []prim
 		if kind == "retreat" {
@@ -233,7 +226,7 @@ func areaSwatch(c color.NRGBA, role string) func(w, h, sc float64) []prim {
 	return func(w, h, sc float64) []prim {
 		ring := orb.Ring{{4 * sc, 4 * sc}, {w - 4*sc, 4 * sc}, {w - 4*sc, h - 4*sc}, {4 * sc, h - 4*sc}, {4 * sc, 4 * sc}}
 		st := overlays.DefaultStyle(overlays.KindArea, overlays.SideNone)
-		fill := withAlpha(c, float64(st.Fill.A)/255)
+		fill := scaleAlpha(c, float64(st.Fill.A)/255)
 		keep := orb.Bound{Max: orb.Point{w, h}}.Pad(10)
 		out := []prim{{op: opFill, geom: orb.Polygon{ring}, color: fill}}
 		switch role {

@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/project"
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
@@ -96,43 +97,9 @@ func quantize(p orb.Point) orb.Point {
 
 // toPixels maps world geometry into new, quantized frame-pixel geometry.
 func toPixels(g orb.Geometry, f Frame, ppw float64) orb.Geometry {
-	px := func(w orb.Point) orb.Point { return quantize(orb.Point{w[0]*ppw - f.X, w[1]*ppw - f.Y}) }
-	line := func(ls []orb.Point) []orb.Point {
-		out := make([]orb.Point, len(ls))
-		for i, p := range ls {
-			out[i] = px(p)
-		}
-		return out
-	}
-	switch g := g.(type) {
-	case orb.Point:
-		return px(g)
-	case orb.MultiPoint:
-		return orb.MultiPoint(line(g))
-	case orb.LineString:
-		return orb.LineString(line(g))
-	case orb.MultiLineString:
-		out := make(orb.MultiLineString, len(g))
-		for i, ls := range g {
-			out[i] = line(ls)
-		}
-		return out
-	case orb.Ring:
-		return orb.Ring(line(g))
-	case orb.Polygon:
-		out := make(orb.Polygon, len(g))
-		for i, r := range g {
-			out[i] = line(r)
-		}
-		return out
-	case orb.MultiPolygon:
-		out := make(orb.MultiPolygon, len(g))
-		for i, p := range g {
-			out[i] = toPixels(p, f, ppw).(orb.Polygon)
-		}
-		return out
-	}
-	return nil
+	return project.Geometry(orb.Clone(g), func(w orb.Point) orb.Point {
+		return quantize(orb.Point{w[0]*ppw - f.X, w[1]*ppw - f.Y})
+	})
 }
 
 // hash computes the plan's Key.

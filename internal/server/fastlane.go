@@ -390,15 +390,9 @@ func (s *Server) fastTile(req fastRequest, vars map[string]string) (*entry, bool
 		return nil, false
 	}
 	d := s.data.Load()
-	ref, ok := s.index.Get(addrKey{gen: d.gen, layers: tr.layers, day: tr.day,
-		z: uint32(tr.tile.Z), x: tr.tile.X, y: tr.tile.Y, scale: uint8(tr.scale)})
+	e, _, ok := s.warm(d, addrKey{gen: d.gen, layers: tr.layers, day: tr.day,
+		z: uint32(tr.tile.Z), x: tr.tile.X, y: tr.tile.Y, scale: uint8(tr.scale)}, tr.scale)
 	if !ok {
-		return nil, false
-	}
-	e := d.empty[tr.scale]
-	if ref.empty {
-		s.metrics.empty.Inc()
-	} else if e, ok = s.tiles.Get(ref.key); !ok {
 		return nil, false
 	}
 	return e, len(req.ifNoneMatch) > 0 && etagMatch(req.ifNoneMatch, e.etag)

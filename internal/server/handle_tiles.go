@@ -62,16 +62,14 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 		z: uint32(req.tile.Z), x: req.tile.X, y: req.tile.Y, scale: uint8(req.scale)}
 
 	// Warm path: an address seen before, whose content is still cached.
-	if ref, ok := s.index.Get(addr); ok {
-		if ref.empty {
-			s.serveEmpty(w, r, d, req.scale)
-			return
-		}
-		if e, ok := s.tiles.Get(ref.key); ok {
+	if e, empty, ok := s.warm(d, addr, req.scale); ok {
+		if empty {
+			setCache(w, "empty")
+		} else {
 			setCache(w, "hit")
-			serveEntry(w, r, e, s.headers.tile)
-			return
 		}
+		serveEntry(w, r, e, s.headers.tile)
+		return
 	}
 
 	sel, err := selectLayers(d.campaign, req.layers)
@@ -119,6 +117,22 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	}
 	setCache(w, resultName(res))
 	serveEntry(w, r, e, s.headers.tile)
+}
+
+// warm returns the cached answer for a tile address seen before — its
+// bytes, or the shared empty tile (counted) — if there is one. Both the
+// handler and the fast lane start here.
+func (s *Server) warm(d *dataset, addr addrKey, scale int) (e *entry, empty, ok bool) {
+	ref, ok := s.index.Get(addr)
+	if !ok {
+		return nil, false, false
+	}
+	if ref.empty {
+		s.metrics.empty.Inc()
+		return d.empty[scale], true, true
+	}
+	e, ok = s.tiles.Get(ref.key)
+	return e, false, ok
 }
 
 // serveEmpty serves the shared transparent tile.
