@@ -44,7 +44,7 @@ func TestEmptyTiles(t *testing.T) {
 	for _, tl := range list {
 		want := ref.draw(t, tl)
 		inked := inkedPixels(want)
-		p, err := r.Plan(sel, geo.NoDay, tiles.TileFrame(tl, 1))
+		p, err := r.Plan(sel, geo.NoDay, geo.TileFrame(tl, 1))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,12 +109,12 @@ func (ref *reference) plansAt(t *testing.T, z maptile.Zoom) [2]*tiles.Plan {
 		return p
 	}
 	const margin = 512
-	ppw := tiles.TileSize * math.Exp2(float64(z))
+	ppw := geo.TileSize * math.Exp2(float64(z))
 	b := ref.lines.Campaign().Bound.Union(ref.marks.Campaign().Bound)
 	nw, se := geo.World(orb.Point{b.Min[0], b.Max[1]}), geo.World(orb.Point{b.Max[0], b.Min[1]})
 	x0, y0 := math.Floor(nw[0]*ppw)-margin, math.Floor(nw[1]*ppw)-margin
 	x1, y1 := math.Ceil(se[0]*ppw)+margin, math.Ceil(se[1]*ppw)+margin
-	f := tiles.Frame{Zoom: float64(z), Scale: 1, X: x0, Y: y0, Width: int(x1 - x0), Height: int(y1 - y0)}
+	f := geo.Frame{Zoom: float64(z), Scale: 1, X: x0, Y: y0, Width: int(x1 - x0), Height: int(y1 - y0)}
 	var p [2]*tiles.Plan
 	for i, r := range []*tiles.Renderer{ref.lines, ref.marks} {
 		var err error
@@ -146,7 +146,7 @@ func (ref *reference) draw(t *testing.T, tl maptile.Tile) *image.RGBA {
 // marksNear reports whether a marker lies within markMargin pixels of
 // tile tl.
 func (ref *reference) marksNear(tl maptile.Tile) bool {
-	f := tiles.TileFrame(tl, 1)
+	f := geo.TileFrame(tl, 1)
 	b := f.Bound(markMargin)
 	for _, ft := range ref.marks.Campaign().Layers[0].Features {
 		if p, ok := ft.World.(orb.Point); !ok || b.Contains(p) {
@@ -160,7 +160,7 @@ func (ref *reference) marksNear(tl maptile.Tile) bool {
 // tile's offset in the whole-campaign frame.
 func (ref *reference) drawLines(t *testing.T, tl maptile.Tile) (img *image.RGBA, ox, oy int) {
 	p := ref.plansAt(t, tl.Z)[0]
-	f := tiles.TileFrame(tl, 1)
+	f := geo.TileFrame(tl, 1)
 	ox, oy = int(f.X-p.Frame.X), int(f.Y-p.Frame.Y)
 	pix := make([]byte, 4*f.Width*f.Height)
 	in := &image.RGBA{Pix: pix, Stride: 4 * f.Width, Rect: image.Rect(ox, oy, ox+f.Width, oy+f.Height)}
@@ -182,7 +182,7 @@ func (ref *reference) check(t *testing.T, z maptile.Zoom) {
 		if tl.Z != z {
 			continue
 		}
-		f := tiles.TileFrame(tl, 1)
+		f := geo.TileFrame(tl, 1)
 		crop := image.NewRGBA(image.Rect(0, 0, f.Width, f.Height))
 		at := image.Point{X: int(f.X - p[0].Frame.X), Y: int(f.Y - p[0].Frame.Y)}
 		draw.Draw(crop, crop.Rect, whole, at, draw.Src)

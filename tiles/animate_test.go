@@ -12,64 +12,10 @@ import (
 	"github.com/xiang-maps/xiang/geo"
 )
 
-func TestParseStep(t *testing.T) {
-	good := map[string]Step{"P1D": {Days: 1}, "P7D": {Days: 7}, "P2W": {Days: 14}, "P1M": {Months: 1}}
-	for in, want := range good {
-		if got, err := ParseStep(in); err != nil || got != want {
-			t.Errorf("ParseStep(%q) = %v, %v; want %v", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"", "P", "PD", "P0D", "P-1D", "P+1D", "1D", "P1Y", "P1H", "PT1H", "P99999D", "p1d"} {
-		if _, err := ParseStep(in); err == nil {
-			t.Errorf("ParseStep(%q): no error", in)
-		}
-	}
-}
-
-func TestStepRange(t *testing.T) {
-	from, to := geo.Date(1944, 6, 1), geo.Date(1944, 6, 30)
-	days, err := Step{Days: 7}.Range(from, to, 100)
-	if err != nil || len(days) != 5 || days[4] != geo.Date(1944, 6, 29) {
-		t.Errorf("weekly June: %v, %v", days, err)
-	}
-	months, err := Step{Months: 1}.Range(geo.Date(1944, 5, 31), geo.Date(1944, 9, 1), 100)
-	if err != nil || len(months) != 4 {
-		t.Errorf("monthly: %v, %v", months, err)
-	}
-	if _, err := (Step{Days: 1}).Range(from, geo.Date(1945, 6, 1), MaxFrames); !errors.Is(err, ErrTooManyFrames) {
-		t.Errorf("a year by day: err = %v, want ErrTooManyFrames", err)
-	}
-	if _, err := (Step{Days: 1}).Range(to, from, 10); err == nil {
-		t.Error("reversed range: no error")
-	}
-}
-
-func TestAutoStep(t *testing.T) {
-	tests := []struct {
-		from, to geo.Day
-		want     Step
-	}{
-		{geo.Date(1944, 6, 1), geo.Date(1944, 6, 30), Step{Days: 1}},
-		{geo.Date(1944, 5, 27), geo.Date(1944, 8, 8), Step{Days: 1}},
-		{geo.Date(1944, 5, 1), geo.Date(1945, 8, 23), Step{Days: 2}},
-		{geo.Date(1944, 1, 1), geo.Date(1946, 12, 31), Step{Days: 7}},
-		{geo.Date(1900, 1, 1), geo.Date(1999, 12, 31), Step{Months: 6}},
-	}
-	for _, tc := range tests {
-		got := AutoStep(tc.from, tc.to, MaxFrames)
-		if got != tc.want {
-			t.Errorf("AutoStep(%s, %s) = %v, want %v", tc.from, tc.to, got, tc.want)
-		}
-		if days, err := got.Range(tc.from, tc.to, MaxFrames); err != nil || len(days) == 0 {
-			t.Errorf("%v over %s..%s: %d frames, %v", got, tc.from, tc.to, len(days), err)
-		}
-	}
-}
-
 func TestAnimate(t *testing.T) {
 	r, sel := testRenderer(t)
-	days, _ := Step{Days: 5}.Range(day(t, "1944-06-01"), day(t, "1944-07-05"), MaxFrames)
-	f := Fit(orb.Bound{Min: orb.Point{111, 26.5}, Max: orb.Point{114, 29}}, 320, 240, 1, 10, 12)
+	days, _ := geo.Step{Days: 5}.Range(day(t, "1944-06-01"), day(t, "1944-07-05"), MaxFrames)
+	f := geo.Fit(orb.Bound{Min: orb.Point{111, 26.5}, Max: orb.Point{114, 29}}, 320, 240, 1, 10, 12)
 	var buf bytes.Buffer
 	calls, prev := 0, 0
 	progress := func(done, total int) {
@@ -117,7 +63,7 @@ func TestAnimate(t *testing.T) {
 	}
 	// Limits.
 	many := make([]geo.Day, MaxFrames+1)
-	if err := r.Animate(context.Background(), &buf, sel, many, f, AnimationOptions{}); !errors.Is(err, ErrTooManyFrames) {
+	if err := r.Animate(context.Background(), &buf, sel, many, f, AnimationOptions{}); !errors.Is(err, geo.ErrTooManyFrames) {
 		t.Errorf("%d frames: err = %v", len(many), err)
 	}
 }

@@ -69,10 +69,10 @@ func synthetic(tb testing.TB, density int) (*Renderer, overlays.Selection) {
 
 func benchTile(b *testing.B, r *Renderer, sel overlays.Selection, d geo.Day, t maptile.Tile) {
 	b.ReportAllocs()
-	p, _ := r.Plan(sel, d, TileFrame(t, 1))
+	p, _ := r.Plan(sel, d, geo.TileFrame(t, 1))
 	b.Logf("tile %d/%d/%d: %d features", t.Z, t.X, t.Y, p.Len())
 	for b.Loop() {
-		p, err := r.Plan(sel, d, TileFrame(t, 1))
+		p, err := r.Plan(sel, d, geo.TileFrame(t, 1))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -106,7 +106,7 @@ func BenchmarkTileDenseZ12(b *testing.B) {
 // is a candidate.
 func BenchmarkPlanNoIndex(b *testing.B) {
 	r, sel := synthetic(b, 1)
-	f := TileFrame(maptile.At(orb.Point{111.7, 27.5}, 12), 1)
+	f := geo.TileFrame(maptile.At(orb.Point{111.7, 27.5}, 12), 1)
 	b.ReportAllocs()
 	for b.Loop() {
 		r.planAll(sel, geo.NoDay, f)
@@ -115,7 +115,7 @@ func BenchmarkPlanNoIndex(b *testing.B) {
 
 func BenchmarkPlanIndexed(b *testing.B) {
 	r, sel := synthetic(b, 1)
-	f := TileFrame(maptile.At(orb.Point{111.7, 27.5}, 12), 1)
+	f := geo.TileFrame(maptile.At(orb.Point{111.7, 27.5}, 12), 1)
 	b.ReportAllocs()
 	for b.Loop() {
 		r.Plan(sel, geo.NoDay, f)

@@ -135,14 +135,14 @@ func (pr *prim) paints(width, height int) bool {
 
 // frameCtx is what shaping needs to know of a frame.
 type frameCtx struct {
-	f     Frame
+	f     geo.Frame
 	ppw   float64
 	zl    int     // simplification level
 	sz    float64 // symbol scale × device pixel ratio
 	frame orb.Bound
 }
 
-func newFrameCtx(f Frame) *frameCtx {
+func newFrameCtx(f geo.Frame) *frameCtx {
 	return &frameCtx{
 		f: f, ppw: f.PixelsPerWorld(),
 		zl:    int(math.Floor(f.Zoom + math.Log2(f.Scale) + 1e-9)),

@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
 )
 
@@ -58,7 +59,7 @@ func boxRect(b orb.Bound) image.Rectangle {
 func TestLabelHalo(t *testing.T) {
 	r, sel := testRenderer(t)
 	changsha := orb.Point{112.967, 28.2}
-	f := CenterFrame(changsha, 9, 1, 256, 256)
+	f := geo.CenterFrame(changsha, 9, 1, 256, 256)
 	p, _ := r.Plan(sel, day(t, "1944-07-01"), f)
 	l := labelPrim(p, "Changsha")
 	if l == nil {
@@ -71,12 +72,12 @@ func TestLabelHalo(t *testing.T) {
 		t.Errorf("label box %v: %d ink pixels, %d halo pixels; want both", l.box, ink, white)
 	}
 	// Without labels (zoom 4, below the city's label zoom) the same box is empty.
-	if labelPrim(mustPlan(t, r, sel, "1944-07-01", CenterFrame(changsha, 4, 1, 256, 256)), "Changsha") != nil {
+	if labelPrim(mustPlan(t, r, sel, "1944-07-01", geo.CenterFrame(changsha, 4, 1, 256, 256)), "Changsha") != nil {
 		t.Error("Changsha labelled at zoom 4")
 	}
 }
 
-func mustPlan(t *testing.T, r *Renderer, sel overlays.Selection, ds string, f Frame) *Plan {
+func mustPlan(t *testing.T, r *Renderer, sel overlays.Selection, ds string, f geo.Frame) *Plan {
 	t.Helper()
 	p, err := r.Plan(sel, day(t, ds), f)
 	if err != nil {
@@ -91,7 +92,7 @@ func TestCJKLabel(t *testing.T) {
 	t.Logf("CJK font: %s", path)
 	r, sel := testRenderer(t)
 	changsha := orb.Point{112.967, 28.2}
-	f := CenterFrame(changsha, 9, 1, 256, 256)
+	f := geo.CenterFrame(changsha, 9, 1, 256, 256)
 	p := mustPlan(t, r, sel, "1944-07-01", f)
 	l := labelPrim(p, "Changsha")
 	if l == nil || len(l.lines) != 2 || l.lines[1].text != "长沙" {
@@ -133,7 +134,7 @@ func TestUnitSymbolColours(t *testing.T) {
 		at   orb.Point
 		want color.NRGBA
 	}{{orb.Point{112.61888, 26.88946}, overlays.ColorChina}, {orb.Point{112.0, 27.5}, overlays.ColorJapan}} {
-		f := CenterFrame(tc.at, 10, 1, 128, 128)
+		f := geo.CenterFrame(tc.at, 10, 1, 128, 128)
 		img := render(t, r, sel, day(t, "1944-07-01"), f)
 		c := pixelAt(f, tc.at)
 		// The infantry cross meets at the centre; the frame's corners are side-coloured too.
@@ -157,7 +158,7 @@ func TestRetreatAndFailedDiffer(t *testing.T) {
 		f := *base
 		f.Properties = map[string]any{"action": action, "outcome": outcome}
 		it := newItem(&f)
-		fr := CenterFrame(orb.Point{112.3, 27.3}, 8, 1, 256, 256) // around the head
+		fr := geo.CenterFrame(orb.Point{112.3, 27.3}, 8, 1, 256, 256) // around the head
 		st := f.At(day(t, "1944-07-20"))
 		p := &Plan{Frame: fr, prims: r.shape(it, st, newFrameCtx(fr))}
 		return p.Draw(r.fonts)

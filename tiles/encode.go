@@ -6,6 +6,8 @@ import (
 	"image/png"
 	"io"
 	"sync"
+
+	"github.com/xiang-maps/xiang/geo"
 )
 
 // pngBuffers lets the PNG encoder reuse its buffers across tiles.
@@ -52,7 +54,7 @@ func (e *emptyPNGs) get(w, h int) []byte {
 	if err := enc.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, w, h))); err != nil {
 		panic(err) // encoding to memory cannot fail
 	}
-	if w != h || (w != TileSize && w != 2*TileSize) {
+	if w != h || (w != geo.TileSize && w != 2*geo.TileSize) {
 		return buf.Bytes() // only tile sizes are kept: the set stays small
 	}
 	b, _ := e.m.LoadOrStore(key, buf.Bytes())

@@ -26,7 +26,7 @@ func TestGeneralizeUnits(t *testing.T) {
 	r := New(c)
 	sel := overlays.Selection(c.Layers)
 	symbols := func(zoom float64) (names []string) {
-		f := CenterFrame(orb.Point{112.35, 26.7}, zoom, 1, 4000, 4000)
+		f := geo.CenterFrame(orb.Point{112.35, 26.7}, zoom, 1, 4000, 4000)
 		p, err := r.Plan(sel, geo.NoDay, f)
 		if err != nil {
 			t.Fatal(err)

@@ -6,11 +6,9 @@ import (
 	"image"
 	"image/color"
 	"io"
-	"math"
 	"strings"
 
 	"github.com/fogleman/gg"
-	"github.com/paulmach/orb"
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
@@ -24,19 +22,6 @@ const MaxImageSide = 2048
 // the context layer's water and the side colours read well on.
 var Paper = color.NRGBA{0xf4, 0xf1, 0xe8, 0xff}
 
-// Fit returns the frame of width×height pixels (already multiplied by
-// scale) that shows the lon/lat bound b whole and centred, with pad pixels
-// of margin, at the largest zoom not above maxZoom.
-func Fit(b orb.Bound, width, height int, scale, pad, maxZoom float64) Frame {
-	nw, se := geo.World(orb.Point{b.Min[0], b.Max[1]}), geo.World(orb.Point{b.Max[0], b.Min[1]})
-	bw, bh := math.Max(se[0]-nw[0], 1e-9), math.Max(se[1]-nw[1], 1e-9)
-	availW, availH := math.Max(float64(width)-2*pad, 1), math.Max(float64(height)-2*pad, 1)
-	z := math.Log2(math.Min(availW/(bw*TileSize*scale), availH/(bh*TileSize*scale)))
-	z = math.Min(math.Max(z, 0), maxZoom)
-	center := geo.FromWorld(orb.Point{(nw[0] + se[0]) / 2, (nw[1] + se[1]) / 2})
-	return CenterFrame(center, z, scale, width, height)
-}
-
 // ImageOptions is what a static image adds to the map. The zero value draws
 // the map alone on a transparent background.
 type ImageOptions struct {
@@ -47,7 +32,7 @@ type ImageOptions struct {
 
 // Image draws a frame of the selected layers on day d with the options'
 // background and text.
-func (r *Renderer) Image(ctx context.Context, sel overlays.Selection, d geo.Day, f Frame, opt ImageOptions) (*image.RGBA, error) {
+func (r *Renderer) Image(ctx context.Context, sel overlays.Selection, d geo.Day, f geo.Frame, opt ImageOptions) (*image.RGBA, error) {
 	if f.Width > MaxImageSide || f.Height > MaxImageSide {
 		return nil, fmt.Errorf("image %dx%d: larger than %d pixels a side", f.Width, f.Height, MaxImageSide)
 	}
@@ -70,7 +55,7 @@ func (r *Renderer) Image(ctx context.Context, sel overlays.Selection, d geo.Day,
 }
 
 // furniture draws the caption and the attribution on boxes of their own.
-func (r *Renderer) furniture(dc *gg.Context, f Frame, opt ImageOptions) {
+func (r *Renderer) furniture(dc *gg.Context, f geo.Frame, opt ImageOptions) {
 	s := f.Scale
 	box := func(text string, size float64, style fontStyle, right bool) {
 		if text == "" {
@@ -96,7 +81,7 @@ func (r *Renderer) furniture(dc *gg.Context, f Frame, opt ImageOptions) {
 }
 
 // Static draws an image like Image and writes it as PNG.
-func (r *Renderer) Static(ctx context.Context, w io.Writer, sel overlays.Selection, d geo.Day, f Frame, opt ImageOptions) error {
+func (r *Renderer) Static(ctx context.Context, w io.Writer, sel overlays.Selection, d geo.Day, f geo.Frame, opt ImageOptions) error {
 	img, err := r.Image(ctx, sel, d, f, opt)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
+	"github.com/xiang-maps/xiang/geo"
 )
 
 // gridZoom is the zoom of the index's cells: 1024×1024 over the world,
@@ -45,7 +46,7 @@ func newIndex(items []*item) *index {
 
 // query appends to dst the positions of the items whose bound, grown by
 // their own overhang, touches the frame, in draw order.
-func (ix *index) query(dst []int32, f Frame) []int32 {
+func (ix *index) query(dst []int32, f geo.Frame) []int32 {
 	base := f.Bound(0)
 	perPixel := f.Scale / f.PixelsPerWorld() // world units per scale-1 pixel of overhang
 	touches := func(it *item) bool {

@@ -46,10 +46,10 @@ func newItem(f *overlays.Feature) *item {
 	it.overhang = st.Width/2 + 8
 	switch f.World.(type) {
 	case orb.Point, orb.MultiPoint:
-		it.overhang = symbolReach(pointSymbol(f, symbolScale(MaxZoom), 1)) + 1
+		it.overhang = symbolReach(pointSymbol(f, symbolScale(geo.MaxZoom), 1)) + 1
 	}
 	if f.Kind == overlays.KindAirfield {
-		it.overhang = max(it.overhang, symbolReach(pointSymbol(f, symbolScale(MaxZoom), 1))+1)
+		it.overhang = max(it.overhang, symbolReach(pointSymbol(f, symbolScale(geo.MaxZoom), 1))+1)
 	}
 	if f.Route != nil {
 		it.overhang = 40
@@ -57,7 +57,7 @@ func newItem(f *overlays.Feature) *item {
 	if f.Route == nil && geo.Vertices(f.World) >= minSimplifyVertices {
 		it.levels = make([]orb.Geometry, maxSimplifyZoom+1)
 		for z := range it.levels {
-			tol := simplifyPixels / (TileSize * float64(uint64(1)<<z))
+			tol := simplifyPixels / (geo.TileSize * float64(uint64(1)<<z))
 			it.levels[z] = simplify.DouglasPeucker(tol).Simplify(orb.Clone(f.World))
 		}
 	}

@@ -160,7 +160,7 @@ func (r *Renderer) layout(sel overlays.Selection, d geo.Day, zoom, scale float64
 }
 
 func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64) *layout {
-	ppw := Frame{Zoom: zoom, Scale: scale}.PixelsPerWorld()
+	ppw := geo.Frame{Zoom: zoom, Scale: scale}.PixelsPerWorld()
 	sz := symbolScale(zoom) * scale
 	_, cjk := r.fonts.HasCJK()
 	var cands []candidate
@@ -333,7 +333,7 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 
 // labelsIn returns the layout's labels whose box touches the frame, moved to
 // frame pixels.
-func (lay *layout) labelsIn(f Frame) []*placed {
+func (lay *layout) labelsIn(f geo.Frame) []*placed {
 	fb := orb.Bound{Min: orb.Point{f.X, f.Y}, Max: orb.Point{f.X + float64(f.Width), f.Y + float64(f.Height)}}
 	var out []*placed
 	for _, l := range lay.labels {

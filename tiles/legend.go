@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/project"
 
+	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
 )
 
@@ -146,7 +147,7 @@ func Swatch(fonts *Fonts, id string, scale float64) (*image.RGBA, error) {
 	for _, e := range legend {
 		if e.ID == id {
 			w, h := SwatchWidth*scale, SwatchHeight*scale
-			p := &Plan{Frame: Frame{Width: int(w), Height: int(h), Scale: scale, Zoom: 10}, prims: e.swatch(w, h, scale)}
+			p := &Plan{Frame: geo.Frame{Width: int(w), Height: int(h), Scale: scale, Zoom: 10}, prims: e.swatch(w, h, scale)}
 			return p.Draw(fonts), nil
 		}
 	}

@@ -18,7 +18,7 @@ import (
 // quantized to the 1/64 pixel gg rasterizes in. A Plan is immutable and may
 // be drawn any number of times.
 type Plan struct {
-	Frame Frame
+	Frame geo.Frame
 	Day   geo.Day
 	prims []prim
 	key   Key
@@ -48,7 +48,7 @@ const keyVersion = 3
 
 // Plan prepares a frame of the selected layers on day d (geo.NoDay: the
 // summary map).
-func (r *Renderer) Plan(sel overlays.Selection, d geo.Day, f Frame) (*Plan, error) {
+func (r *Renderer) Plan(sel overlays.Selection, d geo.Day, f geo.Frame) (*Plan, error) {
 	if err := f.Check(); err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func (r *Renderer) Plan(sel overlays.Selection, d geo.Day, f Frame) (*Plan, erro
 }
 
 // plan builds the plan from candidate item positions, in draw order.
-func (r *Renderer) plan(sel overlays.Selection, d geo.Day, f Frame, candidates []int32) *Plan {
+func (r *Renderer) plan(sel overlays.Selection, d geo.Day, f geo.Frame, candidates []int32) *Plan {
 	want := make([]bool, len(r.campaign.Layers))
 	for _, l := range sel {
 		if l.Index < len(want) && r.campaign.Layers[l.Index] == l {
@@ -96,7 +96,7 @@ func quantize(p orb.Point) orb.Point {
 }
 
 // toPixels maps world geometry into new, quantized frame-pixel geometry.
-func toPixels(g orb.Geometry, f Frame, ppw float64) orb.Geometry {
+func toPixels(g orb.Geometry, f geo.Frame, ppw float64) orb.Geometry {
 	return project.Geometry(orb.Clone(g), func(w orb.Point) orb.Point {
 		return quantize(orb.Point{w[0]*ppw - f.X, w[1]*ppw - f.Y})
 	})

@@ -21,9 +21,9 @@ func TestEncodeTilePNGLossless(t *testing.T) {
 	r, sel := synthetic(t, 1)
 	r2, sel2 := testRenderer(t)
 	cases := []*Plan{
-		mustPlanR(t, r, sel, geo.NoDay, TileFrame(maptile.At(orb.Point{111.7, 27.5}, 8), 1)),
-		mustPlanR(t, r, sel, geo.NoDay, TileFrame(maptile.At(orb.Point{111.7, 27.5}, 11), 2)),
-		mustPlanR(t, r2, sel2, geo.Date(1944, 7, 1), CenterFrame(orb.Point{112.6, 26.9}, 9, 1, 301, 97)),
+		mustPlanR(t, r, sel, geo.NoDay, geo.TileFrame(maptile.At(orb.Point{111.7, 27.5}, 8), 1)),
+		mustPlanR(t, r, sel, geo.NoDay, geo.TileFrame(maptile.At(orb.Point{111.7, 27.5}, 11), 2)),
+		mustPlanR(t, r2, sel2, geo.Date(1944, 7, 1), geo.CenterFrame(orb.Point{112.6, 26.9}, 9, 1, 301, 97)),
 	}
 	for i, p := range cases {
 		img := p.Draw(r.fonts)
@@ -55,7 +55,7 @@ func TestEncodeTilePNGLossless(t *testing.T) {
 	}
 }
 
-func mustPlanR(t testing.TB, r *Renderer, sel overlays.Selection, d geo.Day, f Frame) *Plan {
+func mustPlanR(t testing.TB, r *Renderer, sel overlays.Selection, d geo.Day, f geo.Frame) *Plan {
 	t.Helper()
 	p, err := r.Plan(sel, d, f)
 	if err != nil {
@@ -66,7 +66,7 @@ func mustPlanR(t testing.TB, r *Renderer, sel overlays.Selection, d geo.Day, f F
 
 func benchEncode(b *testing.B, enc func(io.Writer, *image.RGBA) error) {
 	r, sel := synthetic(b, 10)
-	p, _ := r.Plan(sel, geo.NoDay, TileFrame(maptile.At(orb.Point{111.7, 27.5}, 10), 1))
+	p, _ := r.Plan(sel, geo.NoDay, geo.TileFrame(maptile.At(orb.Point{111.7, 27.5}, 10), 1))
 	img := p.Draw(r.fonts)
 	b.SetBytes(int64(len(img.Pix)))
 	b.ReportAllocs()

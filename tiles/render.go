@@ -14,7 +14,7 @@ import (
 )
 
 // ErrTileOutOfRange is returned for a tile that does not exist: x or y not
-// below 2^z, or z above MaxZoom.
+// below 2^z, or z above geo.MaxZoom.
 var ErrTileOutOfRange = errors.New("tile out of range")
 
 // Renderer draws the features of one campaign. It is read-only after New
@@ -42,8 +42,8 @@ func New(c *overlays.Campaign) *Renderer {
 		it.seq = uint32(i)
 	}
 	r := &Renderer{campaign: c, ix: newIndex(items), fonts: DefaultFonts(), layouts: newLayoutCache(DefaultLayoutBytes)}
-	r.empty.get(TileSize, TileSize)
-	r.empty.get(2*TileSize, 2*TileSize)
+	r.empty.get(geo.TileSize, geo.TileSize)
+	r.empty.get(2*geo.TileSize, 2*geo.TileSize)
 	return r
 }
 
@@ -74,10 +74,10 @@ func (r *Renderer) Encode(w io.Writer, p *Plan) (empty bool, err error) {
 // Tile renders XYZ tile t of the selected layers on day d at scale 1 or 2 as
 // PNG to w.
 func (r *Renderer) Tile(ctx context.Context, w io.Writer, sel overlays.Selection, d geo.Day, t maptile.Tile, scale int) error {
-	if !t.Valid() || t.Z > MaxZoom {
+	if !t.Valid() || t.Z > geo.MaxZoom {
 		return fmt.Errorf("tile %d/%d/%d: %w", t.Z, t.X, t.Y, ErrTileOutOfRange)
 	}
-	p, err := r.Plan(sel, d, TileFrame(t, scale))
+	p, err := r.Plan(sel, d, geo.TileFrame(t, scale))
 	if err != nil {
 		return err
 	}

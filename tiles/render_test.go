@@ -42,7 +42,7 @@ func day(t testing.TB, s string) geo.Day {
 	return d
 }
 
-func render(t testing.TB, r *Renderer, sel overlays.Selection, d geo.Day, f Frame) *image.RGBA {
+func render(t testing.TB, r *Renderer, sel overlays.Selection, d geo.Day, f geo.Frame) *image.RGBA {
 	t.Helper()
 	p, err := r.Plan(sel, d, f)
 	if err != nil {
@@ -78,7 +78,7 @@ func save(t testing.TB, name string, img image.Image) {
 }
 
 // pixelAt returns the frame pixel of a lon/lat point.
-func pixelAt(f Frame, ll orb.Point) image.Point {
+func pixelAt(f geo.Frame, ll orb.Point) image.Point {
 	p := f.Pixel(geo.World(ll))
 	return image.Pt(int(math.Floor(p[0])), int(math.Floor(p[1])))
 }
@@ -94,7 +94,7 @@ func near(c color.RGBA, want color.NRGBA, tol int) bool {
 func TestTileFrameMatchesMaptile(t *testing.T) {
 	for _, tile := range []maptile.Tile{{X: 208, Y: 107, Z: 8}, {X: 3330, Y: 1720, Z: 12}, {X: 1, Y: 0, Z: 1}} {
 		for _, scale := range []int{1, 2} {
-			f := TileFrame(tile, scale)
+			f := geo.TileFrame(tile, scale)
 			b := tile.Bound() // lon/lat
 			nw, se := geo.World(orb.Point{b.Min[0], b.Max[1]}), geo.World(orb.Point{b.Max[0], b.Min[1]})
 			got := f.Bound(0)
@@ -119,7 +119,7 @@ func TestRenderPixels(t *testing.T) {
 	d := day(t, "1944-07-01")
 	hengyang := orb.Point{112.61888, 26.88946}
 	tile := maptile.At(hengyang, 9)
-	f := TileFrame(tile, 1)
+	f := geo.TileFrame(tile, 1)
 	img := render(t, r, sel, d, f)
 	save(t, "hengyang-z9.png", img)
 	p := pixelAt(f, hengyang)
@@ -137,7 +137,7 @@ func TestRenderPixels(t *testing.T) {
 		t.Errorf("pixel in the ring's hole %v = %v, want transparent", h, c)
 	}
 	// A tile far from every feature is empty, and drawn it is transparent.
-	far := TileFrame(maptile.At(orb.Point{100, 40}, 9), 1)
+	far := geo.TileFrame(maptile.At(orb.Point{100, 40}, 9), 1)
 	p2, _ := r.Plan(sel, d, far)
 	if !p2.Empty() {
 		t.Errorf("far tile plan has %d shapes", p2.Len())
@@ -157,7 +157,7 @@ func TestArrowheadAtPosition(t *testing.T) {
 		if !ok {
 			t.Fatal("no position")
 		}
-		f := CenterFrame(pos, 9, 1, 128, 128)
+		f := geo.CenterFrame(pos, 9, 1, 128, 128)
 		img := render(t, r, sel, d, f)
 		save(t, "arrow-"+ds+".png", img)
 		// The head's point is at pos; a few pixels back along the route lies its body.
@@ -241,15 +241,15 @@ func TestSeamless(t *testing.T) {
 			// The block whose shared corner is nearest the point.
 			fr := maptile.Fraction(tc.at, tc.z)
 			x0, y0 := uint32(math.Round(fr[0]))-1, uint32(math.Round(fr[1]))-1
-			size := TileSize * tc.scale
+			size := geo.TileSize * tc.scale
 			stitched := image.NewRGBA(image.Rect(0, 0, 2*size, 2*size))
 			for dy := range uint32(2) {
 				for dx := range uint32(2) {
-					img := render(t, r, sel, d, TileFrame(maptile.New(x0+dx, y0+dy, tc.z), tc.scale))
+					img := render(t, r, sel, d, geo.TileFrame(maptile.New(x0+dx, y0+dy, tc.z), tc.scale))
 					draw.Draw(stitched, image.Rect(int(dx)*size, int(dy)*size, int(dx+1)*size, int(dy+1)*size), img, image.Point{}, draw.Src)
 				}
 			}
-			whole := TileFrame(maptile.New(x0, y0, tc.z), tc.scale)
+			whole := geo.TileFrame(maptile.New(x0, y0, tc.z), tc.scale)
 			whole.Width, whole.Height = 2*size, 2*size
 			one := render(t, r, sel, d, whole)
 			mid := orb.Point{whole.X + float64(size), whole.Y + float64(size)}
@@ -288,8 +288,8 @@ func TestScale2IsSharper(t *testing.T) {
 	r, sel := testRenderer(t)
 	d := day(t, "1944-07-01")
 	tile := maptile.At(orb.Point{112.61888, 26.88946}, 10)
-	one := render(t, r, sel, d, TileFrame(tile, 1))
-	two := render(t, r, sel, d, TileFrame(tile, 2))
+	one := render(t, r, sel, d, geo.TileFrame(tile, 1))
+	two := render(t, r, sel, d, geo.TileFrame(tile, 2))
 	if two.Bounds().Dx() != 512 {
 		t.Fatalf("@2x tile is %v", two.Bounds())
 	}
@@ -334,7 +334,7 @@ func TestEmptyAgreesWithDrawing(t *testing.T) {
 		max := maptile.At(orb.Point{114.5, 25.5}, z)
 		for y := min.Y; y <= max.Y; y++ {
 			for x := min.X; x <= max.X; x++ {
-				f := TileFrame(maptile.New(x, y, z), 1)
+				f := geo.TileFrame(maptile.New(x, y, z), 1)
 				p, _ := r.Plan(sel, d, f)
 				if p.Empty() {
 					empty++
@@ -359,7 +359,7 @@ func TestEmptyAgreesWithDrawing(t *testing.T) {
 }
 
 // planAll is Plan without the spatial index: every item is a candidate.
-func (r *Renderer) planAll(sel overlays.Selection, d geo.Day, f Frame) *Plan {
+func (r *Renderer) planAll(sel overlays.Selection, d geo.Day, f geo.Frame) *Plan {
 	all := make([]int32, len(r.ix.items))
 	for i := range all {
 		all[i] = int32(i)
@@ -371,7 +371,7 @@ func TestKeyFollowsContent(t *testing.T) {
 	r, sel := testRenderer(t)
 	tile := maptile.At(orb.Point{112.61888, 26.88946}, 11) // the unit and the ring; no movement
 	k := func(ds string) Key {
-		p, _ := r.Plan(sel, day(t, ds), TileFrame(tile, 1))
+		p, _ := r.Plan(sel, day(t, ds), geo.TileFrame(tile, 1))
 		return p.Key()
 	}
 	if k("1944-07-01") != k("1944-07-02") {
@@ -383,8 +383,8 @@ func TestKeyFollowsContent(t *testing.T) {
 	// Along the long march, consecutive days differ while the troops pass.
 	pos := orb.Point{112.6, 27.925}
 	mt := maptile.At(pos, 8)
-	p1, _ := r.Plan(sel, day(t, "1944-06-27"), TileFrame(mt, 1))
-	p2, _ := r.Plan(sel, day(t, "1944-06-28"), TileFrame(mt, 1))
+	p1, _ := r.Plan(sel, day(t, "1944-06-27"), geo.TileFrame(mt, 1))
+	p2, _ := r.Plan(sel, day(t, "1944-06-28"), geo.TileFrame(mt, 1))
 	if p1.Key() == p2.Key() {
 		t.Error("tile with an advancing movement kept its key")
 	}
@@ -396,7 +396,7 @@ func TestTileRejectsBadInput(t *testing.T) {
 	if err := r.Tile(context.Background(), &buf, sel, geo.NoDay, maptile.New(4, 0, 2), 1); err == nil {
 		t.Error("tile x=4 at z=2: no error")
 	}
-	for _, f := range []Frame{{Zoom: 1, Scale: 1}, {Zoom: -1, Scale: 1, Width: 1, Height: 1}, {Zoom: 30, Scale: 1, Width: 1, Height: 1}, {Zoom: 1, Scale: 0, Width: 1, Height: 1}} {
+	for _, f := range []geo.Frame{{Zoom: 1, Scale: 1}, {Zoom: -1, Scale: 1, Width: 1, Height: 1}, {Zoom: 30, Scale: 1, Width: 1, Height: 1}, {Zoom: 1, Scale: 0, Width: 1, Height: 1}} {
 		if _, err := r.Plan(sel, geo.NoDay, f); err == nil {
 			t.Errorf("frame %+v: no error", f)
 		}

@@ -32,9 +32,9 @@ func runAnimate(e *env, args []string) error {
 	if err != nil {
 		return usageErr(fs, "-%v", err)
 	}
-	var st tiles.Step
+	var st geo.Step
 	if *step != "auto" {
-		if st, err = tiles.ParseStep(*step); err != nil {
+		if st, err = geo.ParseStep(*step); err != nil {
 			return usageErr(fs, "-step: %v", err)
 		}
 	}
@@ -61,7 +61,7 @@ func runAnimate(e *env, args []string) error {
 		}
 	}
 	if *step == "auto" && toDay >= fromDay {
-		st = tiles.AutoStep(fromDay, toDay, tiles.MaxFrames)
+		st = geo.AutoStep(fromDay, toDay, tiles.MaxFrames)
 	}
 	days, err := st.Range(fromDay, toDay, tiles.MaxFrames)
 	if err != nil {

@@ -16,10 +16,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/server"
 	"github.com/xiang-maps/xiang/internal/web"
 	"github.com/xiang-maps/xiang/overlays"
-	"github.com/xiang-maps/xiang/tiles"
 )
 
 // shutdownGrace bounds how long a stopping server waits for in-flight
@@ -37,7 +37,7 @@ func runServe(e *env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`, host:port")
 	data := fs.String("data", "", "campaign `directory` (default: the embedded campaign)")
 	cacheFlag := fs.String("cache", "256MB", "memory bound of the tile cache: a `size` such as 256MB or 1GiB; 0 disables it")
-	maxZoom := fs.Int("max-zoom", server.DefaultMaxZoom, fmt.Sprintf("deepest zoom level served, 1 to %d", tiles.MaxZoom))
+	maxZoom := fs.Int("max-zoom", server.DefaultMaxZoom, fmt.Sprintf("deepest zoom level served, 1 to %d", geo.MaxZoom))
 	publicURL := fs.String("public-url", "", "`URL` clients reach the server at, for the tile URLs in TileJSON (default: the request's host)")
 	title := fs.String("title", "", "`name` of the campaign in the viewer and oEmbed (default: the embedded campaign's, else \""+server.DefaultTitle+"\")")
 	baseMap := fs.String("basemap", web.DefaultBase.URL, "XYZ URL `template` of the viewer's base map, or \"none\" for the campaign's context layer alone (no outside tiles)")
@@ -57,8 +57,8 @@ func runServe(e *env, args []string) error {
 	if cacheBytes == 0 {
 		cacheBytes = -1 // server.Config: negative disables, zero is the default
 	}
-	if *maxZoom < 1 || *maxZoom > tiles.MaxZoom {
-		return usageErr(fs, "-max-zoom %d: want 1 to %d", *maxZoom, tiles.MaxZoom)
+	if *maxZoom < 1 || *maxZoom > geo.MaxZoom {
+		return usageErr(fs, "-max-zoom %d: want 1 to %d", *maxZoom, geo.MaxZoom)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {

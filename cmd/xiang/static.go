@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/view"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
@@ -57,19 +58,19 @@ func runStatic(e *env, args []string) error {
 // mapFrame returns the frame of w×h CSS pixels at a scale centred on
 // "lon,lat,zoom", fitting "minlon,minlat,maxlon,maxlat", or fitting the
 // selection when both are "".
-func mapFrame(sel overlays.Selection, center, bbox string, w, h int, scale float64) (tiles.Frame, error) {
+func mapFrame(sel overlays.Selection, center, bbox string, w, h int, scale float64) (geo.Frame, error) {
 	var v view.View // fits the selection
 	var err error
 	switch {
 	case center != "" && bbox != "":
-		return tiles.Frame{}, fmt.Errorf("give -center or -bbox, not both")
+		return geo.Frame{}, fmt.Errorf("give -center or -bbox, not both")
 	case center != "":
 		v, err = view.ParseCenter(center)
 	case bbox != "":
 		v, err = view.ParseBox(bbox)
 	}
 	if err != nil {
-		return tiles.Frame{}, fmt.Errorf("-%w", err) // "-center \"…\": want …", as the flag is named
+		return geo.Frame{}, fmt.Errorf("-%w", err) // "-center \"…\": want …", as the flag is named
 	}
 	return v.Frame(sel, w, h, scale), nil
 }

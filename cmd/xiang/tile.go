@@ -9,6 +9,7 @@ import (
 
 	"github.com/paulmach/orb/maptile"
 
+	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/tiles"
 )
 
@@ -25,8 +26,8 @@ func runTile(e *env, args []string) error {
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
-	if *z < 0 || *z > tiles.MaxZoom {
-		return usageErr(fs, "-z %d: want 0 to %d", *z, tiles.MaxZoom)
+	if *z < 0 || *z > geo.MaxZoom {
+		return usageErr(fs, "-z %d: want 0 to %d", *z, geo.MaxZoom)
 	}
 	n := 1 << *z
 	if *x < 0 || *x >= n || *y < 0 || *y >= n {

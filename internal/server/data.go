@@ -60,7 +60,7 @@ func (s *Server) load() (*dataset, error) {
 	}
 	d.events = newEntry(append(ev, '\n'), contentTypeJSON, etagOf(ev))
 	for _, scale := range []int{1, 2} {
-		png := d.renderer.EmptyPNG(tiles.TileSize*scale, tiles.TileSize*scale)
+		png := d.renderer.EmptyPNG(geo.TileSize*scale, geo.TileSize*scale)
 		d.empty[scale] = newEntry(png, contentTypePNG, etagOf(png))
 	}
 	s.log.Debug("data loaded", "source", s.cfg.Source, "version", d.version,

@@ -20,7 +20,6 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/xiang-maps/xiang/geo"
-	"github.com/xiang-maps/xiang/tiles"
 )
 
 var keep = flag.Bool("keep", false, "write the images the map-client tests compare to testdata/out")
@@ -49,10 +48,10 @@ type block struct {
 }
 
 // frame is the block as one frame of the renderer.
-func (b block) frame() tiles.Frame {
-	return tiles.Frame{Zoom: float64(b.z), Scale: 1,
-		X: float64(b.x0 * tiles.TileSize), Y: float64(b.y0 * tiles.TileSize),
-		Width: b.w * tiles.TileSize, Height: b.h * tiles.TileSize}
+func (b block) frame() geo.Frame {
+	return geo.Frame{Zoom: float64(b.z), Scale: 1,
+		X: float64(b.x0 * geo.TileSize), Y: float64(b.y0 * geo.TileSize),
+		Width: b.w * geo.TileSize, Height: b.h * geo.TileSize}
 }
 
 // hengyang is a 4×3 block at z9 around Hengyang that the test campaign's
@@ -177,7 +176,7 @@ func TestStitchedTiles(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			b := hengyang
-			mosaic := image.NewRGBA(image.Rect(0, 0, b.w*tiles.TileSize, b.h*tiles.TileSize))
+			mosaic := image.NewRGBA(image.Rect(0, 0, b.w*geo.TileSize, b.h*geo.TileSize))
 			for row := range b.h {
 				for col := range b.w {
 					tile := maptile.New(uint32(b.x0+col), uint32(b.y0+row), maptile.Zoom(b.z))
@@ -186,7 +185,7 @@ func TestStitchedTiles(t *testing.T) {
 						t.Fatalf("tile %v: %d %s", tile, res.status, res.body)
 					}
 					img := decodePNG(t, res.body)
-					at := image.Pt(col*tiles.TileSize, row*tiles.TileSize)
+					at := image.Pt(col*geo.TileSize, row*geo.TileSize)
 					draw.Draw(mosaic, image.Rectangle{at, at.Add(img.Bounds().Size())}, img, img.Bounds().Min, draw.Src)
 				}
 			}
@@ -232,7 +231,7 @@ func TestGDALTranslate(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, gdal, "-q", "-of", "PNG",
 		"-projwin", fmt.Sprint(ulx), fmt.Sprint(uly), fmt.Sprint(lrx), fmt.Sprint(lry),
-		"-outsize", fmt.Sprint(b.w*tiles.TileSize), fmt.Sprint(b.h*tiles.TileSize),
+		"-outsize", fmt.Sprint(b.w*geo.TileSize), fmt.Sprint(b.h*geo.TileSize),
 		xmlPath, out)
 	cmd.Env = append(os.Environ(), "GDAL_HTTP_TIMEOUT=60", "no_proxy=127.0.0.1", "NO_PROXY=127.0.0.1")
 	if msg, err := cmd.CombinedOutput(); err != nil {

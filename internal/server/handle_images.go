@@ -27,7 +27,7 @@ type imageRequest struct {
 	// Animations: the first and last day (geo.NoDay: the layers' extent)
 	// and the step between frames.
 	from, to geo.Day
-	step     tiles.Step
+	step     geo.Step
 }
 
 // parseImagePath parses the {layers}/{view}/{w}x{h}[@2x].{ext} of the image
@@ -120,7 +120,7 @@ func parseAnimateRequest(vars map[string]string, rawQuery string) (imageRequest,
 		return req, err
 	}
 	if ok && step != autoStep {
-		if req.step, err = tiles.ParseStep(step); err != nil {
+		if req.step, err = geo.ParseStep(step); err != nil {
 			return req, badPart("step", step, "want an ISO 8601 duration such as P1D, P7D, P2W or P1M, or auto")
 		}
 	}
@@ -135,10 +135,10 @@ func parseAnimateRequest(vars map[string]string, rawQuery string) (imageRequest,
 type imageKey struct {
 	gen      uint64
 	layers   string // canonical list
-	frame    tiles.Frame
+	frame    geo.Frame
 	day      geo.Day // static images
 	from, to geo.Day // animations
-	step     tiles.Step
+	step     geo.Step
 	gif      bool
 	print    string // printed sheets: the canonical request
 	geojson  bool   // /api/layers/{layers}.geojson exports
@@ -204,13 +204,13 @@ func (s *Server) handleAnimate(w http.ResponseWriter, r *http.Request) {
 			req.to = ext.To
 		}
 	}
-	if req.step == (tiles.Step{}) && req.to >= req.from {
-		req.step = tiles.AutoStep(req.from, req.to, tiles.MaxFrames)
+	if req.step == (geo.Step{}) && req.to >= req.from {
+		req.step = geo.AutoStep(req.from, req.to, tiles.MaxFrames)
 	}
 	days, err := req.step.Range(req.from, req.to, tiles.MaxFrames)
 	if err != nil {
 		part := "to"
-		if errors.Is(err, tiles.ErrTooManyFrames) {
+		if errors.Is(err, geo.ErrTooManyFrames) {
 			part = "frames"
 		}
 		s.fail(w, r, &requestError{Status: http.StatusBadRequest, Part: part,

@@ -116,7 +116,7 @@ func fitZoom(b orb.Bound, maxZoom int) int {
 	if span <= 0 {
 		return min(12, maxZoom)
 	}
-	z := int(math.Floor(math.Log2(512 / (tiles.TileSize * span))))
+	z := int(math.Floor(math.Log2(512 / (geo.TileSize * span))))
 	return min(max(z, 0), maxZoom)
 }
 

@@ -83,7 +83,7 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	var plan *tiles.Plan
 	err = s.work(ctx, func() (err error) {
-		plan, err = d.renderer.Plan(sel, req.day, tiles.TileFrame(req.tile, req.scale))
+		plan, err = d.renderer.Plan(sel, req.day, geo.TileFrame(req.tile, req.scale))
 		return err
 	})
 	if err != nil {

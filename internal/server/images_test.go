@@ -96,7 +96,7 @@ func crop(img image.Image, r image.Rectangle) *image.RGBA {
 }
 
 // testFrame is the frame the server draws for a view of the test campaign.
-func testFrame(t *testing.T, layers, v string, w, h, scale int) tiles.Frame {
+func testFrame(t *testing.T, layers, v string, w, h, scale int) geo.Frame {
 	t.Helper()
 	c, err := overlays.LoadDir(testCampaign)
 	if err != nil {

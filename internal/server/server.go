@@ -15,6 +15,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/cache"
 	"github.com/xiang-maps/xiang/internal/web"
 	"github.com/xiang-maps/xiang/overlays"
@@ -59,7 +60,7 @@ type Config struct {
 	// Zero means DefaultCacheBytes; a negative value disables caching
 	// (concurrent requests for one tile still share its render).
 	CacheBytes int64
-	// MaxZoom is the deepest zoom level served, 1 to tiles.MaxZoom; zero
+	// MaxZoom is the deepest zoom level served, 1 to geo.MaxZoom; zero
 	// means DefaultMaxZoom.
 	MaxZoom int
 	// MaxRenders bounds how many renders (and GeoJSON exports) run at once;
@@ -145,8 +146,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxZoom == 0 {
 		cfg.MaxZoom = DefaultMaxZoom
 	}
-	if cfg.MaxZoom < 0 || cfg.MaxZoom > tiles.MaxZoom {
-		return nil, fmt.Errorf("server: max zoom %d: want 1 to %d", cfg.MaxZoom, tiles.MaxZoom)
+	if cfg.MaxZoom < 0 || cfg.MaxZoom > geo.MaxZoom {
+		return nil, fmt.Errorf("server: max zoom %d: want 1 to %d", cfg.MaxZoom, geo.MaxZoom)
 	}
 	if cfg.MaxRenders <= 0 {
 		cfg.MaxRenders = runtime.GOMAXPROCS(0)

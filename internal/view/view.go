@@ -1,7 +1,7 @@
 // Package view says which part of the map a picture shows and how big it
 // is: a point and zoom, a lon/lat box, or the extent of the selected
 // layers, at a size in CSS pixels and a device pixel ratio. It turns those
-// into a tiles.Frame, and gives the time extent and the date caption of a
+// into a geo.Frame, and gives the time extent and the date caption of a
 // selection, so that `xiang static`, `xiang animate` and the server's
 // /static and /animate routes draw the same picture for the same request.
 //
@@ -118,15 +118,15 @@ func ParseBox(s string) (View, error) {
 // Frame returns the frame of width×height CSS pixels at a device pixel
 // ratio that the view shows of the selection: the frame's pixel size is
 // the CSS size times scale.
-func (v View) Frame(sel overlays.Selection, width, height int, scale float64) tiles.Frame {
+func (v View) Frame(sel overlays.Selection, width, height int, scale float64) geo.Frame {
 	w, h := int(float64(width)*scale), int(float64(height)*scale)
 	switch v.Kind {
 	case Center:
-		return tiles.CenterFrame(v.Point, v.Zoom, scale, w, h)
+		return geo.CenterFrame(v.Point, v.Zoom, scale, w, h)
 	case Box:
-		return tiles.Fit(v.BBox, w, h, scale, 0, BoxMaxZoom)
+		return geo.Fit(v.BBox, w, h, scale, 0, BoxMaxZoom)
 	}
-	return tiles.Fit(Bound(sel), w, h, scale, AutoPad*scale, AutoMaxZoom)
+	return geo.Fit(Bound(sel), w, h, scale, AutoPad*scale, AutoMaxZoom)
 }
 
 // String formats the view as Parse reads it.

@@ -7,7 +7,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/xiang-maps/xiang/geo"
-	"github.com/xiang-maps/xiang/tiles"
 )
 
 // graticuleSteps returns the spacings a graticule may have, in degrees,
@@ -28,7 +27,7 @@ type graticule struct {
 
 // newGraticule picks the finest step whose meridians lie at least minGap
 // points apart on the map in rect m, and lists the lines inside it.
-func newGraticule(f tiles.Frame, m Rect, minGap float64) graticule {
+func newGraticule(f geo.Frame, m Rect, minGap float64) graticule {
 	ppw := f.PixelsPerWorld()
 	k := float64(f.Width) / m.W
 	nw := geo.FromWorld(orb.Point{f.X / ppw, f.Y / ppw})

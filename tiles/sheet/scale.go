@@ -8,7 +8,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/xiang-maps/xiang/geo"
-	"github.com/xiang-maps/xiang/tiles"
 )
 
 // ScaleBar is the scale of a sheet's map at the latitude of its centre —
@@ -32,7 +31,7 @@ type ScaleBar struct {
 const metresPerInch = 0.0254
 
 // newScaleBar measures the scale of frame f printed in rect map.
-func newScaleBar(f tiles.Frame, m Rect) ScaleBar {
+func newScaleBar(f geo.Frame, m Rect) ScaleBar {
 	ppw := f.PixelsPerWorld()
 	c := geo.FromWorld(orb.Point{(f.X + float64(f.Width)/2) / ppw, (f.Y + float64(f.Height)/2) / ppw})
 	mpp := 2 * math.Pi * orb.EarthRadius * math.Cos(c[1]*math.Pi/180) / ppw

@@ -24,7 +24,7 @@ type Sheet struct {
 	// Frame is the map: Layout.Map at the sheet's resolution, with a
 	// scale (device pixel ratio) of DPI/96, so that the map's lines and
 	// labels have the size on paper they have on a screen at 100 %.
-	Frame tiles.Frame
+	Frame geo.Frame
 	Scale ScaleBar
 	// Title, Subtitle and DateLine are the header's text; DateLine is
 	// printed only when Subtitle is not the date line already.
@@ -71,9 +71,9 @@ func New(r *tiles.Renderer, sel overlays.Selection, req Request) (*Sheet, error)
 		if !ok {
 			return nil, badParam("bbox", "auto", fmt.Errorf("%w: the layers have no features to fit; give a box", ErrBBox))
 		}
-		s.Frame = tiles.Fit(b, w, h, scale, 16*scale, 14)
+		s.Frame = geo.Fit(b, w, h, scale, 16*scale, 14)
 	} else {
-		s.Frame = tiles.Fit(req.BBox, w, h, scale, 0, 18)
+		s.Frame = geo.Fit(req.BBox, w, h, scale, 0, 18)
 	}
 	// Whole world pixels: strips of the map are then offset by whole
 	// pixels, and their geometry rounds exactly as the whole map's would.

@@ -1,4 +1,4 @@
-package tiles
+package geo
 
 import (
 	"fmt"
@@ -81,4 +81,17 @@ func (f Frame) Check() error {
 		return fmt.Errorf("frame origin %g,%g: not finite", f.X, f.Y)
 	}
 	return nil
+}
+
+// Fit returns the frame of width×height pixels (already multiplied by
+// scale) that shows the lon/lat bound b whole and centred, with pad pixels
+// of margin, at the largest zoom not above maxZoom.
+func Fit(b orb.Bound, width, height int, scale, pad, maxZoom float64) Frame {
+	nw, se := World(orb.Point{b.Min[0], b.Max[1]}), World(orb.Point{b.Max[0], b.Min[1]})
+	bw, bh := math.Max(se[0]-nw[0], 1e-9), math.Max(se[1]-nw[1], 1e-9)
+	availW, availH := math.Max(float64(width)-2*pad, 1), math.Max(float64(height)-2*pad, 1)
+	z := math.Log2(math.Min(availW/(bw*TileSize*scale), availH/(bh*TileSize*scale)))
+	z = math.Min(math.Max(z, 0), maxZoom)
+	center := FromWorld(orb.Point{(nw[0] + se[0]) / 2, (nw[1] + se[1]) / 2})
+	return CenterFrame(center, z, scale, width, height)
 }
