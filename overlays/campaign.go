@@ -201,3 +201,19 @@ func (s Selection) Has(index int) bool {
 	}
 	return false
 }
+
+// Attribution joins the attributions of the layers, each credit
+// once: attributions are split at semicolons and repeats dropped.
+func (sel Selection) Attribution() string {
+	seen := map[string]bool{}
+	var parts []string
+	for _, l := range sel {
+		for _, a := range strings.Split(l.Attribution, ";") {
+			if a = strings.TrimSpace(a); a != "" && !seen[a] {
+				seen[a] = true
+				parts = append(parts, a)
+			}
+		}
+	}
+	return strings.Join(parts, "; ")
+}

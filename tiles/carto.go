@@ -235,9 +235,9 @@ func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx) []prim {
 	case overlays.KindArea, overlays.KindLake:
 		g := it.geometry(c.zl)
 		width := stl.Width * sc
-		role := f.Prop("role")
+		role := f.Role()
 		tick := 0.0
-		if role == "siege" || role == "encirclement" {
+		if f.Encircles() {
 			width, tick = 2.4*sc, 5*c.sz
 		}
 		margin := width/2 + tick + 1
@@ -319,7 +319,7 @@ func scaleAlpha(c color.NRGBA, a float64) color.NRGBA {
 
 // pointSymbol describes the symbol of a point feature at symbol scale sz.
 func pointSymbol(f *overlays.Feature, sz, scale float64) symbol {
-	s := symbol{kind: f.Kind, color: f.Style.Marker, scale: scale, branch: f.Prop("branch"), echelon: f.Prop("echelon")}
+	s := symbol{kind: f.Kind, color: f.Style.Marker, scale: scale, branch: f.Branch(), echelon: f.Echelon()}
 	switch f.Kind {
 	case overlays.KindUnit:
 		s.size = unitWidth * sz
@@ -333,11 +333,7 @@ func pointSymbol(f *overlays.Feature, sz, scale float64) symbol {
 	case overlays.KindEvent:
 		s.size = eventSize * sz
 	case overlays.KindPlace:
-		rank, _ := f.Properties["rank"].(float64)
-		s.rank = int(rank)
-		if s.rank == 0 {
-			s.rank = 3
-		}
+		s.rank = f.Rank()
 		s.size = placeRadius(s.rank) * scale
 	}
 	return s
@@ -388,8 +384,7 @@ func (r *Renderer) arrow(it *item, st overlays.State, c *frameCtx) []prim {
 	if !c.frame.Pad(margin + w1).Intersects(bodyBound) {
 		return nil
 	}
-	action := f.Prop("action")
-	hollow := action == "retreat" || action == "withdrawal"
+	hollow := f.Hollow()
 	var out []prim
 	addBody := func(from, to float64, fill color.NRGBA) {
 		if to-from <= 0.5 {
@@ -442,7 +437,7 @@ func (r *Renderer) arrow(it *item, st overlays.State, c *frameCtx) []prim {
 			out = append(out, prim{op: opStroke, geom: c.clipPx(orb.LineString(head), margin), color: col, width: 1.3 * sc})
 		}
 	}
-	if f.Prop("outcome") == "failed" {
+	if f.Failed() {
 		ahead := orb.Point{tip[0] + dir[0]*2.5*sc, tip[1] + dir[1]*2.5*sc}
 		bar := orb.LineString{
 			{ahead[0] - dir[1]*hw*0.6, ahead[1] + dir[0]*hw*0.6},

@@ -6,7 +6,6 @@ import (
 	"image"
 	"image/color"
 	"io"
-	"strings"
 
 	"github.com/fogleman/gg"
 
@@ -87,20 +86,4 @@ func (r *Renderer) Static(ctx context.Context, w io.Writer, sel overlays.Selecti
 		return err
 	}
 	return EncodePNG(w, img)
-}
-
-// Attribution joins the attributions of the selected layers, each credit
-// once: attributions are split at semicolons and repeats dropped.
-func Attribution(sel overlays.Selection) string {
-	seen := map[string]bool{}
-	var parts []string
-	for _, l := range sel {
-		for _, a := range strings.Split(l.Attribution, ";") {
-			if a = strings.TrimSpace(a); a != "" && !seen[a] {
-				seen[a] = true
-				parts = append(parts, a)
-			}
-		}
-	}
-	return strings.Join(parts, "; ")
 }

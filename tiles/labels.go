@@ -211,7 +211,7 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 			case overlays.KindPlace:
 				ls, text, col = placeLabelStyle(sym.rank), f.Name, labelInk
 			case overlays.KindUnit:
-				ls, text = unitLabel, Designation(f)
+				ls, text = unitLabel, f.Designation()
 				gap = sym.size*0.55 + 3*scale
 			case overlays.KindAirfield:
 				ls, text = airfieldLabel, f.Name
@@ -221,7 +221,7 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 				continue // events are listed by the viewer, not labelled on the map
 			}
 		case overlays.KindArea:
-			switch f.Prop("role") {
+			switch f.Role() {
 			case "siege", "encirclement", "occupied", "defence":
 			default:
 				continue
@@ -358,11 +358,6 @@ func (lay *layout) labelsIn(f geo.Frame) []*placed {
 // overview maps. Opposing units never hide each other.
 const generalizeBelow = 10
 
-var echelonRank = map[string]int{
-	"army-group": 7, "army": 6, "corps": 5, "division": 4, "brigade": 3,
-	"regiment": 2, "battalion": 1,
-}
-
 // generalize returns the units hidden at this zoom: decided over the whole
 // campaign, like labels, so that every tile agrees.
 func (r *Renderer) generalize(want []bool, d geo.Day, zoom, ppw, sz, scale float64) map[uint32]bool {
@@ -378,7 +373,7 @@ func (r *Renderer) generalize(want []bool, d geo.Day, zoom, ppw, sz, scale float
 		}
 	}
 	slices.SortStableFunc(units, func(a, b *item) int {
-		if ra, rb := echelonRank[a.f.Prop("echelon")], echelonRank[b.f.Prop("echelon")]; ra != rb {
+		if ra, rb := a.f.EchelonRank(), b.f.EchelonRank(); ra != rb {
 			return rb - ra
 		}
 		return int(a.seq) - int(b.seq)

@@ -53,7 +53,7 @@ func areaRole(roles ...string) func(*overlays.Feature) bool {
 			return false
 		}
 		for _, r := range roles {
-			if f.Prop("role") == r {
+			if f.Role() == r {
 				return true
 			}
 		}
@@ -75,20 +75,20 @@ var legend = []LegendEntry{
 		match: kindIs(overlays.KindAirfield), swatch: pointSwatch(overlays.KindAirfield, overlays.ColorUSA)},
 	{ID: "advance-japan", Group: "Movements", Label: "Japanese advance; head where the troops are on the date", Color: hexColor(overlays.ColorJapan),
 		match: movementWith(func(f *overlays.Feature) bool {
-			return f.Side == overlays.SideJapan && !hollow(f) && f.Prop("outcome") != "failed"
+			return f.Side == overlays.SideJapan && !f.Hollow() && !f.Failed()
 		}),
 		swatch: arrowSwatch(overlays.ColorJapan, "", false)},
 	{ID: "advance-china", Group: "Movements", Label: "Chinese advance or counter-attack", Color: hexColor(overlays.ColorChina),
 		match: movementWith(func(f *overlays.Feature) bool {
-			return f.Side != overlays.SideJapan && !hollow(f) && f.Prop("outcome") != "failed"
+			return f.Side != overlays.SideJapan && !f.Hollow() && !f.Failed()
 		}),
 		swatch: arrowSwatch(overlays.ColorChina, "", false)},
 	{ID: "in-progress", Group: "Movements", Label: "Leg in progress on the date (lighter)", Color: hexColor(overlays.ColorJapan),
 		match: movementWith(func(f *overlays.Feature) bool { return len(f.Times) > 0 }), swatch: arrowSwatch(overlays.ColorJapan, "", true)},
 	{ID: "retreat", Group: "Movements", Label: "Retreat or withdrawal (hollow, dashed)", Color: hexColor(overlays.ColorChina),
-		match: movementWith(hollow), swatch: arrowSwatch(overlays.ColorChina, "retreat", false)},
+		match: movementWith((*overlays.Feature).Hollow), swatch: arrowSwatch(overlays.ColorChina, "retreat", false)},
 	{ID: "failed", Group: "Movements", Label: "Failed attack or blocked relief (bar)", Color: hexColor(overlays.ColorChina),
-		match: movementWith(func(f *overlays.Feature) bool { return f.Prop("outcome") == "failed" }), swatch: arrowSwatch(overlays.ColorChina, "failed", false)},
+		match: movementWith((*overlays.Feature).Failed), swatch: arrowSwatch(overlays.ColorChina, "failed", false)},
 	{ID: "siege", Group: "Areas and lines", Label: "Siege ring or encirclement (teeth inward)", Color: hexColor(overlays.ColorJapan),
 		match: areaRole("siege", "encirclement"), swatch: areaSwatch(overlays.ColorJapan, "siege")},
 	{ID: "occupied", Group: "Areas and lines", Label: "Occupied or controlled area", Color: hexColor(overlays.ColorJapan),
@@ -111,11 +111,6 @@ var legend = []LegendEntry{
 		match: kindIs(overlays.KindLake), swatch: areaSwatch(overlays.ColorWater, "lake")},
 	{ID: "railway", Group: "Context", Label: "Railway", Color: hexColor(overlays.ColorRail),
 		match: kindIs(overlays.KindRailway), swatch: lineSwatch(overlays.KindRailway, overlays.ColorRail, 1.5)},
-}
-
-func hollow(f *overlays.Feature) bool {
-	a := f.Prop("action")
-	return a == "retreat" || a == "withdrawal"
 }
 
 // Legend returns the entries for the symbols the selection uses, in legend

@@ -72,7 +72,7 @@ func runAnimate(e *env, args []string) error {
 		return usageErr(fs, "%v", err)
 	}
 	r := tiles.New(c)
-	opt := tiles.AnimationOptions{ImageOptions: tiles.ImageOptions{Background: tiles.Paper, Attribution: tiles.Attribution(sel)}, Delay: *delay}
+	opt := tiles.AnimationOptions{ImageOptions: tiles.ImageOptions{Background: tiles.Paper, Attribution: sel.Attribution()}, Delay: *delay}
 	if isTerminal(e.stderr) {
 		opt.Progress = func(done, total int) {
 			fmt.Fprintf(e.stderr, "\rframe %d of %d", done, total)

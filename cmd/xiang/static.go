@@ -45,7 +45,7 @@ func runStatic(e *env, args []string) error {
 	if err != nil {
 		return usageErr(fs, "%v", err)
 	}
-	opt := tiles.ImageOptions{Caption: view.Caption(d), Attribution: tiles.Attribution(sel)}
+	opt := tiles.ImageOptions{Caption: view.Caption(d), Attribution: sel.Attribution()}
 	if !*transparent {
 		opt.Background = tiles.Paper
 	}

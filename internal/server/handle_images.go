@@ -166,7 +166,7 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	}
 	frame := req.view.Frame(sel, req.width, req.height, float64(req.scale))
 	key := imageKey{gen: d.gen, layers: sel.String(), frame: frame, day: req.day}
-	opt := tiles.ImageOptions{Background: tiles.Paper, Caption: view.Caption(req.day), Attribution: tiles.Attribution(sel)}
+	opt := tiles.ImageOptions{Background: tiles.Paper, Caption: view.Caption(req.day), Attribution: sel.Attribution()}
 	s.serveImage(w, r, key, contentTypePNG, s.cfg.RenderTimeout, "static", func(ctx context.Context, w io.Writer) error {
 		return d.renderer.Static(ctx, w, sel, req.day, frame, opt)
 	})
@@ -225,7 +225,7 @@ func (s *Server) handleAnimate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := imageKey{gen: d.gen, layers: sel.String(), frame: frame, from: req.from, to: req.to, step: req.step, gif: true}
-	opt := tiles.AnimationOptions{ImageOptions: tiles.ImageOptions{Background: tiles.Paper, Attribution: tiles.Attribution(sel)}}
+	opt := tiles.AnimationOptions{ImageOptions: tiles.ImageOptions{Background: tiles.Paper, Attribution: sel.Attribution()}}
 	s.serveImage(w, r, key, contentTypeGIF, s.cfg.AnimationTimeout, "animation", func(ctx context.Context, w io.Writer) error {
 		return d.renderer.Animate(ctx, w, sel, days, frame, opt)
 	})

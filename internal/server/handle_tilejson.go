@@ -12,7 +12,6 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
-	"github.com/xiang-maps/xiang/tiles"
 )
 
 // tileJSON is a TileJSON 3.0.0 document
@@ -95,7 +94,7 @@ func newTileJSON(sel overlays.Selection, maxZoom int, tmpl string) tileJSON {
 	}
 	tj.Description = strings.Join(descs, " ")
 	// Map clients show attribution as HTML; the layer files hold text.
-	tj.Attribution = html.EscapeString(tiles.Attribution(sel))
+	tj.Attribution = html.EscapeString(sel.Attribution())
 	if n == 0 {
 		b = orb.Bound{Min: orb.Point{-180, -overlays.MaxLat}, Max: orb.Point{180, overlays.MaxLat}}
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/xiang-maps/xiang/internal/view"
 	"github.com/xiang-maps/xiang/internal/web"
 	"github.com/xiang-maps/xiang/overlays"
-	"github.com/xiang-maps/xiang/tiles"
 )
 
 // embedPath is the route of the viewer without its side panel, for
@@ -49,10 +48,10 @@ func (s *Server) newViewerConfig(c *overlays.Campaign) web.Config {
 		cfg.Layers[i] = web.Layer{ID: l.ID, Title: cmp.Or(l.Title, l.ID)}
 	}
 	// Map clients show attribution as HTML; the layer files hold text.
-	cfg.Attribution = html.EscapeString(tiles.Attribution(all))
+	cfg.Attribution = html.EscapeString(all.Attribution())
 	if context := contextLayer(c); context != nil {
 		cfg.ContextLayer = context.ID
-		cfg.ContextAttribution = html.EscapeString(tiles.Attribution(overlays.Selection{context}))
+		cfg.ContextAttribution = html.EscapeString(overlays.Selection{context}.Attribution())
 	}
 	if s.cfg.BaseMap != BaseMapNone {
 		cfg.Base = web.Base{URL: s.cfg.BaseMap, Attribution: s.cfg.BaseMapAttribution}

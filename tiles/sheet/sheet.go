@@ -96,7 +96,7 @@ func New(r *tiles.Renderer, sel overlays.Selection, req Request) (*Sheet, error)
 	}
 	s.Legend = legendFor(shown, req.Day)
 	s.Sources = sources(shown)
-	s.Attribution = tiles.Attribution(sel)
+	s.Attribution = sel.Attribution()
 
 	s.legend = s.layoutLegend(s.Layout.Legend)
 	s.Layout.flow(req.Orientation, s.m, s.legend.height)

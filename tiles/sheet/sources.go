@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/xiang-maps/xiang/overlays"
 )
@@ -20,11 +19,7 @@ func sources(shown overlays.Selection) []overlays.Source {
 	var out []overlays.Source
 	for _, l := range shown {
 		for _, f := range l.Features {
-			for _, id := range strings.Split(f.Prop("source"), ";") {
-				id = strings.TrimSpace(id)
-				if id == "" {
-					continue
-				}
+			for _, id := range f.SourceIDs() {
 				src := overlays.Source{ID: id}
 				for _, s := range l.Sources {
 					if s.ID == id {

@@ -1,4 +1,4 @@
-package tiles
+package overlays_test
 
 import (
 	"testing"
@@ -31,7 +31,7 @@ func TestDesignation(t *testing.T) {
 		if tc.designation != "" {
 			f.Properties["designation"] = tc.designation
 		}
-		if got := Designation(f); got != tc.want {
+		if got := f.Designation(); got != tc.want {
 			t.Errorf("Designation(unit %q, name %q) = %q, want %q", tc.unit, tc.name, got, tc.want)
 		}
 	}

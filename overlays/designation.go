@@ -1,11 +1,9 @@
-package tiles
+package overlays
 
 import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/xiang-maps/xiang/overlays"
 )
 
 // unitPattern reads designations such as "68th Division", "Temporary 54th
@@ -24,7 +22,7 @@ var typeAbbrev = map[string]string{
 // in campaign atlases: the `designation` property when set, else one derived
 // from `unit` or the name ("68th Division" → "68", "10th Army" → "10A",
 // "Temporary 54th Division" → "T54"), else the name.
-func Designation(f *overlays.Feature) string {
+func (f *Feature) Designation() string {
 	if d := f.Prop("designation"); d != "" {
 		return d
 	}
