@@ -10,6 +10,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/fonts"
 )
 
 // requireTool skips a test that needs something not installed — or fails it
@@ -87,7 +88,7 @@ func mustPlan(t *testing.T, r *Renderer, sel overlays.Selection, ds string, f ge
 }
 
 func TestCJKLabel(t *testing.T) {
-	path, ok := DefaultFonts().HasCJK()
+	path, ok := fonts.Default().HasCJK()
 	requireTool(t, ok, "a CJK font (Debian package fonts-noto-cjk)")
 	t.Logf("CJK font: %s", path)
 	r, sel := testRenderer(t)
@@ -101,7 +102,7 @@ func TestCJKLabel(t *testing.T) {
 	img := p.Draw(r.fonts)
 	save(t, "cjk.png", img)
 	zh := l.lines[1]
-	w := r.fonts.width(fontCJK, zh.size, zh.text)
+	w := r.fonts.Width(fonts.CJK, zh.size, zh.text)
 	area := image.Rect(int(zh.x), int(zh.y-zh.size), int(zh.x+w)+1, int(zh.y)+2)
 	ink, _ := inkIn(img, area, labelInk)
 	if ink < 15 {
@@ -122,7 +123,7 @@ func TestCJKLabel(t *testing.T) {
 	}
 	// With no CJK font installed, labels fall back to one Latin line.
 	plain := New(r.campaign)
-	plain.fonts = LoadFonts(nil)
+	plain.fonts = fonts.Load(nil)
 	if l2 := labelPrim(mustPlan(t, plain, sel, "1944-07-01", f), "Changsha"); l2 == nil || len(l2.lines) != 1 {
 		t.Fatalf("without a CJK font: label %+v", l2)
 	}

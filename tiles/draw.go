@@ -12,6 +12,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/fonts"
 )
 
 // halo is the outline drawn around symbols and text so they read on any
@@ -19,16 +20,16 @@ import (
 var halo = color.NRGBA{0xff, 0xff, 0xff, 0xe6}
 
 // Draw rasterizes the plan into a new transparent image.
-func (p *Plan) Draw(fonts *Fonts) *image.RGBA {
+func (p *Plan) Draw(fs *fonts.Set) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, p.Frame.Width, p.Frame.Height))
-	p.DrawOn(gg.NewContextForRGBA(img), fonts)
+	p.DrawOn(gg.NewContextForRGBA(img), fs)
 	return img
 }
 
 // DrawOn draws the plan onto dc, whose pixel (0,0) is the frame's top-left
 // corner, setting labels in fonts. dc must draw on an *image.RGBA (as
 // gg.NewContext and gg.NewContextForRGBA do) with the identity transform.
-func (p *Plan) DrawOn(dc *gg.Context, fonts *Fonts) {
+func (p *Plan) DrawOn(dc *gg.Context, fs *fonts.Set) {
 	faces := map[faceKey]font.Face{}
 	pt := &painter{dst: dc.Image().(*image.RGBA)}
 	for _, pr := range p.prims {
@@ -40,7 +41,7 @@ func (p *Plan) DrawOn(dc *gg.Context, fonts *Fonts) {
 		case opSymbol:
 			drawSymbol(pt, pr.sym, pr.geom.(orb.Point))
 		case opText:
-			drawLabel(pt.dst, fonts, faces, pr.label)
+			drawLabel(pt.dst, fs, faces, pr.label)
 		}
 	}
 }
@@ -192,16 +193,16 @@ func drawEchelon(p *painter, s symbol, x, y, h float64) {
 // into an alpha mask at its subpixel position; the halo is that mask
 // dilated by the halo's radius (a max filter over a disc, soft at its rim),
 // drawn first. Both are composited with image/draw's glyph fast path.
-func drawLabel(dst *image.RGBA, fonts *Fonts, faces map[faceKey]font.Face, l *placed) {
+func drawLabel(dst *image.RGBA, fs *fonts.Set, faces map[faceKey]font.Face, l *placed) {
 	for _, tl := range l.lines {
 		k := faceKey{tl.style, tl.size}
 		face, ok := faces[k]
 		if !ok {
-			if tl.style == fontCJK && fonts.cjk == nil {
-				continue
-			}
-			face = fonts.face(tl.style, tl.size)
+			face = fs.Face(tl.style, tl.size)
 			faces[k] = face
+		}
+		if face == nil {
+			continue // a CJK line with no CJK font
 		}
 		dot := fixed.Point26_6{X: fixed.Int26_6(math.Round(tl.x * 64)), Y: fixed.Int26_6(math.Round(tl.y * 64))}
 		b, _ := font.BoundString(face, tl.text)
@@ -253,4 +254,10 @@ func dilate(mask *image.Alpha, radius float64) *image.Alpha {
 		}
 	}
 	return out
+}
+
+// faceKey names a face of one draw call's cache.
+type faceKey struct {
+	style fonts.Style
+	size  float64
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/fonts"
 )
 
 // MaxImageSide bounds the width and height of a static image in pixels,
@@ -56,13 +57,13 @@ func (r *Renderer) Image(ctx context.Context, sel overlays.Selection, d geo.Day,
 // furniture draws the caption and the attribution on boxes of their own.
 func (r *Renderer) furniture(dc *gg.Context, f geo.Frame, opt ImageOptions) {
 	s := f.Scale
-	box := func(text string, size float64, style fontStyle, right bool) {
+	box := func(text string, size float64, style fonts.Style, right bool) {
 		if text == "" {
 			return
 		}
-		face := r.fonts.face(style, size*s)
+		face := r.fonts.Face(style, size*s)
 		dc.SetFontFace(face)
-		w := r.fonts.width(style, size*s, text)
+		w := r.fonts.Width(style, size*s, text)
 		h := size * s * 1.2
 		pad := 4 * s
 		x, y := 6*s, 6*s
@@ -75,8 +76,8 @@ func (r *Renderer) furniture(dc *gg.Context, f geo.Frame, opt ImageOptions) {
 		dc.SetColor(labelInk)
 		dc.DrawString(text, x+pad, y+pad/2+size*s*0.95)
 	}
-	box(opt.Caption, 15, fontBold, false)
-	box(opt.Attribution, 9, fontRegular, true)
+	box(opt.Caption, 15, fonts.Bold, false)
+	box(opt.Attribution, 9, fonts.Regular, true)
 }
 
 // Static draws an image like Image and writes it as PNG.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/fonts"
 )
 
 // Labels are placed once per (layers, day, zoom, scale) over the whole
@@ -21,7 +22,7 @@ import (
 // textLine is one line of a label, positioned by its baseline's left end.
 type textLine struct {
 	text  string
-	style fontStyle
+	style fonts.Style
 	size  float64
 	x, y  float64
 }
@@ -110,28 +111,28 @@ func (lc *layoutCache) get(k layoutKey, build func() *layout) *layout {
 type labelStyle struct {
 	minZoom float64
 	size    float64
-	style   fontStyle
+	style   fonts.Style
 	prio    int
 }
 
 func placeLabelStyle(rank int) labelStyle {
 	switch rank {
 	case 1:
-		return labelStyle{5, 13, fontBold, 0}
+		return labelStyle{5, 13, fonts.Bold, 0}
 	case 2:
-		return labelStyle{7, 12, fontRegular, 3}
+		return labelStyle{7, 12, fonts.Regular, 3}
 	case 3:
-		return labelStyle{8, 11, fontRegular, 5}
+		return labelStyle{8, 11, fonts.Regular, 5}
 	}
-	return labelStyle{10, 10, fontRegular, 8}
+	return labelStyle{10, 10, fonts.Regular, 8}
 }
 
 var (
-	unitLabel      = labelStyle{7, 10.5, fontBold, 1}
-	areaLabel      = labelStyle{9, 10.5, fontRegular, 2}
-	airfieldLabel  = labelStyle{9, 10, fontRegular, 4}
-	artilleryLabel = labelStyle{10, 9.5, fontRegular, 6}
-	dateLabel      = labelStyle{8, 9, fontRegular, 7}
+	unitLabel      = labelStyle{7, 10.5, fonts.Bold, 1}
+	areaLabel      = labelStyle{9, 10.5, fonts.Regular, 2}
+	airfieldLabel  = labelStyle{9, 10, fonts.Regular, 4}
+	artilleryLabel = labelStyle{10, 9.5, fonts.Regular, 6}
+	dateLabel      = labelStyle{8, 9, fonts.Regular, 7}
 )
 
 // cjkMinZoom is the zoom from which Chinese names are added under Latin
@@ -259,7 +260,7 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 			zhZoom = cjkUnitMinZoom
 		}
 		if cjk && f.NameZh != "" && zoom >= zhZoom && f.Kind != overlays.KindArea {
-			lines = append(lines, textLine{text: f.NameZh, style: fontCJK, size: ls.size * 0.95 * scale})
+			lines = append(lines, textLine{text: f.NameZh, style: fonts.CJK, size: ls.size * 0.95 * scale})
 		}
 		cands = append(cands, candidate{prio: ls.prio, order: int(it.seq) * 1024, anchor: anchor, gap: gap, centred: centred, lines: lines, color: col})
 	}
@@ -291,7 +292,7 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 	for _, c := range cands {
 		w, h := 0.0, 0.0
 		for _, l := range c.lines {
-			w = max(w, r.fonts.width(l.style, l.size, l.text))
+			w = max(w, r.fonts.Width(l.style, l.size, l.text))
 			h += l.size * 1.15
 		}
 		var origins []orb.Point // top-left corners to try, in order
@@ -313,7 +314,7 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 			p := &placed{color: c.color, halo: halo, box: box}
 			y := o[1]
 			for _, l := range c.lines {
-				lw := r.fonts.width(l.style, l.size, l.text)
+				lw := r.fonts.Width(l.style, l.size, l.text)
 				y += l.size * 1.15
 				l.x, l.y = o[0]+(w-lw)/2, y-l.size*0.25
 				if !c.centred && o[0] > c.anchor[0] {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/fonts"
 )
 
 // LegendEntry is one line of a map legend: a symbol, its colour and what it
@@ -138,12 +139,12 @@ func usesEntry(sel overlays.Selection, e LegendEntry) bool {
 
 // Swatch draws the symbol of the legend entry with the given id at a scale,
 // on a transparent SwatchWidth×SwatchHeight (times scale) image.
-func Swatch(fonts *Fonts, id string, scale float64) (*image.RGBA, error) {
+func Swatch(fs *fonts.Set, id string, scale float64) (*image.RGBA, error) {
 	for _, e := range legend {
 		if e.ID == id {
 			w, h := SwatchWidth*scale, SwatchHeight*scale
 			p := &Plan{Frame: geo.Frame{Width: int(w), Height: int(h), Scale: scale, Zoom: 10}, prims: e.swatch(w, h, scale)}
-			return p.Draw(fonts), nil
+			return p.Draw(fs), nil
 		}
 	}
 	return nil, fmt.Errorf("legend entry %q: not found", id)
@@ -151,12 +152,12 @@ func Swatch(fonts *Fonts, id string, scale float64) (*image.RGBA, error) {
 
 // DrawSwatch draws the entry's symbol on dc in a SwatchWidth×SwatchHeight
 // (times scale) box whose top-left corner is at x, y.
-func (e LegendEntry) DrawSwatch(dc *gg.Context, fonts *Fonts, x, y, scale float64) {
+func (e LegendEntry) DrawSwatch(dc *gg.Context, fs *fonts.Set, x, y, scale float64) {
 	ps := e.swatch(SwatchWidth*scale, SwatchHeight*scale, scale)
 	for i := range ps {
 		ps[i].geom = translate(ps[i].geom, x, y)
 	}
-	(&Plan{prims: ps}).DrawOn(dc, fonts)
+	(&Plan{prims: ps}).DrawOn(dc, fs)
 }
 
 // translate returns a copy of g moved by dx, dy.

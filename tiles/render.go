@@ -11,6 +11,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/fonts"
 )
 
 // ErrTileOutOfRange is returned for a tile that does not exist: x or y not
@@ -23,7 +24,7 @@ type Renderer struct {
 	campaign *overlays.Campaign
 	ix       *index
 	empty    emptyPNGs
-	fonts    *Fonts
+	fonts    *fonts.Set
 	layouts  *layoutCache
 }
 
@@ -41,14 +42,14 @@ func New(c *overlays.Campaign) *Renderer {
 	for i, it := range items {
 		it.seq = uint32(i)
 	}
-	r := &Renderer{campaign: c, ix: newIndex(items), fonts: DefaultFonts(), layouts: newLayoutCache(DefaultLayoutBytes)}
+	r := &Renderer{campaign: c, ix: newIndex(items), fonts: fonts.Default(), layouts: newLayoutCache(DefaultLayoutBytes)}
 	r.empty.get(geo.TileSize, geo.TileSize)
 	r.empty.get(2*geo.TileSize, 2*geo.TileSize)
 	return r
 }
 
 // Fonts returns the fonts labels are set in.
-func (r *Renderer) Fonts() *Fonts { return r.fonts }
+func (r *Renderer) Fonts() *fonts.Set { return r.fonts }
 
 // Campaign returns the campaign the renderer draws.
 func (r *Renderer) Campaign() *overlays.Campaign { return r.campaign }

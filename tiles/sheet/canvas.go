@@ -10,6 +10,7 @@ import (
 	"golang.org/x/image/font"
 
 	"github.com/xiang-maps/xiang/tiles"
+	"github.com/xiang-maps/xiang/tiles/fonts"
 )
 
 // The inks of the furniture. Those drawn on a canvas are opaque: the PDF
@@ -64,17 +65,17 @@ type canvas interface {
 // band are skipped.
 type rasterCanvas struct {
 	dc     *gg.Context
-	fonts  *tiles.Fonts
+	fonts  *fonts.Set
 	k      float64
 	top    float64 // the band's first row, in sheet pixels
 	y0, y1 float64 // the band, in points
 	faces  map[faceKey]font.Face
 }
 
-func newRasterCanvas(img *image.RGBA, fonts *tiles.Fonts, k float64, top int) *rasterCanvas {
+func newRasterCanvas(img *image.RGBA, fs *fonts.Set, k float64, top int) *rasterCanvas {
 	h := float64(img.Bounds().Dy())
 	return &rasterCanvas{
-		dc: gg.NewContextForRGBA(img), fonts: fonts, k: k, top: float64(top),
+		dc: gg.NewContextForRGBA(img), fonts: fs, k: k, top: float64(top),
 		y0: float64(top) / k, y1: (float64(top) + h) / k, faces: map[faceKey]font.Face{},
 	}
 }
@@ -166,10 +167,10 @@ func (c *rasterCanvas) face(size float64, bold, cjk bool) font.Face {
 	}
 	var f font.Face
 	if cjk {
-		f, _ = c.fonts.CJKFace(k.size)
+		f = c.fonts.Face(fonts.CJK, k.size)
 	}
 	if f == nil {
-		f = c.fonts.Face(k.size, k.bold)
+		f = c.fonts.Face(fonts.Latin(k.bold), k.size)
 	}
 	c.faces[k] = f
 	return f

@@ -15,6 +15,7 @@ import (
 	"github.com/signintech/gopdf"
 
 	"github.com/xiang-maps/xiang/tiles"
+	"github.com/xiang-maps/xiang/tiles/fonts"
 )
 
 // Font family names inside the PDF.
@@ -35,10 +36,10 @@ func (s *Sheet) WritePDF(ctx context.Context, w io.Writer) error {
 	pdf.Start(gopdf.Config{Unit: gopdf.UnitPT, PageSize: gopdf.Rect{W: s.Layout.Page.W, H: s.Layout.Page.H}})
 	pdf.SetInfo(gopdf.PdfInfo{Title: s.Title, Subject: s.Subtitle, Creator: "xiang", Producer: "xiang (gopdf)"})
 	opt := gopdf.TtfOption{UseKerning: true}
-	if err := pdf.AddTTFFontDataWithOption(pdfRegular, tiles.RegularTTF, opt); err != nil {
+	if err := pdf.AddTTFFontDataWithOption(pdfRegular, fonts.RegularTTF, opt); err != nil {
 		return fmt.Errorf("pdf font: %w", err)
 	}
-	if err := pdf.AddTTFFontDataWithOption(pdfBold, tiles.BoldTTF, opt); err != nil {
+	if err := pdf.AddTTFFontDataWithOption(pdfBold, fonts.BoldTTF, opt); err != nil {
 		return fmt.Errorf("pdf font: %w", err)
 	}
 	pdf.AddPage()
@@ -78,7 +79,7 @@ func (s *Sheet) WritePDF(ctx context.Context, w io.Writer) error {
 // pdfCanvas draws the furniture on a gopdf page. The first error sticks.
 type pdfCanvas struct {
 	pdf   *gopdf.GoPdf
-	fonts *tiles.Fonts
+	fonts *fonts.Set
 	k     float64 // pixels per point of raster elements
 	err   error
 }
@@ -154,8 +155,8 @@ func (c *pdfCanvas) text(spans []span, y float64, st textStyle) {
 
 // rasterText sets a run the Go fonts lack as an image in the CJK font.
 func (c *pdfCanvas) rasterText(s span, y float64, st textStyle) {
-	face, ok := c.fonts.CJKFace(st.size * c.k)
-	if !ok {
+	face := c.fonts.Face(fonts.CJK, st.size*c.k)
+	if face == nil {
 		return
 	}
 	m := face.Metrics()

@@ -15,6 +15,7 @@ import (
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
+	"github.com/xiang-maps/xiang/tiles/fonts"
 )
 
 // The test campaign has no dashed symbols (retreats, battle areas), so the
@@ -325,8 +326,8 @@ func TestSources(t *testing.T) {
 }
 
 func TestTypeset(t *testing.T) {
-	ts := newTypeset(tiles.DefaultFonts())
-	if _, ok := tiles.DefaultFonts().HasCJK(); ok {
+	ts := newTypeset(fonts.Default())
+	if _, ok := fonts.Default().HasCJK(); ok {
 		runs := ts.runs("krzzjn.com (抗日战争纪念网), 衡阳 and more")
 		if len(runs) != 5 || !runs[1].cjk || runs[1].text != "抗日战争纪念网" || runs[2].text != "), " || !runs[3].cjk {
 			t.Errorf("runs: %+v", runs)

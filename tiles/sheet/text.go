@@ -4,11 +4,10 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/xiang-maps/xiang/tiles/fonts"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
-
-	"github.com/xiang-maps/xiang/tiles"
 )
 
 // typeset measures and breaks the sheet's text. Latin text is set in the
@@ -18,7 +17,7 @@ import (
 // tiles.Fonts.Width, which remembers every string it measures, so that
 // user titles cannot grow a server's memory. A typeset is single-goroutine.
 type typeset struct {
-	fonts *tiles.Fonts
+	fonts *fonts.Set
 	goFnt *sfnt.Font
 	buf   sfnt.Buffer
 	cjk   bool
@@ -37,13 +36,13 @@ type run struct {
 	cjk  bool
 }
 
-func newTypeset(fonts *tiles.Fonts) *typeset {
-	f, err := opentype.Parse(tiles.RegularTTF)
+func newTypeset(fs *fonts.Set) *typeset {
+	f, err := opentype.Parse(fonts.RegularTTF)
 	if err != nil {
 		panic(err) // the embedded Go font always parses
 	}
-	_, cjk := fonts.HasCJK()
-	return &typeset{fonts: fonts, goFnt: f, cjk: cjk, faces: map[faceKey]font.Face{}}
+	_, cjk := fs.HasCJK()
+	return &typeset{fonts: fs, goFnt: f, cjk: cjk, faces: map[faceKey]font.Face{}}
 }
 
 // face returns a face at size (points or pixels, as the caller measures),
@@ -54,9 +53,9 @@ func (t *typeset) face(k faceKey) font.Face {
 	}
 	var f font.Face
 	if k.cjk {
-		f, _ = t.fonts.CJKFace(k.size)
+		f = t.fonts.Face(fonts.CJK, k.size)
 	} else {
-		f = t.fonts.Face(k.size, k.bold)
+		f = t.fonts.Face(fonts.Latin(k.bold), k.size)
 	}
 	t.faces[k] = f
 	return f
