@@ -10,6 +10,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/fastpng"
 	"github.com/xiang-maps/xiang/tiles/fonts"
 )
 
@@ -205,7 +206,7 @@ func TestLegend(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if transparent(img) || img.Bounds().Dx() != 2*SwatchWidth {
+		if fastpng.Transparent(img) || img.Bounds().Dx() != 2*SwatchWidth {
 			t.Errorf("swatch %s is empty or mis-sized (%v)", e.ID, img.Bounds())
 		}
 	}

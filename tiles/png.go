@@ -1,141 +1,26 @@
 package tiles
 
 import (
-	"encoding/binary"
-	"hash/crc32"
 	"image"
+	"image/png"
 	"io"
 	"sync"
-
-	"github.com/klauspost/compress/zlib"
 )
 
-// The tile encoder is a lean PNG writer for premultiplied RGBA images, the
-// hot path of rendering (see docs/performance.md). It writes 8-bit RGBA
-// (colour type 6), un-premultiplying exactly as image/png does, filters every
-// row with the same filter (Sub: cheap, and strong on the long runs of equal
-// pixels tiles have) instead of trying all five per row, compresses with
-// klauspost/compress's fast deflate, and reuses its buffers. The output is
-// lossless: it decodes to the same pixels as image/png's encoding.
+// pngBuffers lets the PNG encoder reuse its buffers across tiles.
+type pngBuffers struct{ pool sync.Pool }
 
-var pngSignature = []byte("\x89PNG\r\n\x1a\n")
-
-// unpremul[a][v] is the non-premultiplied 8-bit value of premultiplied
-// value v at alpha a, computed exactly as image/png does.
-var unpremul = func() *[256][256]uint8 {
-	var t [256][256]uint8
-	for a := 1; a < 256; a++ {
-		const m = 0x101 * 0xffff
-		a16 := uint32(a) * 0x101
-		for v := 0; v < 256; v++ { // v > a only in invalid input; uint8 wraps as in image/png
-			t[a][v] = uint8((uint32(v) * m / a16) >> 8)
-		}
-	}
-	return &t
-}()
-
-type pngState struct {
-	raw []byte       // filtered rows: filter byte + 4·width bytes each
-	cur []byte       // the current unfiltered row
-	out sliceWriter  // compressed data
-	zw  *zlib.Writer // reset per image
+// Get returns a pooled encoder buffer, or nil.
+func (b *pngBuffers) Get() *png.EncoderBuffer {
+	v, _ := b.pool.Get().(*png.EncoderBuffer)
+	return v
 }
 
-type sliceWriter struct{ b []byte }
+// Put returns an encoder buffer to the pool.
+func (b *pngBuffers) Put(e *png.EncoderBuffer) { b.pool.Put(e) }
 
-// Write appends p.
-func (s *sliceWriter) Write(p []byte) (int, error) { s.b = append(s.b, p...); return len(p), nil }
+var encoder = png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: &pngBuffers{}}
 
-var pngStates = sync.Pool{New: func() any {
-	st := &pngState{}
-	st.zw, _ = zlib.NewWriterLevel(&st.out, zlib.BestSpeed)
-	return st
-}}
-
-// EncodeTilePNG writes img as a PNG with the fast tile encoder. It reports
-// empty when every pixel is transparent, in which case it writes nothing:
-// callers answer those with their shared empty PNG.
-func EncodeTilePNG(w io.Writer, img *image.RGBA) (empty bool, err error) {
-	st := pngStates.Get().(*pngState)
-	defer pngStates.Put(st)
-	b := img.Bounds()
-	width, height := b.Dx(), b.Dy()
-	stride := 4 * width
-	need := (stride + 1) * height
-	if cap(st.raw) < need {
-		st.raw = make([]byte, need)
-	}
-	raw := st.raw[:need]
-	if cap(st.cur) < stride {
-		st.cur = make([]byte, stride)
-	}
-	cur := st.cur[:stride]
-	var any uint8
-	for y := 0; y < height; y++ {
-		src := img.Pix[img.PixOffset(b.Min.X, b.Min.Y+y):]
-		src = src[:stride:stride]
-		// Un-premultiply into cur, as image/png does.
-		for i := 0; i < stride; i += 4 {
-			a := src[i+3]
-			any |= a
-			switch a {
-			case 0:
-				cur[i], cur[i+1], cur[i+2], cur[i+3] = 0, 0, 0, 0
-			case 0xff:
-				cur[i], cur[i+1], cur[i+2], cur[i+3] = src[i], src[i+1], src[i+2], 0xff
-			default:
-				t := &unpremul[a]
-				cur[i], cur[i+1], cur[i+2], cur[i+3] = t[src[i]], t[src[i+1]], t[src[i+2]], a
-			}
-		}
-		// Sub filter: each byte minus the byte 4 to its left.
-		dst := raw[y*(stride+1) : (y+1)*(stride+1)]
-		dst[0] = 1
-		copy(dst[1:5], cur[:4])
-		for i := 4; i < stride; i++ {
-			dst[1+i] = cur[i] - cur[i-4]
-		}
-	}
-	if any == 0 {
-		return true, nil
-	}
-	st.out.b = st.out.b[:0]
-	st.zw.Reset(&st.out)
-	if _, err := st.zw.Write(raw); err != nil {
-		return false, err
-	}
-	if err := st.zw.Close(); err != nil {
-		return false, err
-	}
-	var hdr [13]byte
-	binary.BigEndian.PutUint32(hdr[0:], uint32(width))
-	binary.BigEndian.PutUint32(hdr[4:], uint32(height))
-	hdr[8], hdr[9] = 8, 6 // 8-bit RGBA; compression, filter and interlace methods 0
-	if _, err := w.Write(pngSignature); err != nil {
-		return false, err
-	}
-	if err := writeChunk(w, "IHDR", hdr[:]); err != nil {
-		return false, err
-	}
-	if err := writeChunk(w, "IDAT", st.out.b); err != nil {
-		return false, err
-	}
-	return false, writeChunk(w, "IEND", nil)
-}
-
-func writeChunk(w io.Writer, typ string, data []byte) error {
-	var head [8]byte
-	binary.BigEndian.PutUint32(head[:4], uint32(len(data)))
-	copy(head[4:], typ)
-	crc := crc32.NewIEEE()
-	crc.Write(head[4:])
-	crc.Write(data)
-	var tail [4]byte
-	binary.BigEndian.PutUint32(tail[:], crc.Sum32())
-	for _, p := range [][]byte{head[:], data, tail[:]} {
-		if _, err := w.Write(p); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+// EncodePNG writes any image as PNG with image/png at BestSpeed, reusing its
+// buffers: static images, legend swatches. Tiles go through fastpng.
+func EncodePNG(w io.Writer, img image.Image) error { return encoder.Encode(w, img) }

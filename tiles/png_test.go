@@ -13,6 +13,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/fastpng"
 )
 
 // TestEncodeTilePNGLossless: the fast encoder's output decodes to exactly the
@@ -28,7 +29,7 @@ func TestEncodeTilePNGLossless(t *testing.T) {
 	for i, p := range cases {
 		img := p.Draw(r.fonts)
 		var fast, std bytes.Buffer
-		empty, err := EncodeTilePNG(&fast, img)
+		empty, err := fastpng.Encode(&fast, img)
 		if err != nil || empty {
 			t.Fatalf("case %d: empty %v, err %v", i, empty, err)
 		}
@@ -50,7 +51,7 @@ func TestEncodeTilePNGLossless(t *testing.T) {
 		t.Logf("case %d: %dx%d, fast %d bytes, image/png %d bytes", i, img.Bounds().Dx(), img.Bounds().Dy(), fastLen, stdLen)
 	}
 	var buf bytes.Buffer
-	if empty, err := EncodeTilePNG(&buf, image.NewRGBA(image.Rect(0, 0, 256, 256))); !empty || err != nil || buf.Len() != 0 {
+	if empty, err := fastpng.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 256, 256))); !empty || err != nil || buf.Len() != 0 {
 		t.Errorf("transparent image: empty %v, err %v, %d bytes written", empty, err, buf.Len())
 	}
 }
@@ -78,7 +79,7 @@ func benchEncode(b *testing.B, enc func(io.Writer, *image.RGBA) error) {
 }
 
 func BenchmarkEncodeTilePNG(b *testing.B) {
-	benchEncode(b, func(w io.Writer, img *image.RGBA) error { _, err := EncodeTilePNG(w, img); return err })
+	benchEncode(b, func(w io.Writer, img *image.RGBA) error { _, err := fastpng.Encode(w, img); return err })
 }
 
 // BenchmarkEncodeStdPNG is the baseline: image/png at BestSpeed with pooled buffers.

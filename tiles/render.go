@@ -11,6 +11,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/fastpng"
 	"github.com/xiang-maps/xiang/tiles/fonts"
 )
 
@@ -23,7 +24,6 @@ var ErrTileOutOfRange = errors.New("tile out of range")
 type Renderer struct {
 	campaign *overlays.Campaign
 	ix       *index
-	empty    emptyPNGs
 	fonts    *fonts.Set
 	layouts  *layoutCache
 }
@@ -43,8 +43,6 @@ func New(c *overlays.Campaign) *Renderer {
 		it.seq = uint32(i)
 	}
 	r := &Renderer{campaign: c, ix: newIndex(items), fonts: fonts.Default(), layouts: newLayoutCache(DefaultLayoutBytes)}
-	r.empty.get(geo.TileSize, geo.TileSize)
-	r.empty.get(2*geo.TileSize, 2*geo.TileSize)
 	return r
 }
 
@@ -54,21 +52,21 @@ func (r *Renderer) Fonts() *fonts.Set { return r.fonts }
 // Campaign returns the campaign the renderer draws.
 func (r *Renderer) Campaign() *overlays.Campaign { return r.campaign }
 
-// EmptyPNG returns the encoded transparent image of the given size. The
-// bytes are shared: callers must not modify them.
-func (r *Renderer) EmptyPNG(width, height int) []byte { return r.empty.get(width, height) }
+// EmptyPNG returns the canonical transparent PNG of the given size
+// (fastpng.Empty). The bytes are shared: callers must not modify them.
+func (r *Renderer) EmptyPNG(width, height int) []byte { return fastpng.Empty(width, height) }
 
 // Encode writes the plan as PNG: the shared empty image when the plan is
 // empty or draws only transparent pixels, else the drawing. It reports
 // whether the result was empty.
 func (r *Renderer) Encode(w io.Writer, p *Plan) (empty bool, err error) {
 	if !p.Empty() {
-		empty, err := EncodeTilePNG(w, p.Draw(r.fonts))
+		empty, err := fastpng.Encode(w, p.Draw(r.fonts))
 		if err != nil || !empty {
 			return false, err
 		}
 	}
-	_, err = w.Write(r.empty.get(p.Frame.Width, p.Frame.Height))
+	_, err = w.Write(fastpng.Empty(p.Frame.Width, p.Frame.Height))
 	return true, err
 }
 

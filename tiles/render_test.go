@@ -20,6 +20,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/fastpng"
 )
 
 var keep = flag.Bool("keep", false, "write test renders to testdata/out for inspection")
@@ -142,7 +143,7 @@ func TestRenderPixels(t *testing.T) {
 	if !p2.Empty() {
 		t.Errorf("far tile plan has %d shapes", p2.Len())
 	}
-	if img := render(t, r, sel, d, far); !transparent(img) {
+	if img := render(t, r, sel, d, far); !fastpng.Transparent(img) {
 		t.Error("far tile has painted pixels")
 	}
 }
@@ -270,7 +271,7 @@ func TestSeamless(t *testing.T) {
 					crossing[pr.op]++
 				}
 			}
-			if transparent(one) {
+			if fastpng.Transparent(one) {
 				t.Fatal("the block is empty: the test shows nothing")
 			}
 			df := compare(stitched, one)
@@ -344,7 +345,7 @@ func TestEmptyAgreesWithDrawing(t *testing.T) {
 				// Every empty plan would draw nothing: check by drawing
 				// with the index bypassed.
 				full := r.planAll(sel, d, f)
-				if p.Empty() && !transparent(full.Draw(r.fonts)) {
+				if p.Empty() && !fastpng.Transparent(full.Draw(r.fonts)) {
 					t.Errorf("tile %d/%d/%d: plan empty but drawing every feature shows pixels", z, x, y)
 				}
 				if p.Key() != full.Key() {
