@@ -8,7 +8,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/fogleman/gg"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
@@ -139,7 +138,7 @@ func (ref *reference) draw(t *testing.T, tl maptile.Tile) *image.RGBA {
 	// Markers are drawn by the same painter, into the same pixels, after
 	// the lines, as Plan.Draw does.
 	in := &image.RGBA{Pix: out.Pix, Stride: out.Stride, Rect: image.Rect(ox, oy, ox+out.Rect.Dx(), oy+out.Rect.Dy())}
-	ref.plansAt(t, tl.Z)[1].DrawOn(gg.NewContextForRGBA(in), ref.marks.Fonts())
+	ref.plansAt(t, tl.Z)[1].DrawOn(in, ref.marks.Fonts())
 	return out
 }
 
@@ -164,7 +163,7 @@ func (ref *reference) drawLines(t *testing.T, tl maptile.Tile) (img *image.RGBA,
 	ox, oy = int(f.X-p.Frame.X), int(f.Y-p.Frame.Y)
 	pix := make([]byte, 4*f.Width*f.Height)
 	in := &image.RGBA{Pix: pix, Stride: 4 * f.Width, Rect: image.Rect(ox, oy, ox+f.Width, oy+f.Height)}
-	p.DrawOn(gg.NewContextForRGBA(in), ref.lines.Fonts())
+	p.DrawOn(in, ref.lines.Fonts())
 	return &image.RGBA{Pix: pix, Stride: 4 * f.Width, Rect: image.Rect(0, 0, f.Width, f.Height)}, ox, oy
 }
 

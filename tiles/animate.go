@@ -12,6 +12,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/paint"
 )
 
 // MaxFrames bounds the number of frames of an animation.
@@ -86,9 +87,9 @@ type palette struct {
 func newPalette(bg color.NRGBA) *palette {
 	base := []color.NRGBA{
 		overlays.ColorJapan, overlays.ColorChina, overlays.ColorUSA, overlays.ColorNeutral,
-		overlays.ColorWater, overlays.ColorRail, labelInk, {0xff, 0xff, 0xff, 0xff},
-		{0xa9, 0xcb, 0xe8, 0xff}, tint(overlays.ColorJapan, 0.22), tint(overlays.ColorChina, 0.22),
-		tint(overlays.ColorUSA, 0.22), {0x00, 0x00, 0x00, 0xff},
+		overlays.ColorWater, overlays.ColorRail, paint.Ink, {0xff, 0xff, 0xff, 0xff},
+		{0xa9, 0xcb, 0xe8, 0xff}, paint.Tint(overlays.ColorJapan, 0.22), paint.Tint(overlays.ColorChina, 0.22),
+		paint.Tint(overlays.ColorUSA, 0.22), {0x00, 0x00, 0x00, 0xff},
 	}
 	p := &palette{cache: map[uint32]uint8{}}
 	seen := map[color.RGBA]bool{}

@@ -10,128 +10,8 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/paint"
 )
-
-// op is the kind of a drawing operation.
-type op uint8
-
-const (
-	opFill   op = iota // fill polygon geometry (even-odd)
-	opStroke           // stroke line geometry with round caps and joins
-	opSymbol           // draw a point symbol
-	opText             // draw a label
-)
-
-// prim is one drawing operation in frame pixels, quantized to 1/64 pixel.
-type prim struct {
-	op    op
-	geom  orb.Geometry
-	color color.NRGBA
-	width float64
-	sym   symbol
-	label *placed
-}
-
-// symbol is a point symbol: an APP-6 style unit frame, an artillery
-// position, an airfield, a town or an event.
-type symbol struct {
-	kind    overlays.Kind
-	branch  string
-	echelon string
-	color   color.NRGBA
-	size    float64 // nominal size in pixels (frame width, disc diameter)
-	scale   float64 // device pixel ratio, for line widths
-	rank    int
-}
-
-// symbolScale grows symbols and arrows with the zoom, from 0.55 at zoom 5
-// and below to 1.15 at zoom 12 and above.
-func symbolScale(z float64) float64 { return math.Min(math.Max(0.55+0.09*(z-5), 0.55), 1.15) }
-
-// Nominal symbol sizes, in pixels at symbol scale 1.
-const (
-	unitWidth     = 22.0
-	artilleryWide = 14.0
-	airfieldSize  = 16.0
-	eventSize     = 12.0
-)
-
-func placeRadius(rank int) float64 {
-	switch rank {
-	case 1:
-		return 4.5
-	case 2:
-		return 3.6
-	case 3:
-		return 2.8
-	}
-	return 2.2
-}
-
-// symbolBox returns the extent, around its point at the origin, of the
-// pixels a symbol paints: halo, frame, echelon marks, staff. It follows
-// drawSymbol.
-func symbolBox(s symbol) orb.Bound {
-	sc := s.scale
-	box := func(hw, hh float64) orb.Bound { return orb.Bound{Min: orb.Point{-hw, -hh}, Max: orb.Point{hw, hh}} }
-	switch s.kind {
-	case overlays.KindUnit, overlays.KindArtillery:
-		w := s.size
-		h := w * 2 / 3
-		if s.kind == overlays.KindArtillery {
-			h = w * 0.7
-		}
-		lw := math.Max(1.2*sc, w/14)
-		b := box(w/2+lw, h/2+lw)
-		if marks := echelonMarks[s.echelon]; marks != "" {
-			mh := h * 0.34
-			mw := mh * 0.8
-			total := float64(len(marks))*mw + float64(len(marks)-1)*mw*0.3
-			hs := math.Max(1, sc) * 1.5 // half the halo stroke
-			b = b.Union(orb.Bound{Min: orb.Point{-total/2 - hs, -h/2 - lw - 1.5*sc - mh - hs}, Max: orb.Point{total/2 + hs, 0}})
-		}
-		if s.branch == "hq" {
-			b = b.Union(orb.Bound{Min: orb.Point{-w/2 - lw, 0}, Max: orb.Point{-w/2 + lw, h/2 + h*0.6 + lw}})
-		}
-		return b
-	case overlays.KindAirfield:
-		return box(s.size/2+1.2*sc, s.size/2+1.2*sc)
-	case overlays.KindEvent:
-		return box(s.size/2+1.5*sc, s.size/2+1.5*sc)
-	case overlays.KindPlace:
-		r := s.size + math.Max(1.1*sc, s.size/3)/2
-		return box(r, r)
-	}
-	return box(s.size/2, s.size/2)
-}
-
-// symbolReach returns how far a point symbol's pixels reach from its point.
-func symbolReach(sym symbol) float64 {
-	b := symbolBox(sym)
-	return math.Max(math.Max(-b.Min[0], b.Max[0]), math.Max(-b.Min[1], b.Max[1]))
-}
-
-// paints reports whether a drawing operation can paint a pixel of a
-// width×height frame: whether the extent of its ink — geometry, half the
-// stroke width, the symbol's box, the label's text and halo — overlaps the
-// frame. Operations that cannot are left out of plans, so that a plan's key
-// changes only when its pixels can.
-func (pr *prim) paints(width, height int) bool {
-	var b orb.Bound
-	switch pr.op {
-	case opFill:
-		b = pr.geom.Bound()
-	case opStroke:
-		b = pr.geom.Bound().Pad(pr.width / 2)
-	case opSymbol:
-		p := pr.geom.(orb.Point)
-		sb := symbolBox(pr.sym)
-		b = orb.Bound{Min: orb.Point{p[0] + sb.Min[0], p[1] + sb.Min[1]}, Max: orb.Point{p[0] + sb.Max[0], p[1] + sb.Max[1]}}
-	case opText:
-		b = pr.label.box.Pad(-1) // the box has a pixel of clearance around the halo
-	}
-	return b.Max[0] > 0 && b.Min[0] < float64(width) && b.Max[1] > 0 && b.Min[1] < float64(height)
-}
 
 // frameCtx is what shaping needs to know of a frame.
 type frameCtx struct {
@@ -146,7 +26,7 @@ func newFrameCtx(f geo.Frame) *frameCtx {
 	return &frameCtx{
 		f: f, ppw: f.PixelsPerWorld(),
 		zl:    int(math.Floor(f.Zoom + math.Log2(f.Scale) + 1e-9)),
-		sz:    symbolScale(f.Zoom) * f.Scale,
+		sz:    paint.ZoomScale(f.Zoom) * f.Scale,
 		frame: orb.Bound{Max: orb.Point{float64(f.Width), float64(f.Height)}},
 	}
 }
@@ -193,14 +73,14 @@ func (c *frameCtx) clipPx(g orb.Geometry, margin float64) orb.Geometry {
 }
 
 // shape returns the drawing operations of one feature in state st.
-func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx) []prim {
+func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx) []paint.Prim {
 	f := it.f
 	stl := f.Style
 	sc := c.f.Scale
 	side := stl.Stroke
-	var out []prim
-	add := func(p prim) {
-		if p.geom != nil {
+	var out []paint.Prim
+	add := func(p paint.Prim) {
+		if p.Geom != nil {
 			out = append(out, p)
 		}
 	}
@@ -211,11 +91,11 @@ func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx) []prim {
 	case overlays.KindPlace, overlays.KindUnit, overlays.KindArtillery, overlays.KindEvent, overlays.KindAirfield:
 		if pg, ok := f.World.(orb.Polygon); ok { // an airfield drawn as its outline, symbol at its centre
 			g := c.clipWorld(pg, stl.Width*sc)
-			add(prim{op: opFill, geom: g, color: scaleAlpha(side, 0.25)})
-			add(prim{op: opStroke, geom: g, color: side, width: stl.Width * sc})
+			add(paint.Prim{Op: paint.OpFill, Geom: g, Color: scaleAlpha(side, 0.25)})
+			add(paint.Prim{Op: paint.OpStroke, Geom: g, Color: side, Width: stl.Width * sc})
 		}
-		sym := pointSymbol(f, c.sz, sc)
-		reach := symbolReach(sym)
+		sym := paint.FeatureSymbol(f, c.sz, sc)
+		reach := sym.Reach()
 		var pts []orb.Point
 		switch g := f.World.(type) {
 		case orb.Point:
@@ -228,7 +108,7 @@ func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx) []prim {
 		for _, w := range pts {
 			p := c.px(w)
 			if c.frame.Pad(reach).Contains(p) {
-				out = append(out, prim{op: opSymbol, geom: quantize(p), sym: sym})
+				out = append(out, paint.Prim{Op: paint.OpSymbol, Geom: quantize(p), Sym: sym})
 			}
 		}
 
@@ -245,12 +125,12 @@ func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx) []prim {
 		if clipped == nil {
 			return nil
 		}
-		add(prim{op: opFill, geom: clipped, color: stl.Fill})
+		add(paint.Prim{Op: paint.OpFill, Geom: clipped, Color: stl.Fill})
 		if role == "battle" || tick > 0 {
 			// Dashed outlines and ticks are cut from whole rings, so they continue across tiles.
 			keep := c.frame.Pad(margin)
 			var lines orb.MultiLineString
-			walk(g, func(tag byte, ring []orb.Point) {
+			paint.Walk(g, func(tag byte, ring []orb.Point) {
 				ps := c.pxLine(ring)
 				if role == "battle" {
 					lines = append(lines, dashes(ps, 7*sc, 4*sc, keep)...)
@@ -263,13 +143,13 @@ func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx) []prim {
 				}
 				lines = append(lines, ticks(ps, 9*c.sz, tick, inward, keep)...)
 			})
-			add(prim{op: opStroke, geom: c.clipPx(lines, margin), color: side, width: width})
+			add(paint.Prim{Op: paint.OpStroke, Geom: c.clipPx(lines, margin), Color: side, Width: width})
 		} else {
-			add(prim{op: opStroke, geom: clipped, color: stl.Stroke, width: width})
+			add(paint.Prim{Op: paint.OpStroke, Geom: clipped, Color: stl.Stroke, Width: width})
 		}
 
 	case overlays.KindRiver, overlays.KindFront:
-		add(prim{op: opStroke, geom: c.clipWorld(it.geometry(c.zl), stl.Width*sc/2+1), color: stl.Stroke, width: stl.Width * sc})
+		add(paint.Prim{Op: paint.OpStroke, Geom: c.clipWorld(it.geometry(c.zl), stl.Width*sc/2+1), Color: stl.Stroke, Width: stl.Width * sc})
 
 	case overlays.KindRailway, overlays.KindFortification:
 		g := it.geometry(c.zl)
@@ -280,14 +160,14 @@ func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx) []prim {
 		}
 		margin := width/2 + tickLen + 1
 		if pg, ok := g.(orb.Polygon); ok && f.Kind == overlays.KindFortification {
-			add(prim{op: opFill, geom: c.clipWorld(pg, margin), color: stl.Fill})
+			add(paint.Prim{Op: paint.OpFill, Geom: c.clipWorld(pg, margin), Color: stl.Fill})
 		}
 		if !c.f.Bound(margin).Intersects(g.Bound()) {
 			break
 		}
 		keep := c.frame.Pad(margin)
 		var lines, marks orb.MultiLineString
-		walk(g, func(tag byte, ls []orb.Point) {
+		paint.Walk(g, func(tag byte, ls []orb.Point) {
 			ps := c.pxLine(ls)
 			lines = append(lines, orb.LineString(ps))
 			s := tickSide
@@ -296,8 +176,8 @@ func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx) []prim {
 			}
 			marks = append(marks, ticks(ps, spacing, tickLen, s, keep)...)
 		})
-		add(prim{op: opStroke, geom: c.clipPx(lines, margin), color: stl.Stroke, width: width})
-		add(prim{op: opStroke, geom: c.clipPx(marks, margin), color: stl.Stroke, width: math.Max(1, width*0.6)})
+		add(paint.Prim{Op: paint.OpStroke, Geom: c.clipPx(lines, margin), Color: stl.Stroke, Width: width})
+		add(paint.Prim{Op: paint.OpStroke, Geom: c.clipPx(marks, margin), Color: stl.Stroke, Width: math.Max(1, width*0.6)})
 	}
 	return out
 }
@@ -305,7 +185,7 @@ func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx) []prim {
 // sideOf returns the tick side (1 left, -1 right, y down) that points out
 // of a ring.
 func sideOf(ring []orb.Point) int {
-	if signedArea(ring) > 0 { // clockwise on screen: the outside is on the left
+	if paint.SignedArea(ring) > 0 { // clockwise on screen: the outside is on the left
 		return 1
 	}
 	return -1
@@ -317,33 +197,11 @@ func scaleAlpha(c color.NRGBA, a float64) color.NRGBA {
 	return c
 }
 
-// pointSymbol describes the symbol of a point feature at symbol scale sz.
-func pointSymbol(f *overlays.Feature, sz, scale float64) symbol {
-	s := symbol{kind: f.Kind, color: f.Style.Marker, scale: scale, branch: f.Branch(), echelon: f.Echelon()}
-	switch f.Kind {
-	case overlays.KindUnit:
-		s.size = unitWidth * sz
-		if s.branch == "" {
-			s.branch = "infantry"
-		}
-	case overlays.KindArtillery:
-		s.size, s.branch = artilleryWide*sz, "artillery"
-	case overlays.KindAirfield:
-		s.size = airfieldSize * sz
-	case overlays.KindEvent:
-		s.size = eventSize * sz
-	case overlays.KindPlace:
-		s.rank = f.Rank()
-		s.size = placeRadius(s.rank) * scale
-	}
-	return s
-}
-
 // arrow shapes a movement as a tapered arrow along its route up to the
 // troops' position, its head there; the leg in progress is lighter than
 // the completed legs, retreats are hollow with a dashed outline, and a
 // failed attack ends in a bar across its head.
-func (r *Renderer) arrow(it *item, st overlays.State, c *frameCtx) []prim {
+func (r *Renderer) arrow(it *item, st overlays.State, c *frameCtx) []paint.Prim {
 	f := it.f
 	route := f.Route
 	sz, sc := c.sz, c.f.Scale
@@ -385,7 +243,7 @@ func (r *Renderer) arrow(it *item, st overlays.State, c *frameCtx) []prim {
 		return nil
 	}
 	hollow := f.Hollow()
-	var out []prim
+	var out []paint.Prim
 	addBody := func(from, to float64, fill color.NRGBA) {
 		if to-from <= 0.5 {
 			return
@@ -396,11 +254,11 @@ func (r *Renderer) arrow(it *item, st overlays.State, c *frameCtx) []prim {
 			return
 		}
 		if g := c.clipPx(orb.Polygon{ring}, margin); g != nil {
-			out = append(out, prim{op: opFill, geom: g, color: fill})
+			out = append(out, paint.Prim{Op: paint.OpFill, Geom: g, Color: fill})
 		}
 		if hollow {
 			if g := c.clipPx(dashes(ring, 5*sc, 3*sc, c.frame.Pad(margin)), margin); g != nil {
-				out = append(out, prim{op: opStroke, geom: g, color: col, width: 1.3 * sc})
+				out = append(out, paint.Prim{Op: paint.OpStroke, Geom: g, Color: col, Width: 1.3 * sc})
 			}
 		}
 	}
@@ -432,9 +290,9 @@ func (r *Renderer) arrow(it *item, st overlays.State, c *frameCtx) []prim {
 		headFill = solid
 	}
 	if g := c.clipPx(orb.Polygon{head}, margin); g != nil {
-		out = append(out, prim{op: opFill, geom: g, color: headFill})
+		out = append(out, paint.Prim{Op: paint.OpFill, Geom: g, Color: headFill})
 		if hollow {
-			out = append(out, prim{op: opStroke, geom: c.clipPx(orb.LineString(head), margin), color: col, width: 1.3 * sc})
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: c.clipPx(orb.LineString(head), margin), Color: col, Width: 1.3 * sc})
 		}
 	}
 	if f.Failed() {
@@ -444,7 +302,7 @@ func (r *Renderer) arrow(it *item, st overlays.State, c *frameCtx) []prim {
 			{ahead[0] + dir[1]*hw*0.6, ahead[1] - dir[0]*hw*0.6},
 		}
 		if g := c.clipPx(bar, margin); g != nil {
-			out = append(out, prim{op: opStroke, geom: g, color: col, width: 2.5 * sc})
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: g, Color: col, Width: 2.5 * sc})
 		}
 	}
 	return out

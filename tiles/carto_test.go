@@ -12,6 +12,7 @@ import (
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles/fastpng"
 	"github.com/xiang-maps/xiang/tiles/fonts"
+	"github.com/xiang-maps/xiang/tiles/paint"
 )
 
 // requireTool skips a test that needs something not installed — or fails it
@@ -28,10 +29,10 @@ func requireTool(t *testing.T, ok bool, what string) {
 }
 
 // labelPrim finds the label whose first line reads text.
-func labelPrim(p *Plan, text string) *placed {
+func labelPrim(p *Plan, text string) *paint.Label {
 	for _, pr := range p.prims {
-		if pr.op == opText && pr.label.lines[0].text == text {
-			return pr.label
+		if pr.Op == paint.OpText && pr.Label.Lines[0].Text == text {
+			return pr.Label
 		}
 	}
 	return nil
@@ -69,9 +70,9 @@ func TestLabelHalo(t *testing.T) {
 	}
 	img := p.Draw(r.fonts)
 	save(t, "label.png", img)
-	ink, white := inkIn(img, boxRect(l.box), labelInk)
+	ink, white := inkIn(img, boxRect(l.Box), paint.Ink)
 	if ink < 20 || white < 20 {
-		t.Errorf("label box %v: %d ink pixels, %d halo pixels; want both", l.box, ink, white)
+		t.Errorf("label box %v: %d ink pixels, %d halo pixels; want both", l.Box, ink, white)
 	}
 	// Without labels (zoom 4, below the city's label zoom) the same box is empty.
 	if labelPrim(mustPlan(t, r, sel, "1944-07-01", geo.CenterFrame(changsha, 4, 1, 256, 256)), "Changsha") != nil {
@@ -97,35 +98,35 @@ func TestCJKLabel(t *testing.T) {
 	f := geo.CenterFrame(changsha, 9, 1, 256, 256)
 	p := mustPlan(t, r, sel, "1944-07-01", f)
 	l := labelPrim(p, "Changsha")
-	if l == nil || len(l.lines) != 2 || l.lines[1].text != "长沙" {
+	if l == nil || len(l.Lines) != 2 || l.Lines[1].Text != "长沙" {
 		t.Fatalf("Changsha label lines: %+v", l)
 	}
 	img := p.Draw(r.fonts)
 	save(t, "cjk.png", img)
-	zh := l.lines[1]
-	w := r.fonts.Width(fonts.CJK, zh.size, zh.text)
-	area := image.Rect(int(zh.x), int(zh.y-zh.size), int(zh.x+w)+1, int(zh.y)+2)
-	ink, _ := inkIn(img, area, labelInk)
+	zh := l.Lines[1]
+	w := r.fonts.Width(fonts.CJK, zh.Size, zh.Text)
+	area := image.Rect(int(zh.X), int(zh.Y-zh.Size), int(zh.X+w)+1, int(zh.Y)+2)
+	ink, _ := inkIn(img, area, paint.Ink)
 	if ink < 15 {
 		t.Errorf("Chinese line %v has %d ink pixels", area, ink)
 	}
 	// The same plan with the Chinese line taken out leaves that area without ink.
 	bare := &Plan{Frame: p.Frame}
 	for _, pr := range p.prims {
-		if pr.label == l {
+		if pr.Label == l {
 			one := *l
-			one.lines = l.lines[:1]
-			pr.label = &one
+			one.Lines = l.Lines[:1]
+			pr.Label = &one
 		}
 		bare.prims = append(bare.prims, pr)
 	}
-	if ink2, _ := inkIn(bare.Draw(r.fonts), area, labelInk); ink2 >= ink/3 {
+	if ink2, _ := inkIn(bare.Draw(r.fonts), area, paint.Ink); ink2 >= ink/3 {
 		t.Errorf("without the Chinese line its area still has %d ink pixels (with: %d)", ink2, ink)
 	}
 	// With no CJK font installed, labels fall back to one Latin line.
 	plain := New(r.campaign)
 	plain.fonts = fonts.Load(nil)
-	if l2 := labelPrim(mustPlan(t, plain, sel, "1944-07-01", f), "Changsha"); l2 == nil || len(l2.lines) != 1 {
+	if l2 := labelPrim(mustPlan(t, plain, sel, "1944-07-01", f), "Changsha"); l2 == nil || len(l2.Lines) != 1 {
 		t.Fatalf("without a CJK font: label %+v", l2)
 	}
 }
@@ -144,7 +145,7 @@ func TestUnitSymbolColours(t *testing.T) {
 			t.Errorf("%v: centre pixel %v, want %v", tc.at, px, tc.want)
 		}
 		// Inside the frame, off the cross, is the light tint of the side colour.
-		w := unitWidth * symbolScale(10)
+		w := paint.NewSymbol(overlays.KindUnit, tc.want, paint.ZoomScale(10), 1).Size
 		in := img.RGBAAt(c.X, c.Y-int(w/4))
 		if in.A < 0xf0 || in.R < 0xc0 || in.G < 0xc0 || in.B < 0xc0 {
 			t.Errorf("%v: frame interior %v, want a light tint", tc.at, in)

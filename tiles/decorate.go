@@ -169,13 +169,3 @@ func lineLength(ls []orb.Point) float64 {
 	walkSegments(ls, func(_, _ orb.Point, _, l float64) { total += l })
 	return total
 }
-
-// signedArea returns twice the signed area of a ring (positive when
-// clockwise on screen, with y pointing down).
-func signedArea(r []orb.Point) float64 {
-	s := 0.0
-	for i := 1; i < len(r); i++ {
-		s += r[i-1][0]*r[i][1] - r[i][0]*r[i-1][1]
-	}
-	return s
-}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/paint"
 )
 
 func TestGeneralizeUnits(t *testing.T) {
@@ -32,12 +33,12 @@ func TestGeneralizeUnits(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, pr := range p.prims {
-			if pr.op == opSymbol {
+			if pr.Op == paint.OpSymbol {
 				side := "china"
-				if pr.sym.color == overlays.ColorJapan {
+				if pr.Sym.Color == overlays.ColorJapan {
 					side = "japan"
 				}
-				names = append(names, side+" "+pr.sym.echelon)
+				names = append(names, side+" "+pr.Sym.Echelon)
 			}
 		}
 		slices.Sort(names)
@@ -61,7 +62,7 @@ func TestLayoutCacheBound(t *testing.T) {
 	mk := func(n int) *layout {
 		lay := &layout{}
 		for range n {
-			lay.labels = append(lay.labels, &placed{lines: []textLine{{text: "Hengyang"}}})
+			lay.labels = append(lay.labels, &paint.Label{Lines: []paint.TextLine{{Text: "Hengyang"}}})
 		}
 		return lay
 	}

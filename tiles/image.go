@@ -12,6 +12,7 @@ import (
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles/fonts"
+	"github.com/xiang-maps/xiang/tiles/paint"
 )
 
 // MaxImageSide bounds the width and height of a static image in pixels,
@@ -49,7 +50,7 @@ func (r *Renderer) Image(ctx context.Context, sel overlays.Selection, d geo.Day,
 		dc.SetColor(opt.Background)
 		dc.Clear()
 	}
-	p.DrawOn(dc, r.fonts)
+	p.DrawOn(img, r.fonts)
 	r.furniture(dc, f, opt)
 	return img, nil
 }
@@ -73,7 +74,7 @@ func (r *Renderer) furniture(dc *gg.Context, f geo.Frame, opt ImageOptions) {
 		dc.DrawRectangle(x, y, w+2*pad, h+pad)
 		dc.SetColor(color.NRGBA{0xff, 0xff, 0xff, 0xd0})
 		dc.Fill()
-		dc.SetColor(labelInk)
+		dc.SetColor(paint.Ink)
 		dc.DrawString(text, x+pad, y+pad/2+size*s*0.95)
 	}
 	box(opt.Caption, 15, fonts.Bold, false)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/paint"
 )
 
 // drawOrder ranks kinds from bottom to top: water and areas under lines,
@@ -46,10 +47,10 @@ func newItem(f *overlays.Feature) *item {
 	it.overhang = st.Width/2 + 8
 	switch f.World.(type) {
 	case orb.Point, orb.MultiPoint:
-		it.overhang = symbolReach(pointSymbol(f, symbolScale(geo.MaxZoom), 1)) + 1
+		it.overhang = paint.FeatureSymbol(f, paint.ZoomScale(geo.MaxZoom), 1).Reach() + 1
 	}
 	if f.Kind == overlays.KindAirfield {
-		it.overhang = max(it.overhang, symbolReach(pointSymbol(f, symbolScale(geo.MaxZoom), 1))+1)
+		it.overhang = max(it.overhang, paint.FeatureSymbol(f, paint.ZoomScale(geo.MaxZoom), 1).Reach()+1)
 	}
 	if f.Route != nil {
 		it.overhang = 40

@@ -11,6 +11,7 @@ import (
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles/fonts"
+	"github.com/xiang-maps/xiang/tiles/paint"
 )
 
 // Labels are placed once per (layers, day, zoom, scale) over the whole
@@ -19,25 +20,9 @@ import (
 // in both tiles — never cut, never doubled. Collisions are resolved
 // greedily by priority, then campaign order, so the result is deterministic.
 
-// textLine is one line of a label, positioned by its baseline's left end.
-type textLine struct {
-	text  string
-	style fonts.Style
-	size  float64
-	x, y  float64
-}
-
-// placed is a label placed in world pixels (or, in a prim, frame pixels).
-type placed struct {
-	lines []textLine
-	color color.NRGBA
-	halo  float64
-	box   orb.Bound
-}
-
 // layout is the set of labels placed for one key.
 type layout struct {
-	labels []*placed
+	labels []*paint.Label
 	// hidden holds the items (by seq) whose unit symbol gives way to a
 	// higher echelon's at this zoom.
 	hidden map[uint32]bool
@@ -73,8 +58,8 @@ func (lay *layout) size(k layoutKey) int64 {
 	n := int64(256 + len(k.sel) + 48*len(lay.hidden))
 	for _, l := range lay.labels {
 		n += 160
-		for _, tl := range l.lines {
-			n += 64 + int64(len(tl.text))
+		for _, tl := range l.Lines {
+			n += 64 + int64(len(tl.Text))
 		}
 	}
 	return n
@@ -142,15 +127,13 @@ const (
 	cjkUnitMinZoom = 10
 )
 
-var labelInk = color.NRGBA{0x22, 0x22, 0x22, 0xff}
-
 // candidate is a label looking for a place.
 type candidate struct {
 	prio, order int
 	anchor      orb.Point // world pixels
 	gap         float64   // clearance from the anchor (the symbol's reach)
 	centred     bool      // areas: centred on the anchor only
-	lines       []textLine
+	lines       []paint.TextLine
 	color       color.NRGBA
 }
 
@@ -162,7 +145,7 @@ func (r *Renderer) layout(sel overlays.Selection, d geo.Day, zoom, scale float64
 
 func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64) *layout {
 	ppw := geo.Frame{Zoom: zoom, Scale: scale}.PixelsPerWorld()
-	sz := symbolScale(zoom) * scale
+	sz := paint.ZoomScale(zoom) * scale
 	_, cjk := r.fonts.HasCJK()
 	var cands []candidate
 	var obstacles []orb.Bound
@@ -188,7 +171,7 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 		centred := false
 		switch f.Kind {
 		case overlays.KindPlace, overlays.KindUnit, overlays.KindAirfield, overlays.KindArtillery, overlays.KindEvent:
-			sym := pointSymbol(f, sz, scale)
+			sym := paint.FeatureSymbol(f, sz, scale)
 			var pts []orb.Point
 			switch g := f.World.(type) {
 			case orb.Point:
@@ -198,7 +181,7 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 			case orb.Polygon:
 				pts = []orb.Point{g.Bound().Center()}
 			}
-			reach := symbolReach(sym)
+			reach := sym.Reach()
 			for _, w := range pts {
 				p := orb.Point{w[0] * ppw, w[1] * ppw}
 				obstacles = append(obstacles, orb.Bound{Min: p, Max: p}.Pad(reach*0.8))
@@ -210,10 +193,10 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 			gap = reach + 2*scale
 			switch f.Kind {
 			case overlays.KindPlace:
-				ls, text, col = placeLabelStyle(sym.rank), f.Name, labelInk
+				ls, text, col = placeLabelStyle(sym.Rank), f.Name, paint.Ink
 			case overlays.KindUnit:
 				ls, text = unitLabel, f.Designation()
-				gap = sym.size*0.55 + 3*scale
+				gap = sym.Size*0.55 + 3*scale
 			case overlays.KindAirfield:
 				ls, text = airfieldLabel, f.Name
 			case overlays.KindArtillery:
@@ -243,7 +226,7 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 				cands = append(cands, candidate{
 					prio: dateLabel.prio, order: int(it.seq)*1024 + i,
 					anchor: orb.Point{w[0] * ppw, w[1] * ppw}, gap: 4 * sz,
-					lines: []textLine{{text: t.Time().Format("2 Jan"), style: dateLabel.style, size: dateLabel.size * scale}},
+					lines: []paint.TextLine{{Text: t.Time().Format("2 Jan"), Style: dateLabel.style, Size: dateLabel.size * scale}},
 					color: f.Style.Stroke,
 				})
 			}
@@ -254,13 +237,13 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 		if text == "" || zoom < ls.minZoom {
 			continue
 		}
-		lines := []textLine{{text: text, style: ls.style, size: ls.size * scale}}
+		lines := []paint.TextLine{{Text: text, Style: ls.style, Size: ls.size * scale}}
 		zhZoom := float64(cjkMinZoom)
 		if f.Kind == overlays.KindUnit {
 			zhZoom = cjkUnitMinZoom
 		}
 		if cjk && f.NameZh != "" && zoom >= zhZoom && f.Kind != overlays.KindArea {
-			lines = append(lines, textLine{text: f.NameZh, style: fonts.CJK, size: ls.size * 0.95 * scale})
+			lines = append(lines, paint.TextLine{Text: f.NameZh, Style: fonts.CJK, Size: ls.size * 0.95 * scale})
 		}
 		cands = append(cands, candidate{prio: ls.prio, order: int(it.seq) * 1024, anchor: anchor, gap: gap, centred: centred, lines: lines, color: col})
 	}
@@ -292,8 +275,8 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 	for _, c := range cands {
 		w, h := 0.0, 0.0
 		for _, l := range c.lines {
-			w = max(w, r.fonts.Width(l.style, l.size, l.text))
-			h += l.size * 1.15
+			w = max(w, r.fonts.Width(l.Style, l.Size, l.Text))
+			h += l.Size * 1.15
 		}
 		var origins []orb.Point // top-left corners to try, in order
 		if c.centred {
@@ -311,18 +294,18 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 			if collides(box, c.anchor, c.prio) {
 				continue
 			}
-			p := &placed{color: c.color, halo: halo, box: box}
+			p := &paint.Label{Color: c.color, Halo: halo, Box: box}
 			y := o[1]
 			for _, l := range c.lines {
-				lw := r.fonts.Width(l.style, l.size, l.text)
-				y += l.size * 1.15
-				l.x, l.y = o[0]+(w-lw)/2, y-l.size*0.25
+				lw := r.fonts.Width(l.Style, l.Size, l.Text)
+				y += l.Size * 1.15
+				l.X, l.Y = o[0]+(w-lw)/2, y-l.Size*0.25
 				if !c.centred && o[0] > c.anchor[0] {
-					l.x = o[0] // left-aligned right of the symbol
+					l.X = o[0] // left-aligned right of the symbol
 				} else if !c.centred && o[0]+w < c.anchor[0] {
-					l.x = o[0] + w - lw // right-aligned left of it
+					l.X = o[0] + w - lw // right-aligned left of it
 				}
-				p.lines = append(p.lines, l)
+				p.Lines = append(p.Lines, l)
 			}
 			taken = append(taken, box)
 			out.labels = append(out.labels, p)
@@ -334,19 +317,19 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 
 // labelsIn returns the layout's labels whose box touches the frame, moved to
 // frame pixels.
-func (lay *layout) labelsIn(f geo.Frame) []*placed {
+func (lay *layout) labelsIn(f geo.Frame) []*paint.Label {
 	fb := orb.Bound{Min: orb.Point{f.X, f.Y}, Max: orb.Point{f.X + float64(f.Width), f.Y + float64(f.Height)}}
-	var out []*placed
+	var out []*paint.Label
 	for _, l := range lay.labels {
-		if !l.box.Intersects(fb) {
+		if !l.Box.Intersects(fb) {
 			continue
 		}
-		m := &placed{color: l.color, halo: l.halo}
-		m.box = orb.Bound{Min: orb.Point{l.box.Min[0] - f.X, l.box.Min[1] - f.Y}, Max: orb.Point{l.box.Max[0] - f.X, l.box.Max[1] - f.Y}}
-		for _, tl := range l.lines {
-			p := quantize(orb.Point{tl.x - f.X, tl.y - f.Y})
-			tl.x, tl.y = p[0], p[1]
-			m.lines = append(m.lines, tl)
+		m := &paint.Label{Color: l.Color, Halo: l.Halo}
+		m.Box = orb.Bound{Min: orb.Point{l.Box.Min[0] - f.X, l.Box.Min[1] - f.Y}, Max: orb.Point{l.Box.Max[0] - f.X, l.Box.Max[1] - f.Y}}
+		for _, tl := range l.Lines {
+			p := quantize(orb.Point{tl.X - f.X, tl.Y - f.Y})
+			tl.X, tl.Y = p[0], p[1]
+			m.Lines = append(m.Lines, tl)
 		}
 		out = append(out, m)
 	}
@@ -384,8 +367,7 @@ func (r *Renderer) generalize(want []bool, d geo.Day, zoom, ppw, sz, scale float
 	for _, it := range units {
 		w := it.f.World.(orb.Point)
 		p := orb.Point{w[0] * ppw, w[1] * ppw}
-		sb := symbolBox(pointSymbol(it.f, sz, scale))
-		box := orb.Bound{Min: orb.Point{p[0] + sb.Min[0], p[1] + sb.Min[1]}, Max: orb.Point{p[0] + sb.Max[0], p[1] + sb.Max[1]}}
+		box := (&paint.Prim{Op: paint.OpSymbol, Geom: p, Sym: paint.FeatureSymbol(it.f, sz, scale)}).Bound()
 		clash := false
 		for _, k := range kept[it.f.Side] {
 			if k.Intersects(box) {

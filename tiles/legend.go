@@ -5,13 +5,13 @@ import (
 	"image"
 	"image/color"
 
-	"github.com/fogleman/gg"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/project"
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles/fonts"
+	"github.com/xiang-maps/xiang/tiles/paint"
 )
 
 // LegendEntry is one line of a map legend: a symbol, its colour and what it
@@ -25,7 +25,7 @@ type LegendEntry struct {
 	// match reports whether a feature is drawn with this entry's symbol.
 	match func(f *overlays.Feature) bool
 	// swatch returns the drawing operations of the symbol in a w×h box.
-	swatch func(w, h, sc float64) []prim
+	swatch func(w, h, sc float64) []paint.Prim
 }
 
 // SwatchWidth and SwatchHeight are the size of a legend swatch at scale 1.
@@ -104,8 +104,8 @@ var legend = []LegendEntry{
 		match: kindIs(overlays.KindFront), swatch: lineSwatch(overlays.KindFront, overlays.ColorJapan, 2.5)},
 	{ID: "event", Group: "Areas and lines", Label: "Dated event", Color: hexColor(overlays.ColorNeutral),
 		match: kindIs(overlays.KindEvent), swatch: pointSwatch(overlays.KindEvent, overlays.ColorNeutral)},
-	{ID: "place", Group: "Context", Label: "Town (city: square)", Color: hexColor(labelInk),
-		match: kindIs(overlays.KindPlace), swatch: pointSwatch(overlays.KindPlace, labelInk)},
+	{ID: "place", Group: "Context", Label: "Town (city: square)", Color: hexColor(paint.Ink),
+		match: kindIs(overlays.KindPlace), swatch: pointSwatch(overlays.KindPlace, paint.Ink)},
 	{ID: "river", Group: "Context", Label: "River", Color: hexColor(overlays.ColorWater),
 		match: kindIs(overlays.KindRiver), swatch: lineSwatch(overlays.KindRiver, overlays.ColorWater, 1.5)},
 	{ID: "lake", Group: "Context", Label: "Lake", Color: hexColor(overlays.ColorLake),
@@ -150,14 +150,14 @@ func Swatch(fs *fonts.Set, id string, scale float64) (*image.RGBA, error) {
 	return nil, fmt.Errorf("legend entry %q: not found", id)
 }
 
-// DrawSwatch draws the entry's symbol on dc in a SwatchWidth×SwatchHeight
+// DrawSwatch draws the entry's symbol on dst in a SwatchWidth×SwatchHeight
 // (times scale) box whose top-left corner is at x, y.
-func (e LegendEntry) DrawSwatch(dc *gg.Context, fs *fonts.Set, x, y, scale float64) {
+func (e LegendEntry) DrawSwatch(dst *image.RGBA, fs *fonts.Set, x, y, scale float64) {
 	ps := e.swatch(SwatchWidth*scale, SwatchHeight*scale, scale)
 	for i := range ps {
-		ps[i].geom = translate(ps[i].geom, x, y)
+		ps[i].Geom = translate(ps[i].Geom, x, y)
 	}
-	(&Plan{prims: ps}).DrawOn(dc, fs)
+	paint.Draw(dst, fs, ps)
 }
 
 // translate returns a copy of g moved by dx, dy.
@@ -168,89 +168,84 @@ func translate(g orb.Geometry, dx, dy float64) orb.Geometry {
 	return project.Geometry(orb.Clone(g), func(p orb.Point) orb.Point { return orb.Point{p[0] + dx, p[1] + dy} })
 }
 
-func unitSwatch(c color.NRGBA) func(w, h, sc float64) []prim {
-	return func(w, h, sc float64) []prim {
-		return []prim{{op: opSymbol, geom: orb.Point{w / 2, h/2 + 3*sc}, sym: symbol{kind: overlays.KindUnit, branch: "infantry", echelon: "division", color: c, size: unitWidth * sc * 0.85, scale: sc}}}
+func unitSwatch(c color.NRGBA) func(w, h, sc float64) []paint.Prim {
+	return func(w, h, sc float64) []paint.Prim {
+		s := paint.NewSymbol(overlays.KindUnit, c, 0.85*sc, sc)
+		s.Echelon = "division"
+		return []paint.Prim{{Op: paint.OpSymbol, Geom: orb.Point{w / 2, h/2 + 3*sc}, Sym: s}}
 	}
 }
 
-func pointSwatch(k overlays.Kind, c color.NRGBA) func(w, h, sc float64) []prim {
-	return func(w, h, sc float64) []prim {
-		s := symbol{kind: k, color: c, scale: sc}
-		switch k {
-		case overlays.KindArtillery:
-			s.size, s.branch = artilleryWide*sc, "artillery"
-		case overlays.KindAirfield:
-			s.size = airfieldSize * sc
-		case overlays.KindEvent:
-			s.size = eventSize * sc
-		case overlays.KindPlace:
-			s.rank, s.size = 2, placeRadius(2)*sc
+func pointSwatch(k overlays.Kind, c color.NRGBA) func(w, h, sc float64) []paint.Prim {
+	return func(w, h, sc float64) []paint.Prim {
+		s := paint.NewSymbol(k, c, sc, sc)
+		if k == overlays.KindPlace {
+			s = s.WithRank(2)
 		}
-		return []prim{{op: opSymbol, geom: orb.Point{w / 2, h / 2}, sym: s}}
+		return []paint.Prim{{Op: paint.OpSymbol, Geom: orb.Point{w / 2, h / 2}, Sym: s}}
 	}
 }
 
-func arrowSwatch(c color.NRGBA, kind string, inProgress bool) func(w, h, sc float64) []prim {
-	return func(w, h, sc float64) []prim {
+func arrowSwatch(c color.NRGBA, kind string, inProgress bool) func(w, h, sc float64) []paint.Prim {
+	return func(w, h, sc float64) []paint.Prim {
 		line := []orb.Point{{3 * sc, h * 0.7}, {w * 0.45, h * 0.45}, {w - 12*sc, h * 0.4}}
 		body := taper(line, func(d float64) float64 { return (2 + 3*d/(w-12*sc)) * sc })
 		fill := c
 		if inProgress {
 			fill = scaleAlpha(c, 0.5)
 		}
-		var out []prim
+		var out []paint.Prim
 		if kind == "retreat" {
 			fill = color.NRGBA{0xff, 0xff, 0xff, 0xd9}
 		}
-		out = append(out, prim{op: opFill, geom: orb.Polygon{body}, color: fill})
+		out = append(out, paint.Prim{Op: paint.OpFill, Geom: orb.Polygon{body}, Color: fill})
 		tip := orb.Point{w - 3*sc, h * 0.4}
 		head := orb.Ring{tip, {w - 14*sc, h*0.4 - 5.5*sc}, {w - 14*sc, h*0.4 + 5.5*sc}, tip}
-		out = append(out, prim{op: opFill, geom: orb.Polygon{head}, color: map[bool]color.NRGBA{true: fill, false: c}[kind == "retreat"]})
+		out = append(out, paint.Prim{Op: paint.OpFill, Geom: orb.Polygon{head}, Color: map[bool]color.NRGBA{true: fill, false: c}[kind == "retreat"]})
 		switch kind {
 		case "retreat":
 			keep := orb.Bound{Max: orb.Point{w, h}}.Pad(10)
-			out = append(out, prim{op: opStroke, geom: dashes(body, 5*sc, 3*sc, keep), color: c, width: 1.3 * sc},
-				prim{op: opStroke, geom: orb.LineString(head), color: c, width: 1.3 * sc})
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: dashes(body, 5*sc, 3*sc, keep), Color: c, Width: 1.3 * sc},
+				paint.Prim{Op: paint.OpStroke, Geom: orb.LineString(head), Color: c, Width: 1.3 * sc})
 		case "failed":
-			out = append(out, prim{op: opStroke, geom: orb.LineString{{w - 1*sc, h*0.4 - 7*sc}, {w - 1*sc, h*0.4 + 7*sc}}, color: c, width: 2.5 * sc})
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: orb.LineString{{w - 1*sc, h*0.4 - 7*sc}, {w - 1*sc, h*0.4 + 7*sc}}, Color: c, Width: 2.5 * sc})
 		}
 		return out
 	}
 }
 
-func areaSwatch(c color.NRGBA, role string) func(w, h, sc float64) []prim {
-	return func(w, h, sc float64) []prim {
+func areaSwatch(c color.NRGBA, role string) func(w, h, sc float64) []paint.Prim {
+	return func(w, h, sc float64) []paint.Prim {
 		ring := orb.Ring{{4 * sc, 4 * sc}, {w - 4*sc, 4 * sc}, {w - 4*sc, h - 4*sc}, {4 * sc, h - 4*sc}, {4 * sc, 4 * sc}}
 		st := overlays.DefaultStyle(overlays.KindArea, overlays.SideNone)
 		fill := scaleAlpha(c, float64(st.Fill.A)/255)
 		keep := orb.Bound{Max: orb.Point{w, h}}.Pad(10)
-		out := []prim{{op: opFill, geom: orb.Polygon{ring}, color: fill}}
+		out := []paint.Prim{{Op: paint.OpFill, Geom: orb.Polygon{ring}, Color: fill}}
 		switch role {
 		case "siege":
-			out = append(out, prim{op: opStroke, geom: append(orb.MultiLineString{orb.LineString(ring)}, ticks(ring, 6*sc, 4*sc, -sideOf(ring), keep)...), color: c, width: 2 * sc})
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: append(orb.MultiLineString{orb.LineString(ring)}, ticks(ring, 6*sc, 4*sc, -sideOf(ring), keep)...), Color: c, Width: 2 * sc})
 		case "battle":
-			out = append(out, prim{op: opStroke, geom: dashes(ring, 7*sc, 4*sc, keep), color: c, width: 1.5 * sc})
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: dashes(ring, 7*sc, 4*sc, keep), Color: c, Width: 1.5 * sc})
 		case "lake":
-			out[0].color = overlays.ColorLake
-			out = append(out, prim{op: opStroke, geom: orb.LineString(ring), color: c, width: sc})
+			out[0].Color = overlays.ColorLake
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: orb.LineString(ring), Color: c, Width: sc})
 		default:
-			out = append(out, prim{op: opStroke, geom: orb.LineString(ring), color: c, width: 1.5 * sc})
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: orb.LineString(ring), Color: c, Width: 1.5 * sc})
 		}
 		return out
 	}
 }
 
-func lineSwatch(k overlays.Kind, c color.NRGBA, width float64) func(w, h, sc float64) []prim {
-	return func(w, h, sc float64) []prim {
+func lineSwatch(k overlays.Kind, c color.NRGBA, width float64) func(w, h, sc float64) []paint.Prim {
+	return func(w, h, sc float64) []paint.Prim {
 		line := orb.LineString{{3 * sc, h * 0.65}, {w * 0.5, h * 0.4}, {w - 3*sc, h * 0.55}}
 		keep := orb.Bound{Max: orb.Point{w, h}}.Pad(10)
-		out := []prim{{op: opStroke, geom: line, color: c, width: width * sc}}
+		out := []paint.Prim{{Op: paint.OpStroke, Geom: line, Color: c, Width: width * sc}}
 		switch k {
 		case overlays.KindRailway:
-			out = append(out, prim{op: opStroke, geom: ticks(line, 7*sc, 4*sc, 0, keep), color: c, width: sc})
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: ticks(line, 7*sc, 4*sc, 0, keep), Color: c, Width: sc})
 		case overlays.KindFortification:
-			out = append(out, prim{op: opStroke, geom: ticks(line, 5*sc, 4*sc, 1, keep), color: c, width: 1.5 * sc})
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: ticks(line, 5*sc, 4*sc, 1, keep), Color: c, Width: 1.5 * sc})
 		}
 		return out
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash/fnv"
+	"image"
 	"math"
 
 	"github.com/paulmach/orb"
@@ -11,16 +12,18 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/fonts"
+	"github.com/xiang-maps/xiang/tiles/paint"
 )
 
 // Plan is what one frame will show on one day: the drawing operations of
 // the features and labels that reach it, in draw order, in frame pixels
-// quantized to the 1/64 pixel gg rasterizes in. A Plan is immutable and may
+// quantized to 1/64 pixel. A Plan is immutable and may
 // be drawn any number of times.
 type Plan struct {
 	Frame geo.Frame
 	Day   geo.Day
-	prims []prim
+	prims []paint.Prim
 	key   Key
 }
 
@@ -43,8 +46,11 @@ func (p *Plan) Key() Key { return p.key }
 // Len returns the number of drawing operations.
 func (p *Plan) Len() int { return len(p.prims) }
 
-// keyVersion changes whenever drawing code changes what a key draws.
-const keyVersion = 3
+// keyVersion changes whenever drawing code changes what a key draws: tile
+// ETags are plan keys, and an HTTP cache keeps a tile under its ETag for
+// ever. TestGolden fails when reference tiles draw differently under the
+// same version.
+const keyVersion = 4
 
 // Plan prepares a frame of the selected layers on day d (geo.NoDay: the
 // summary map).
@@ -76,13 +82,13 @@ func (r *Renderer) plan(sel overlays.Selection, d geo.Day, f geo.Frame, candidat
 			continue
 		}
 		for _, pr := range r.shape(it, st, c) {
-			if pr.paints(f.Width, f.Height) {
+			if pr.Paints(f.Width, f.Height) {
 				p.prims = append(p.prims, pr)
 			}
 		}
 	}
 	for _, l := range lay.labelsIn(f) {
-		if pr := (prim{op: opText, label: l}); pr.paints(f.Width, f.Height) {
+		if pr := (paint.Prim{Op: paint.OpText, Label: l}); pr.Paints(f.Width, f.Height) {
 			p.prims = append(p.prims, pr)
 		}
 	}
@@ -90,7 +96,8 @@ func (r *Renderer) plan(sel overlays.Selection, d geo.Day, f geo.Frame, candidat
 	return p
 }
 
-// quantize rounds a pixel position to the 1/64 pixel of gg's rasterizer.
+// quantize rounds a pixel position to 1/64 pixel, so that keys are stable
+// under floating-point noise.
 func quantize(p orb.Point) orb.Point {
 	return orb.Point{math.Round(p[0]*64) / 64, math.Round(p[1]*64) / 64}
 }
@@ -116,9 +123,9 @@ func (p *Plan) hash() Key {
 	num(float64(p.Frame.Height))
 	num(p.Frame.Scale)
 	for _, pr := range p.prims {
-		buf = append(buf, byte(pr.op), pr.color.R, pr.color.G, pr.color.B, pr.color.A)
-		num(pr.width)
-		walk(pr.geom, func(tag byte, ps []orb.Point) {
+		buf = append(buf, byte(pr.Op), pr.Color.R, pr.Color.G, pr.Color.B, pr.Color.A)
+		num(pr.Width)
+		paint.Walk(pr.Geom, func(tag byte, ps []orb.Point) {
 			buf = append(buf, tag)
 			buf = binary.LittleEndian.AppendUint32(buf, uint32(len(ps)))
 			for _, pt := range ps {
@@ -126,24 +133,24 @@ func (p *Plan) hash() Key {
 				num(pt[1])
 			}
 		})
-		if pr.op == opSymbol {
-			s := pr.sym
-			str(string(s.kind))
-			str(s.branch)
-			str(s.echelon)
-			buf = append(buf, s.color.R, s.color.G, s.color.B, s.color.A, byte(s.rank))
-			num(s.size)
-			num(s.scale)
+		if pr.Op == paint.OpSymbol {
+			s := pr.Sym
+			str(string(s.Kind))
+			str(s.Branch)
+			str(s.Echelon)
+			buf = append(buf, s.Color.R, s.Color.G, s.Color.B, s.Color.A, byte(s.Rank))
+			num(s.Size)
+			num(s.Scale)
 		}
-		if l := pr.label; l != nil {
-			buf = append(buf, l.color.R, l.color.G, l.color.B, l.color.A)
-			num(l.halo)
-			for _, tl := range l.lines {
-				str(tl.text)
-				buf = append(buf, byte(tl.style))
-				num(tl.size)
-				num(tl.x)
-				num(tl.y)
+		if l := pr.Label; l != nil {
+			buf = append(buf, l.Color.R, l.Color.G, l.Color.B, l.Color.A)
+			num(l.Halo)
+			for _, tl := range l.Lines {
+				str(tl.Text)
+				buf = append(buf, byte(tl.Style))
+				num(tl.Size)
+				num(tl.X)
+				num(tl.Y)
 			}
 		}
 		h.Write(buf)
@@ -155,33 +162,14 @@ func (p *Plan) hash() Key {
 	return k
 }
 
-// walk calls fn for every point sequence of g, tagged by its role:
-// 'p' points, 'l' line, 'r' outer ring, 'i' inner ring.
-func walk(g orb.Geometry, fn func(tag byte, ps []orb.Point)) {
-	switch g := g.(type) {
-	case orb.Point:
-		fn('p', []orb.Point{g})
-	case orb.MultiPoint:
-		fn('p', g)
-	case orb.LineString:
-		fn('l', g)
-	case orb.MultiLineString:
-		for _, ls := range g {
-			fn('l', ls)
-		}
-	case orb.Ring:
-		fn('r', g)
-	case orb.Polygon:
-		for i, r := range g {
-			if i == 0 {
-				fn('r', r)
-			} else {
-				fn('i', r)
-			}
-		}
-	case orb.MultiPolygon:
-		for _, pg := range g {
-			walk(pg, fn)
-		}
-	}
+// Draw rasterizes the plan into a new transparent image, setting labels in
+// fs.
+func (p *Plan) Draw(fs *fonts.Set) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, p.Frame.Width, p.Frame.Height))
+	p.DrawOn(img, fs)
+	return img
 }
+
+// DrawOn draws the plan onto dst, whose pixel (0,0) is the frame's
+// top-left corner.
+func (p *Plan) DrawOn(dst *image.RGBA, fs *fonts.Set) { paint.Draw(dst, fs, p.prims) }

@@ -21,6 +21,7 @@ import (
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles/fastpng"
+	"github.com/xiang-maps/xiang/tiles/paint"
 )
 
 var keep = flag.Bool("keep", false, "write test renders to testdata/out for inspection")
@@ -229,10 +230,10 @@ func TestSeamless(t *testing.T) {
 		{"1944-07-01", 10, orb.Point{112.8515625, 27.6835281}, 1},
 		{"1944-07-01", 10, orb.Point{112.8515625, 27.6835281}, 2},
 	}
-	crossing := map[op]int{} // labels and symbols that straddle an inner tile edge, over all cases
+	crossing := map[paint.Op]int{} // labels and symbols that straddle an inner tile edge, over all cases
 	defer func() {
-		if crossing[opText] == 0 || crossing[opSymbol] == 0 {
-			t.Errorf("labels crossing a tile edge: %d, symbols: %d; the test must have both", crossing[opText], crossing[opSymbol])
+		if crossing[paint.OpText] == 0 || crossing[paint.OpSymbol] == 0 {
+			t.Errorf("labels crossing a tile edge: %d, symbols: %d; the test must have both", crossing[paint.OpText], crossing[paint.OpSymbol])
 		}
 	}()
 	for _, tc := range tests {
@@ -258,17 +259,17 @@ func TestSeamless(t *testing.T) {
 			for _, pr := range p.prims {
 				var b orb.Bound
 				switch {
-				case pr.op == opText:
-					b = pr.label.box
-				case pr.op == opSymbol:
-					sb, pt := symbolBox(pr.sym), pr.geom.(orb.Point)
+				case pr.Op == paint.OpText:
+					b = pr.Label.Box
+				case pr.Op == paint.OpSymbol:
+					sb, pt := pr.Sym.Box(), pr.Geom.(orb.Point)
 					b = orb.Bound{Min: orb.Point{pt[0] + sb.Min[0], pt[1] + sb.Min[1]}, Max: orb.Point{pt[0] + sb.Max[0], pt[1] + sb.Max[1]}}
 				default:
 					continue
 				}
 				b = orb.Bound{Min: orb.Point{b.Min[0] + whole.X, b.Min[1] + whole.Y}, Max: orb.Point{b.Max[0] + whole.X, b.Max[1] + whole.Y}}
 				if (b.Min[0] < mid[0] && b.Max[0] > mid[0]) || (b.Min[1] < mid[1] && b.Max[1] > mid[1]) {
-					crossing[pr.op]++
+					crossing[pr.Op]++
 				}
 			}
 			if fastpng.Transparent(one) {

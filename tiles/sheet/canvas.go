@@ -65,6 +65,7 @@ type canvas interface {
 // band are skipped.
 type rasterCanvas struct {
 	dc     *gg.Context
+	img    *image.RGBA // what dc draws on
 	fonts  *fonts.Set
 	k      float64
 	top    float64 // the band's first row, in sheet pixels
@@ -75,7 +76,7 @@ type rasterCanvas struct {
 func newRasterCanvas(img *image.RGBA, fs *fonts.Set, k float64, top int) *rasterCanvas {
 	h := float64(img.Bounds().Dy())
 	return &rasterCanvas{
-		dc: gg.NewContextForRGBA(img), fonts: fs, k: k, top: float64(top),
+		dc: gg.NewContextForRGBA(img), img: img, fonts: fs, k: k, top: float64(top),
 		y0: float64(top) / k, y1: (float64(top) + h) / k, faces: map[faceKey]font.Face{},
 	}
 }
@@ -206,5 +207,5 @@ func (c *rasterCanvas) swatch(e tiles.LegendEntry, r Rect) {
 		return
 	}
 	x, y := c.px(r.X, r.Y)
-	e.DrawSwatch(c.dc, c.fonts, x, y, r.W*c.k/tiles.SwatchWidth)
+	e.DrawSwatch(c.img, c.fonts, x, y, r.W*c.k/tiles.SwatchWidth)
 }

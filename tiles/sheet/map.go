@@ -37,6 +37,6 @@ func (s *Sheet) mapStrip(y0, h int) (*image.RGBA, error) {
 	m := s.Layout.Map
 	k := s.pxPerPt()
 	s.grat.drawRaster(dc, m, k, 0.45*s.m.u, orb.Point{m.X, m.Y + float64(y0-top)/k})
-	p.DrawOn(dc, s.r.Fonts())
+	p.DrawOn(img, s.r.Fonts())
 	return img.SubImage(image.Rect(0, top, f.Width, top+h)).(*image.RGBA), nil
 }

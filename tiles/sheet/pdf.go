@@ -182,7 +182,7 @@ func (c *pdfCanvas) textUp(s string, x, y float64, st textStyle) {
 func (c *pdfCanvas) swatch(e tiles.LegendEntry, r Rect) {
 	w, h := int(math.Ceil(r.W*c.k)), int(math.Ceil(r.H*c.k))
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	e.DrawSwatch(gg.NewContextForRGBA(img), c.fonts, 0, 0, float64(w)/tiles.SwatchWidth)
+	e.DrawSwatch(img, c.fonts, 0, 0, float64(w)/tiles.SwatchWidth)
 	c.image(img, Rect{r.X, r.Y, float64(w) / c.k, float64(h) / c.k})
 }
 

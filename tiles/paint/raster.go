@@ -1,4 +1,4 @@
-package tiles
+package paint
 
 import (
 	"image"
@@ -13,8 +13,8 @@ import (
 // painter fills and strokes frame-pixel geometry onto an RGBA image with
 // golang.org/x/image/vector, whose accumulation rasterizer is several times
 // faster than the freetype rasterizer behind gg for the long, dense paths of
-// areas and lines (profiles in docs/performance.md). gg still draws symbols
-// and text.
+// areas and lines (docs/performance.md), and exact where shapes cross an
+// image's edge, which gg's is not.
 //
 // Paths accumulate signed area, so shapes of one orientation add up (and
 // clamp) to their union: a stroke is the union of a quad per segment and a
@@ -89,12 +89,12 @@ func (p *painter) fill(g orb.Geometry, c color.NRGBA) {
 	}
 	b := g.Bound()
 	p.draw(b, c, func() {
-		walk(g, func(tag byte, ring []orb.Point) {
+		Walk(g, func(tag byte, ring []orb.Point) {
 			if len(ring) < 3 {
 				return
 			}
 			// Outer rings clockwise on screen (positive area with y down), holes the other way.
-			reverse := (signedArea(ring) > 0) != (tag != 'i')
+			reverse := (SignedArea(ring) > 0) != (tag != 'i')
 			p.ring(ring, reverse)
 		})
 	})
@@ -127,7 +127,7 @@ func (p *painter) stroke(g orb.Geometry, c color.NRGBA, width float64) {
 	b := g.Bound().Pad(h + 1)
 	disc := discPolygon(h)
 	p.draw(b, c, func() {
-		walk(g, func(_ byte, ps []orb.Point) {
+		Walk(g, func(_ byte, ps []orb.Point) {
 			// Drop repeated points; a line of one point is a dot.
 			pts := ps[:0:0]
 			for i, a := range ps {
@@ -184,7 +184,7 @@ func (p *painter) wedge(c, n1, n2 orb.Point) {
 		a := orb.Point{c[0] + k*n1[0], c[1] + k*n1[1]}
 		b := orb.Point{c[0] + k*n2[0], c[1] + k*n2[1]}
 		tri := []orb.Point{c, a, b, c}
-		if signedArea(tri) < 0 {
+		if SignedArea(tri) < 0 {
 			tri[1], tri[2] = b, a
 		}
 		p.moveTo(tri[0][0], tri[0][1])
