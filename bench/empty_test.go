@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"image/draw"
@@ -43,7 +44,7 @@ func TestEmptyTiles(t *testing.T) {
 	for _, tl := range list {
 		want := ref.draw(t, tl)
 		inked := inkedPixels(want)
-		p, err := r.Plan(sel, geo.NoDay, geo.TileFrame(tl, 1))
+		p, err := r.Plan(context.Background(), sel, geo.NoDay, geo.TileFrame(tl, 1))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,7 +118,7 @@ func (ref *reference) plansAt(t *testing.T, z maptile.Zoom) [2]*tiles.Plan {
 	var p [2]*tiles.Plan
 	for i, r := range []*tiles.Renderer{ref.lines, ref.marks} {
 		var err error
-		if p[i], err = r.Plan(selectAll(t, r.Campaign()), geo.NoDay, f); err != nil {
+		if p[i], err = r.Plan(context.Background(), selectAll(t, r.Campaign()), geo.NoDay, f); err != nil {
 			t.Fatal(err)
 		}
 	}

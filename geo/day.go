@@ -181,3 +181,10 @@ func (s Span) String() string {
 	}
 	return side(s.From) + "/" + side(s.To)
 }
+
+// LongLayout is the layout of dates written out for readers: "18 June
+// 1944".
+const LongLayout = "2 January 2006"
+
+// Long writes the day for readers, as "18 June 1944".
+func (d Day) Long() string { return d.Time().Format(LongLayout) }

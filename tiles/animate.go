@@ -61,7 +61,7 @@ func (r *Renderer) Animate(ctx context.Context, w io.Writer, sel overlays.Select
 		}
 		fo := opt.ImageOptions
 		if fo.Caption == "" {
-			fo.Caption = d.Time().Format("2 January 2006")
+			fo.Caption = d.Long()
 		}
 		img, err := r.Image(ctx, sel, d, f, fo)
 		if err != nil {

@@ -1,6 +1,7 @@
 package tiles
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -69,10 +70,10 @@ func synthetic(tb testing.TB, density int) (*Renderer, overlays.Selection) {
 
 func benchTile(b *testing.B, r *Renderer, sel overlays.Selection, d geo.Day, t maptile.Tile) {
 	b.ReportAllocs()
-	p, _ := r.Plan(sel, d, geo.TileFrame(t, 1))
+	p, _ := r.Plan(context.Background(), sel, d, geo.TileFrame(t, 1))
 	b.Logf("tile %d/%d/%d: %d features", t.Z, t.X, t.Y, p.Len())
 	for b.Loop() {
-		p, err := r.Plan(sel, d, geo.TileFrame(t, 1))
+		p, err := r.Plan(context.Background(), sel, d, geo.TileFrame(t, 1))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -118,7 +119,7 @@ func BenchmarkPlanIndexed(b *testing.B) {
 	f := geo.TileFrame(maptile.At(orb.Point{111.7, 27.5}, 12), 1)
 	b.ReportAllocs()
 	for b.Loop() {
-		r.Plan(sel, geo.NoDay, f)
+		r.Plan(context.Background(), sel, geo.NoDay, f)
 	}
 }
 

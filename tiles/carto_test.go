@@ -1,6 +1,7 @@
 package tiles
 
 import (
+	"context"
 	"image"
 	"image/color"
 	"os"
@@ -63,7 +64,7 @@ func TestLabelHalo(t *testing.T) {
 	r, sel := testRenderer(t)
 	changsha := orb.Point{112.967, 28.2}
 	f := geo.CenterFrame(changsha, 9, 1, 256, 256)
-	p, _ := r.Plan(sel, day(t, "1944-07-01"), f)
+	p, _ := r.Plan(context.Background(), sel, day(t, "1944-07-01"), f)
 	l := labelPrim(p, "Changsha")
 	if l == nil {
 		t.Fatal("no Changsha label at zoom 9")
@@ -82,7 +83,7 @@ func TestLabelHalo(t *testing.T) {
 
 func mustPlan(t *testing.T, r *Renderer, sel overlays.Selection, ds string, f geo.Frame) *Plan {
 	t.Helper()
-	p, err := r.Plan(sel, day(t, ds), f)
+	p, err := r.Plan(context.Background(), sel, day(t, ds), f)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package tiles
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"testing/fstest"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/cache"
 	"github.com/xiang-maps/xiang/tiles/paint"
 )
 
@@ -28,7 +30,7 @@ func TestGeneralizeUnits(t *testing.T) {
 	sel := overlays.Selection(c.Layers)
 	symbols := func(zoom float64) (names []string) {
 		f := geo.CenterFrame(orb.Point{112.35, 26.7}, zoom, 1, 4000, 4000)
-		p, err := r.Plan(sel, geo.NoDay, f)
+		p, err := r.Plan(context.Background(), sel, geo.NoDay, f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +60,7 @@ func TestGeneralizeUnits(t *testing.T) {
 }
 
 func TestLayoutCacheBound(t *testing.T) {
-	lc := newLayoutCache(2000)
+	lc := cache.New(2000, layoutSize)
 	mk := func(n int) *layout {
 		lay := &layout{}
 		for range n {
@@ -67,21 +69,21 @@ func TestLayoutCacheBound(t *testing.T) {
 		return lay
 	}
 	for d := range 50 {
-		lc.get(layoutKey{sel: "all", day: geo.Day(d)}, func() *layout { return mk(3) })
-		if lc.bytes > lc.maxBytes {
-			t.Fatalf("after %d layouts the cache holds %d bytes, over its bound %d", d+1, lc.bytes, lc.maxBytes)
+		lc.Do(context.Background(), layoutKey{sel: "all", day: geo.Day(d)}, func(context.Context) (*layout, error) { return mk(3), nil })
+		if st := lc.Stats(); st.Bytes > st.MaxBytes {
+			t.Fatalf("after %d layouts the cache holds %d bytes, over its bound %d", d+1, st.Bytes, st.MaxBytes)
 		}
 	}
-	if n := lc.order.Len(); n < 2 || n > 10 {
+	if n := lc.Stats().Entries; n < 2 || n > 10 {
 		t.Errorf("%d layouts kept", n)
 	}
 	// The most recent layout is kept, the oldest gone.
 	built := false
-	lc.get(layoutKey{sel: "all", day: 49}, func() *layout { built = true; return mk(3) })
+	lc.Do(context.Background(), layoutKey{sel: "all", day: 49}, func(context.Context) (*layout, error) { built = true; return mk(3), nil })
 	if built {
 		t.Error("the most recent layout was evicted")
 	}
-	lc.get(layoutKey{sel: "all", day: 0}, func() *layout { built = true; return mk(3) })
+	lc.Do(context.Background(), layoutKey{sel: "all", day: 0}, func(context.Context) (*layout, error) { built = true; return mk(3), nil })
 	if !built {
 		t.Error("the oldest layout was kept")
 	}

@@ -37,7 +37,7 @@ func (r *Renderer) Image(ctx context.Context, sel overlays.Selection, d geo.Day,
 	if f.Width > MaxImageSide || f.Height > MaxImageSide {
 		return nil, fmt.Errorf("image %dx%d: larger than %d pixels a side", f.Width, f.Height, MaxImageSide)
 	}
-	p, err := r.Plan(sel, d, f)
+	p, err := r.Plan(ctx, sel, d, f)
 	if err != nil {
 		return nil, err
 	}

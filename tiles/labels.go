@@ -1,10 +1,9 @@
 package tiles
 
 import (
-	"container/list"
+	"context"
 	"image/color"
 	"slices"
-	"sync"
 
 	"github.com/paulmach/orb"
 
@@ -34,27 +33,12 @@ type layoutKey struct {
 	zoom, scale float64
 }
 
-// layoutCache keeps recent layouts, least recently used first out, within
-// a bound on their approximate memory.
-type layoutCache struct {
-	mu       sync.Mutex
-	maxBytes int64
-	bytes    int64
-	order    *list.List // of layoutKey, most recent first
-	m        map[layoutKey]*list.Element
-	vals     map[layoutKey]*layout
-}
-
 // DefaultLayoutBytes bounds the memory of a Renderer's cache of label
 // layouts (one per layers, day, zoom and scale asked for).
 const DefaultLayoutBytes = 32 << 20
 
-func newLayoutCache(maxBytes int64) *layoutCache {
-	return &layoutCache{maxBytes: maxBytes, order: list.New(), m: map[layoutKey]*list.Element{}, vals: map[layoutKey]*layout{}}
-}
-
-// size approximates the memory of a layout and its key.
-func (lay *layout) size(k layoutKey) int64 {
+// layoutSize approximates the memory of a layout and its key.
+func layoutSize(k layoutKey, lay *layout) int64 {
 	n := int64(256 + len(k.sel) + 48*len(lay.hidden))
 	for _, l := range lay.labels {
 		n += 160
@@ -63,33 +47,6 @@ func (lay *layout) size(k layoutKey) int64 {
 		}
 	}
 	return n
-}
-
-func (lc *layoutCache) get(k layoutKey, build func() *layout) *layout {
-	lc.mu.Lock()
-	if e, ok := lc.m[k]; ok {
-		lc.order.MoveToFront(e)
-		v := lc.vals[k]
-		lc.mu.Unlock()
-		return v
-	}
-	lc.mu.Unlock()
-	v := build() // computed outside the lock; a duplicate computation is harmless
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	if old, ok := lc.vals[k]; ok {
-		return old
-	}
-	lc.m[k] = lc.order.PushFront(k)
-	lc.vals[k] = v
-	lc.bytes += v.size(k)
-	for lc.bytes > lc.maxBytes && lc.order.Len() > 1 {
-		old := lc.order.Remove(lc.order.Back()).(layoutKey)
-		lc.bytes -= lc.vals[old].size(old)
-		delete(lc.m, old)
-		delete(lc.vals, old)
-	}
-	return v
 }
 
 // Label styles: minimum zoom, size in pixels at scale 1, font, priority.
@@ -137,13 +94,20 @@ type candidate struct {
 	color       color.NRGBA
 }
 
-// layout places the labels of the selection on day d at a zoom and scale.
-func (r *Renderer) layout(sel overlays.Selection, d geo.Day, zoom, scale float64) *layout {
+// layout places the labels of the selection on day d at a zoom and scale,
+// once for every caller: layouts are kept in a byte-bounded cache, and
+// concurrent requests for one wait for a single placement.
+func (r *Renderer) layout(ctx context.Context, sel overlays.Selection, d geo.Day, zoom, scale float64) (*layout, error) {
 	k := layoutKey{sel.String(), d, zoom, scale}
-	return r.layouts.get(k, func() *layout { return r.place(sel, d, zoom, scale) })
+	lay, _, err := r.layouts.Do(ctx, k, func(ctx context.Context) (*layout, error) { return r.place(ctx, sel, d, zoom, scale) })
+	return lay, err
 }
 
-func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64) *layout {
+// checkEvery is how many features planning and placement handle between
+// looks at their context.
+const checkEvery = 256
+
+func (r *Renderer) place(ctx context.Context, sel overlays.Selection, d geo.Day, zoom, scale float64) (*layout, error) {
 	ppw := geo.Frame{Zoom: zoom, Scale: scale}.PixelsPerWorld()
 	sz := paint.ZoomScale(zoom) * scale
 	_, cjk := r.fonts.HasCJK()
@@ -154,7 +118,12 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 		want[l.Index] = true
 	}
 	hidden := r.generalize(want, d, zoom, ppw, sz, scale)
-	for _, it := range r.ix.items {
+	for i, it := range r.ix.items {
+		if i%checkEvery == checkEvery-1 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		f := it.f
 		if !want[f.Layer.Index] || hidden[it.seq] {
 			continue
@@ -312,7 +281,7 @@ func (r *Renderer) place(sel overlays.Selection, d geo.Day, zoom, scale float64)
 			break
 		}
 	}
-	return &out
+	return &out, nil
 }
 
 // labelsIn returns the layout's labels whose box touches the frame, moved to

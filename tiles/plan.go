@@ -1,6 +1,7 @@
 package tiles
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"hash/fnv"
@@ -53,16 +54,16 @@ func (p *Plan) Len() int { return len(p.prims) }
 const keyVersion = 4
 
 // Plan prepares a frame of the selected layers on day d (geo.NoDay: the
-// summary map).
-func (r *Renderer) Plan(sel overlays.Selection, d geo.Day, f geo.Frame) (*Plan, error) {
+// summary map). It gives up with ctx's error when ctx ends first.
+func (r *Renderer) Plan(ctx context.Context, sel overlays.Selection, d geo.Day, f geo.Frame) (*Plan, error) {
 	if err := f.Check(); err != nil {
 		return nil, err
 	}
-	return r.plan(sel, d, f, r.ix.query(nil, f)), nil
+	return r.plan(ctx, sel, d, f, r.ix.query(nil, f))
 }
 
 // plan builds the plan from candidate item positions, in draw order.
-func (r *Renderer) plan(sel overlays.Selection, d geo.Day, f geo.Frame, candidates []int32) *Plan {
+func (r *Renderer) plan(ctx context.Context, sel overlays.Selection, d geo.Day, f geo.Frame, candidates []int32) (*Plan, error) {
 	want := make([]bool, len(r.campaign.Layers))
 	for _, l := range sel {
 		if l.Index < len(want) && r.campaign.Layers[l.Index] == l {
@@ -71,8 +72,16 @@ func (r *Renderer) plan(sel overlays.Selection, d geo.Day, f geo.Frame, candidat
 	}
 	p := &Plan{Frame: f, Day: d}
 	c := newFrameCtx(f)
-	lay := r.layout(sel, d, f.Zoom, f.Scale)
-	for _, i := range candidates {
+	lay, err := r.layout(ctx, sel, d, f.Zoom, f.Scale)
+	if err != nil {
+		return nil, err
+	}
+	for n, i := range candidates {
+		if n%checkEvery == checkEvery-1 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		it := r.ix.items[i]
 		if !want[it.f.Layer.Index] || lay.hidden[it.seq] {
 			continue
@@ -93,7 +102,7 @@ func (r *Renderer) plan(sel overlays.Selection, d geo.Day, f geo.Frame, candidat
 		}
 	}
 	p.key = p.hash()
-	return p
+	return p, nil
 }
 
 // quantize rounds a pixel position to 1/64 pixel, so that keys are stable

@@ -2,6 +2,7 @@ package tiles
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/draw"
 	"image/png"
@@ -58,7 +59,7 @@ func TestEncodeTilePNGLossless(t *testing.T) {
 
 func mustPlanR(t testing.TB, r *Renderer, sel overlays.Selection, d geo.Day, f geo.Frame) *Plan {
 	t.Helper()
-	p, err := r.Plan(sel, d, f)
+	p, err := r.Plan(context.Background(), sel, d, f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func mustPlanR(t testing.TB, r *Renderer, sel overlays.Selection, d geo.Day, f g
 
 func benchEncode(b *testing.B, enc func(io.Writer, *image.RGBA) error) {
 	r, sel := synthetic(b, 10)
-	p, _ := r.Plan(sel, geo.NoDay, geo.TileFrame(maptile.At(orb.Point{111.7, 27.5}, 10), 1))
+	p, _ := r.Plan(context.Background(), sel, geo.NoDay, geo.TileFrame(maptile.At(orb.Point{111.7, 27.5}, 10), 1))
 	img := p.Draw(r.fonts)
 	b.SetBytes(int64(len(img.Pix)))
 	b.ReportAllocs()

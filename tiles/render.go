@@ -11,6 +11,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/cache"
 	"github.com/xiang-maps/xiang/tiles/fastpng"
 	"github.com/xiang-maps/xiang/tiles/fonts"
 )
@@ -25,7 +26,7 @@ type Renderer struct {
 	campaign *overlays.Campaign
 	ix       *index
 	fonts    *fonts.Set
-	layouts  *layoutCache
+	layouts  *cache.Cache[layoutKey, *layout]
 }
 
 // New prepares a campaign for drawing: it builds the spatial index and the
@@ -42,7 +43,7 @@ func New(c *overlays.Campaign) *Renderer {
 	for i, it := range items {
 		it.seq = uint32(i)
 	}
-	r := &Renderer{campaign: c, ix: newIndex(items), fonts: fonts.Default(), layouts: newLayoutCache(DefaultLayoutBytes)}
+	r := &Renderer{campaign: c, ix: newIndex(items), fonts: fonts.Default(), layouts: cache.New(DefaultLayoutBytes, layoutSize)}
 	return r
 }
 
@@ -76,7 +77,7 @@ func (r *Renderer) Tile(ctx context.Context, w io.Writer, sel overlays.Selection
 	if !t.Valid() || t.Z > geo.MaxZoom {
 		return fmt.Errorf("tile %d/%d/%d: %w", t.Z, t.X, t.Y, ErrTileOutOfRange)
 	}
-	p, err := r.Plan(sel, d, geo.TileFrame(t, scale))
+	p, err := r.Plan(ctx, sel, d, geo.TileFrame(t, scale))
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package tiles
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"image"
@@ -46,7 +47,7 @@ func day(t testing.TB, s string) geo.Day {
 
 func render(t testing.TB, r *Renderer, sel overlays.Selection, d geo.Day, f geo.Frame) *image.RGBA {
 	t.Helper()
-	p, err := r.Plan(sel, d, f)
+	p, err := r.Plan(context.Background(), sel, d, f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +141,7 @@ func TestRenderPixels(t *testing.T) {
 	}
 	// A tile far from every feature is empty, and drawn it is transparent.
 	far := geo.TileFrame(maptile.At(orb.Point{100, 40}, 9), 1)
-	p2, _ := r.Plan(sel, d, far)
+	p2, _ := r.Plan(context.Background(), sel, d, far)
 	if !p2.Empty() {
 		t.Errorf("far tile plan has %d shapes", p2.Len())
 	}
@@ -255,7 +256,7 @@ func TestSeamless(t *testing.T) {
 			whole.Width, whole.Height = 2*size, 2*size
 			one := render(t, r, sel, d, whole)
 			mid := orb.Point{whole.X + float64(size), whole.Y + float64(size)}
-			p, _ := r.Plan(sel, d, whole)
+			p, _ := r.Plan(context.Background(), sel, d, whole)
 			for _, pr := range p.prims {
 				var b orb.Bound
 				switch {
@@ -337,7 +338,7 @@ func TestEmptyAgreesWithDrawing(t *testing.T) {
 		for y := min.Y; y <= max.Y; y++ {
 			for x := min.X; x <= max.X; x++ {
 				f := geo.TileFrame(maptile.New(x, y, z), 1)
-				p, _ := r.Plan(sel, d, f)
+				p, _ := r.Plan(context.Background(), sel, d, f)
 				if p.Empty() {
 					empty++
 				} else {
@@ -366,14 +367,18 @@ func (r *Renderer) planAll(sel overlays.Selection, d geo.Day, f geo.Frame) *Plan
 	for i := range all {
 		all[i] = int32(i)
 	}
-	return r.plan(sel, d, f, all)
+	p, err := r.plan(context.Background(), sel, d, f, all)
+	if err != nil {
+		panic(err) // a background context does not end
+	}
+	return p
 }
 
 func TestKeyFollowsContent(t *testing.T) {
 	r, sel := testRenderer(t)
 	tile := maptile.At(orb.Point{112.61888, 26.88946}, 11) // the unit and the ring; no movement
 	k := func(ds string) Key {
-		p, _ := r.Plan(sel, day(t, ds), geo.TileFrame(tile, 1))
+		p, _ := r.Plan(context.Background(), sel, day(t, ds), geo.TileFrame(tile, 1))
 		return p.Key()
 	}
 	if k("1944-07-01") != k("1944-07-02") {
@@ -385,8 +390,8 @@ func TestKeyFollowsContent(t *testing.T) {
 	// Along the long march, consecutive days differ while the troops pass.
 	pos := orb.Point{112.6, 27.925}
 	mt := maptile.At(pos, 8)
-	p1, _ := r.Plan(sel, day(t, "1944-06-27"), geo.TileFrame(mt, 1))
-	p2, _ := r.Plan(sel, day(t, "1944-06-28"), geo.TileFrame(mt, 1))
+	p1, _ := r.Plan(context.Background(), sel, day(t, "1944-06-27"), geo.TileFrame(mt, 1))
+	p2, _ := r.Plan(context.Background(), sel, day(t, "1944-06-28"), geo.TileFrame(mt, 1))
 	if p1.Key() == p2.Key() {
 		t.Error("tile with an advancing movement kept its key")
 	}
@@ -399,8 +404,24 @@ func TestTileRejectsBadInput(t *testing.T) {
 		t.Error("tile x=4 at z=2: no error")
 	}
 	for _, f := range []geo.Frame{{Zoom: 1, Scale: 1}, {Zoom: -1, Scale: 1, Width: 1, Height: 1}, {Zoom: 30, Scale: 1, Width: 1, Height: 1}, {Zoom: 1, Scale: 0, Width: 1, Height: 1}} {
-		if _, err := r.Plan(sel, geo.NoDay, f); err == nil {
+		if _, err := r.Plan(context.Background(), sel, geo.NoDay, f); err == nil {
 			t.Errorf("frame %+v: no error", f)
+		}
+	}
+}
+
+// TestPlanHonoursContext: planning, including the placement of a new
+// date's labels, gives up when its context has ended.
+func TestPlanHonoursContext(t *testing.T) {
+	r, sel := synthetic(t, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, f := range []geo.Frame{
+		geo.TileFrame(maptile.At(orb.Point{111.7, 27.5}, 6), 1),  // every feature a candidate
+		geo.TileFrame(maptile.At(orb.Point{111.7, 27.5}, 11), 2), // a new zoom: labels placed first
+	} {
+		if _, err := r.Plan(ctx, sel, geo.NoDay, f); !errors.Is(err, context.Canceled) {
+			t.Errorf("zoom %g: err = %v, want context.Canceled", f.Zoom, err)
 		}
 	}
 }

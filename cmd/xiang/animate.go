@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/xiang-maps/xiang/geo"
-	"github.com/xiang-maps/xiang/internal/view"
 	"github.com/xiang-maps/xiang/tiles"
+	"github.com/xiang-maps/xiang/tiles/view"
 )
 
 func runAnimate(e *env, args []string) error {

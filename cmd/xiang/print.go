@@ -10,6 +10,7 @@ import (
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/tiles"
 	"github.com/xiang-maps/xiang/tiles/sheet"
+	"github.com/xiang-maps/xiang/tiles/view"
 )
 
 func runPrint(e *env, args []string) error {
@@ -36,7 +37,7 @@ func runPrint(e *env, args []string) error {
 	}
 	req := sheet.Request{Day: d, DPI: *dpi, Title: *title, Subtitle: *subtitle}
 	if *bbox != "auto" {
-		if req.BBox, err = sheet.ParseBBox(*bbox); err != nil {
+		if req.BBox, err = view.ParseBBox(*bbox); err != nil {
 			return usageErr(fs, "-bbox %q: %v", *bbox, err)
 		}
 	}

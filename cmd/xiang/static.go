@@ -6,9 +6,9 @@ import (
 	"io"
 
 	"github.com/xiang-maps/xiang/geo"
-	"github.com/xiang-maps/xiang/internal/view"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
+	"github.com/xiang-maps/xiang/tiles/view"
 )
 
 func runStatic(e *env, args []string) error {

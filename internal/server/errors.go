@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/xiang-maps/xiang/internal/cache"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/cache"
 )
 
 // requestError is a client error: a message naming the part of the

@@ -67,7 +67,7 @@ func renderBlock(t *testing.T, s *Server, layers string, day geo.Day, b block) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := d.renderer.Plan(sel, day, b.frame())
+	p, err := d.renderer.Plan(context.Background(), sel, day, b.frame())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,8 +13,8 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xiang-maps/xiang/geo"
-	"github.com/xiang-maps/xiang/internal/view"
 	"github.com/xiang-maps/xiang/tiles"
+	"github.com/xiang-maps/xiang/tiles/view"
 )
 
 // imageRequest is a parsed, bounds-checked /static or /animate URL.

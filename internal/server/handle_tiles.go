@@ -11,8 +11,8 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xiang-maps/xiang/geo"
-	"github.com/xiang-maps/xiang/internal/cache"
 	"github.com/xiang-maps/xiang/tiles"
+	"github.com/xiang-maps/xiang/tiles/cache"
 )
 
 // addrKey is a tile address in one generation of the data: the key of the
@@ -83,7 +83,7 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	var plan *tiles.Plan
 	err = s.work(ctx, func() (err error) {
-		plan, err = d.renderer.Plan(sel, req.day, geo.TileFrame(req.tile, req.scale))
+		plan, err = d.renderer.Plan(ctx, sel, req.day, geo.TileFrame(req.tile, req.scale))
 		return err
 	})
 	if err != nil {
@@ -187,10 +187,14 @@ func (s *Server) render(ctx context.Context, r *tiles.Renderer, p *tiles.Plan, e
 		return nil, err
 	}
 	s.metrics.renders.Observe(time.Since(start).Seconds())
-	body := r.EmptyPNG(p.Frame.Width, p.Frame.Height)
-	if !empty {
-		body = bytes.Clone(buf.Bytes()) // exactly sized; the buffer is reused
+	if empty {
+		// Drawn, and nothing showed: the canonical transparent tile, under
+		// the ETag every empty tile of its size has, whichever path found
+		// it empty.
+		body := r.EmptyPNG(p.Frame.Width, p.Frame.Height)
+		return newEntry(body, contentTypePNG, etagOf(body)), nil
 	}
+	body := bytes.Clone(buf.Bytes()) // exactly sized; the buffer is reused
 	return s.shareBytes(p.Key(), newEntry(body, contentTypePNG, etag)), nil
 }
 

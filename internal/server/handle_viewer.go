@@ -13,9 +13,9 @@ import (
 	"strings"
 
 	"github.com/xiang-maps/xiang/geo"
-	"github.com/xiang-maps/xiang/internal/view"
 	"github.com/xiang-maps/xiang/internal/web"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/view"
 )
 
 // embedPath is the route of the viewer without its side panel, for
@@ -203,7 +203,7 @@ func (s *Server) handleOEmbed(w http.ResponseWriter, r *http.Request) {
 	for i, name := range []string{"maxwidth", "maxheight"} {
 		v, ok, err := oneParam(q, name)
 		if err == nil && ok {
-			n, valid := parseCount(v)
+			n, valid := view.ParseCount(v, 9)
 			if !valid || n < 1 || n > maxEmbedSide {
 				err = badPart(name, v, "want a whole number of pixels from 1 to "+strconv.Itoa(maxEmbedSide))
 			}

@@ -18,9 +18,9 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/xiang-maps/xiang/geo"
-	"github.com/xiang-maps/xiang/internal/view"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
+	"github.com/xiang-maps/xiang/tiles/view"
 )
 
 // probe is a place on the map that a picture must (or must not) show in

@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/xiang-maps/xiang/internal/cache"
+	"github.com/xiang-maps/xiang/tiles/cache"
 )
 
 // metrics are the server's Prometheus metrics, in a registry the server

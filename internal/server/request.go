@@ -201,19 +201,3 @@ func oneParam(q url.Values, name string) (string, bool, error) {
 	}
 	return vs[0], true, nil
 }
-
-// parseCount parses a non-negative decimal of at most 9 digits, without
-// sign, spaces or leading zeros.
-func parseCount(s string) (int, bool) {
-	if s == "" || len(s) > 9 || (len(s) > 1 && s[0] == '0') {
-		return 0, false
-	}
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-		n = n*10 + int(s[i]-'0')
-	}
-	return n, true
-}

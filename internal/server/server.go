@@ -16,10 +16,10 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xiang-maps/xiang/geo"
-	"github.com/xiang-maps/xiang/internal/cache"
 	"github.com/xiang-maps/xiang/internal/web"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
+	"github.com/xiang-maps/xiang/tiles/cache"
 )
 
 // Defaults for the zero values of Config.

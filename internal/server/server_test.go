@@ -22,8 +22,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xiang-maps/xiang/internal/cache"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/cache"
 )
 
 // testCampaign is a small campaign made for these tests: a march east

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"testing"
@@ -45,7 +46,7 @@ func TestDateSweep(t *testing.T) {
 	d := s.data.Load()
 	keys := map[tiles.Key]bool{}
 	for i := range days {
-		p, err := d.renderer.Plan(overlays.Selection(d.campaign.Layers), first+geo.Day(i), geo.TileFrame(maptile.New(208, 108, 8), 1))
+		p, err := d.renderer.Plan(context.Background(), overlays.Selection(d.campaign.Layers), first+geo.Day(i), geo.TileFrame(maptile.New(208, 108, 8), 1))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,8 @@ package sheet
 import (
 	"errors"
 	"fmt"
+
+	"github.com/xiang-maps/xiang/tiles/view"
 )
 
 // The conditions a bad request is reported with, each wrapped in a
@@ -12,7 +14,7 @@ var (
 	ErrPaper       = errors.New("unknown paper size")
 	ErrOrientation = errors.New("unknown orientation")
 	ErrDPI         = errors.New("resolution out of range")
-	ErrBBox        = errors.New("invalid bounding box")
+	ErrBBox        = view.ErrBBox // the box parser is the view package's
 	ErrDate        = errors.New("invalid date")
 	ErrFormat      = errors.New("unknown format")
 	ErrText        = errors.New("invalid text")

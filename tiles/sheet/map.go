@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"context"
 	"image"
 
 	"github.com/fogleman/gg"
@@ -21,12 +22,12 @@ const stripPad = 8
 // a zoom and scale, so a label crossing two strips is drawn whole and at
 // the same place in both. The result's bounds are rows y0 to y0+h of a
 // slightly taller image.
-func (s *Sheet) mapStrip(y0, h int) (*image.RGBA, error) {
+func (s *Sheet) mapStrip(ctx context.Context, y0, h int) (*image.RGBA, error) {
 	top, bottom := min(stripPad, y0), min(stripPad, s.Frame.Height-y0-h)
 	f := s.Frame
 	f.Y += float64(y0 - top)
 	f.Height = top + h + bottom
-	p, err := s.r.Plan(s.sel, s.Request.Day, f)
+	p, err := s.r.Plan(ctx, s.sel, s.Request.Day, f)
 	if err != nil {
 		return nil, err
 	}

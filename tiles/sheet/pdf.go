@@ -56,7 +56,7 @@ func (s *Sheet) WritePDF(ctx context.Context, w io.Writer) error {
 			return err
 		}
 		h := min(rows+1, s.Frame.Height-y)
-		img, err := s.mapStrip(y, h)
+		img, err := s.mapStrip(ctx, y, h)
 		if err != nil {
 			return err
 		}

@@ -31,7 +31,7 @@ func (s *Sheet) stripRows(width int) int { return max(16, s.stripPixels/max(widt
 // the map those rows cross, and the furniture. Like a map strip, it is
 // drawn with stripPad rows more on each side; the result's bounds are rows
 // y0 to y0+h.
-func (s *Sheet) band(y0, h int) (*image.RGBA, error) {
+func (s *Sheet) band(ctx context.Context, y0, h int) (*image.RGBA, error) {
 	W, H := s.Request.Pixels()
 	top, bottom := min(stripPad, y0), min(stripPad, H-y0-h)
 	y0, h = y0-top, h+top+bottom
@@ -41,7 +41,7 @@ func (s *Sheet) band(y0, h int) (*image.RGBA, error) {
 	mx, my := int(math.Round(m.X*s.k)), int(math.Round(m.Y*s.k))
 	from, to := max(y0, my), min(y0+h, my+s.Frame.Height)
 	if from < to {
-		strip, err := s.mapStrip(from-my, to-from)
+		strip, err := s.mapStrip(ctx, from-my, to-from)
 		if err != nil {
 			return nil, err
 		}
@@ -86,7 +86,7 @@ func (b *bandImage) At(x, y int) color.Color {
 			b.err = err
 			return white
 		}
-		img, err := b.s.band(b.at, min(b.rows, b.h-b.at))
+		img, err := b.s.band(b.ctx, b.at, min(b.rows, b.h-b.at))
 		if err != nil {
 			b.err = err
 			return white

@@ -5,14 +5,13 @@ import (
 	"math"
 	"net/url"
 	"strconv"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 
 	"github.com/xiang-maps/xiang/geo"
-	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/view"
 )
 
 // Limits of a request.
@@ -102,8 +101,8 @@ func (r Request) Check() error {
 		return badParam("dpi", strconv.Itoa(r.DPI), fmt.Errorf("%w: want %d to %d", ErrDPI, MinDPI, MaxDPI))
 	}
 	if !r.Auto() {
-		if err := checkBound(r.BBox); err != nil {
-			return badParam("bbox", formatBound(r.BBox), err)
+		if err := view.CheckBound(r.BBox); err != nil {
+			return badParam("bbox", view.FormatBound(r.BBox), err)
 		}
 	}
 	if err := checkText(r.Title); err != nil {
@@ -145,7 +144,7 @@ func (r Request) String() string {
 	if r.Auto() {
 		q.Set("bbox", "auto")
 	} else {
-		q.Set("bbox", formatBound(r.BBox))
+		q.Set("bbox", view.FormatBound(r.BBox))
 	}
 	q.Set("paper", string(r.Paper))
 	q.Set("orientation", string(r.Orientation))
@@ -176,7 +175,7 @@ func ParseRequest(q url.Values) (Request, error) {
 		req.Day = d
 	}
 	if s := q.Get("bbox"); s != "" && s != "auto" {
-		b, err := ParseBBox(s)
+		b, err := view.ParseBBox(s)
 		if err != nil {
 			return req, badParam("bbox", s, err)
 		}
@@ -215,48 +214,6 @@ func ParseRequest(q url.Values) (Request, error) {
 		return req, err
 	}
 	return req.Normalize(), nil
-}
-
-// ParseBBox reads a lon/lat box "minlon,minlat,maxlon,maxlat": longitudes
-// -180 to 180, latitudes within Web Mercator's ±85.0511, min below max.
-// Errors wrap ErrBBox.
-func ParseBBox(s string) (orb.Bound, error) {
-	parts := strings.Split(s, ",")
-	if len(parts) != 4 {
-		return orb.Bound{}, fmt.Errorf("%w: want minlon,minlat,maxlon,maxlat or auto", ErrBBox)
-	}
-	var v [4]float64
-	for i, p := range parts {
-		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil {
-			return orb.Bound{}, fmt.Errorf("%w: %q is not a number", ErrBBox, p)
-		}
-		v[i] = f
-	}
-	b := orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}
-	return b, checkBound(b)
-}
-
-func checkBound(b orb.Bound) error {
-	for _, v := range []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("%w: not finite", ErrBBox)
-		}
-	}
-	switch {
-	case b.Min[0] < -180 || b.Max[0] > 180:
-		return fmt.Errorf("%w: longitudes must be -180 to 180", ErrBBox)
-	case b.Min[1] < -overlays.MaxLat || b.Max[1] > overlays.MaxLat:
-		return fmt.Errorf("%w: latitudes must be within ±%.4f", ErrBBox, overlays.MaxLat)
-	case b.Min[0] >= b.Max[0] || b.Min[1] >= b.Max[1]:
-		return fmt.Errorf("%w: min must be below max", ErrBBox)
-	}
-	return nil
-}
-
-func formatBound(b orb.Bound) string {
-	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-	return f(b.Min[0]) + "," + f(b.Min[1]) + "," + f(b.Max[0]) + "," + f(b.Max[1])
 }
 
 func checkText(s string) error {

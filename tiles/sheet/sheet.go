@@ -11,6 +11,7 @@ import (
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
+	"github.com/xiang-maps/xiang/tiles/view"
 )
 
 // Sheet is a print laid out and ready to write: the map's frame, the place
@@ -69,11 +70,11 @@ func New(r *tiles.Renderer, sel overlays.Selection, req Request) (*Sheet, error)
 	if req.Auto() {
 		b, ok := fitBound(sel, req.Day, r.Campaign())
 		if !ok {
-			return nil, badParam("bbox", "auto", fmt.Errorf("%w: the layers have no features to fit; give a box", ErrBBox))
+			return nil, badParam("bbox", "auto", fmt.Errorf("%w: the layers have no features to fit; give a box", view.ErrBBox))
 		}
-		s.Frame = geo.Fit(b, w, h, scale, 16*scale, 14)
+		s.Frame = view.FitAuto(b, w, h, scale, 16*scale)
 	} else {
-		s.Frame = geo.Fit(req.BBox, w, h, scale, 0, 18)
+		s.Frame = view.FitBox(req.BBox, w, h, scale)
 	}
 	// Whole world pixels: strips of the map are then offset by whole
 	// pixels, and their geometry rounds exactly as the whole map's would.
@@ -259,7 +260,7 @@ func defaultTitle(sel, shown overlays.Selection, d geo.Day) string {
 // of the selected layers' dates.
 func dateLine(sel overlays.Selection, d geo.Day) string {
 	if d != geo.NoDay {
-		return "Situation on " + d.Time().Format("2 January 2006")
+		return "Situation on " + d.Long()
 	}
 	var span geo.Span
 	first := true
@@ -285,9 +286,9 @@ func formatSpan(s geo.Span) string {
 	a, b := s.From.Time(), s.To.Time()
 	switch {
 	case s.From == s.To:
-		return a.Format("2 January 2006")
+		return s.From.Long()
 	case a.Year() == b.Year():
-		return a.Format("2 January") + " – " + b.Format("2 January 2006")
+		return a.Format("2 January") + " – " + s.To.Long()
 	}
-	return a.Format("2 January 2006") + " – " + b.Format("2 January 2006")
+	return s.From.Long() + " – " + s.To.Long()
 }

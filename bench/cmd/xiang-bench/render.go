@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -111,7 +112,7 @@ func runRender(args []string, stdout io.Writer) error {
 				}
 				buf.Reset()
 				a := time.Now()
-				p, err := r.Plan(sel, day, geo.TileFrame(tl[i], 1))
+				p, err := r.Plan(context.Background(), sel, day, geo.TileFrame(tl[i], 1))
 				if err != nil {
 					errs[i] = err
 					continue

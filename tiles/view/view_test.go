@@ -13,7 +13,7 @@ import (
 	"github.com/xiang-maps/xiang/overlays"
 )
 
-const testCampaign = "../server/testdata/campaign"
+const testCampaign = "../../internal/server/testdata/campaign"
 
 func load(t testing.TB) *overlays.Campaign {
 	t.Helper()

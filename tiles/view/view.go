@@ -9,7 +9,9 @@
 package view
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -108,11 +110,11 @@ func ParseCenter(s string) (View, error) {
 
 // ParseBox parses "minlon,minlat,maxlon,maxlat".
 func ParseBox(s string) (View, error) {
-	v, ok := parseFloats(s, 4)
-	if !ok || !validLonLat(v[0], v[1]) || !validLonLat(v[2], v[3]) || v[0] >= v[2] || v[1] >= v[3] {
+	b, err := ParseBBox(s)
+	if err != nil {
 		return View{}, &Error{"bbox", s, wantBox}
 	}
-	return View{Kind: Box, BBox: orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}}, nil
+	return View{Kind: Box, BBox: b}, nil
 }
 
 // Frame returns the frame of width×height CSS pixels at a device pixel
@@ -124,9 +126,22 @@ func (v View) Frame(sel overlays.Selection, width, height int, scale float64) ge
 	case Center:
 		return geo.CenterFrame(v.Point, v.Zoom, scale, w, h)
 	case Box:
-		return geo.Fit(v.BBox, w, h, scale, 0, BoxMaxZoom)
+		return FitBox(v.BBox, w, h, scale)
 	}
-	return geo.Fit(Bound(sel), w, h, scale, AutoPad*scale, AutoMaxZoom)
+	return FitAuto(Bound(sel), w, h, scale, AutoPad*scale)
+}
+
+// FitBox returns the frame of w×h pixels at a device pixel ratio that
+// shows a lon/lat box whole, at most at BoxMaxZoom.
+func FitBox(b orb.Bound, w, h int, scale float64) geo.Frame {
+	return geo.Fit(b, w, h, scale, 0, BoxMaxZoom)
+}
+
+// FitAuto returns the frame of w×h pixels at a device pixel ratio that
+// shows the extent b of some features with pad pixels of margin, at most
+// at AutoMaxZoom.
+func FitAuto(b orb.Bound, w, h int, scale, pad float64) geo.Frame {
+	return geo.Fit(b, w, h, scale, pad, AutoMaxZoom)
 }
 
 // String formats the view as Parse reads it.
@@ -147,8 +162,8 @@ func (v View) String() string {
 // side.
 func ParseSize(s string, scale int) (width, height int, err error) {
 	a, b, ok := strings.Cut(s, "x")
-	w, ok1 := parseCount(a)
-	h, ok2 := parseCount(b)
+	w, ok1 := ParseCount(a, 6)
+	h, ok2 := ParseCount(b, 6)
 	if !ok || !ok1 || !ok2 || w < 1 || h < 1 {
 		return 0, 0, &Error{"size", s, "want WIDTHxHEIGHT in pixels, e.g. 800x600"}
 	}
@@ -165,10 +180,11 @@ func ParseSize(s string, scale int) (width, height int, err error) {
 	return w, h, nil
 }
 
-// parseCount parses a size in decimal digits only (no sign, no spaces),
-// bounded so that products cannot overflow.
-func parseCount(s string) (int, bool) {
-	if s == "" || len(s) > 6 {
+// ParseCount parses a count in decimal digits only, without sign, spaces
+// or leading zeros, of at most digits digits (so that products cannot
+// overflow).
+func ParseCount(s string, digits int) (int, bool) {
+	if s == "" || len(s) > digits || (len(s) > 1 && s[0] == '0') {
 		return 0, false
 	}
 	n := 0
@@ -233,7 +249,7 @@ func Caption(d geo.Day) string {
 	if d == geo.NoDay {
 		return "Summary"
 	}
-	return d.Time().Format("2 January 2006")
+	return d.Long()
 }
 
 func parseFloats(s string, n int) ([]float64, bool) {
@@ -256,4 +272,52 @@ func parseFloats(s string, n int) ([]float64, bool) {
 // fails every comparison.
 func validLonLat(lon, lat float64) bool {
 	return lon >= -180 && lon <= 180 && lat >= -overlays.MaxLat && lat <= overlays.MaxLat
+}
+
+// ErrBBox is wrapped by the errors of ParseBBox and CheckBound.
+var ErrBBox = errors.New("invalid bounding box")
+
+// ParseBBox reads a lon/lat box "minlon,minlat,maxlon,maxlat": longitudes
+// -180 to 180, latitudes within Web Mercator's ±85.0511, min below max.
+// Errors wrap ErrBBox.
+func ParseBBox(s string) (orb.Bound, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 {
+		return orb.Bound{}, fmt.Errorf("%w: want minlon,minlat,maxlon,maxlat or auto", ErrBBox)
+	}
+	var v [4]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil {
+			return orb.Bound{}, fmt.Errorf("%w: %q is not a number", ErrBBox, p)
+		}
+		v[i] = f
+	}
+	b := orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}
+	return b, CheckBound(b)
+}
+
+// CheckBound reports a lon/lat box that is not finite, outside the Web
+// Mercator world, or empty; errors wrap ErrBBox.
+func CheckBound(b orb.Bound) error {
+	for _, v := range []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%w: not finite", ErrBBox)
+		}
+	}
+	switch {
+	case b.Min[0] < -180 || b.Max[0] > 180:
+		return fmt.Errorf("%w: longitudes must be -180 to 180", ErrBBox)
+	case b.Min[1] < -overlays.MaxLat || b.Max[1] > overlays.MaxLat:
+		return fmt.Errorf("%w: latitudes must be within ±%.4f", ErrBBox, overlays.MaxLat)
+	case b.Min[0] >= b.Max[0] || b.Min[1] >= b.Max[1]:
+		return fmt.Errorf("%w: min must be below max", ErrBBox)
+	}
+	return nil
+}
+
+// FormatBound writes a box as ParseBBox reads it.
+func FormatBound(b orb.Bound) string {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	return f(b.Min[0]) + "," + f(b.Min[1]) + "," + f(b.Max[0]) + "," + f(b.Max[1])
 }
