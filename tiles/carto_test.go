@@ -4,30 +4,17 @@ import (
 	"context"
 	"image"
 	"image/color"
-	"os"
 	"testing"
 
 	"github.com/paulmach/orb"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/testkit"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles/fastpng"
 	"github.com/xiang-maps/xiang/tiles/fonts"
 	"github.com/xiang-maps/xiang/tiles/paint"
 )
-
-// requireTool skips a test that needs something not installed — or fails it
-// when XIANG_REQUIRE_TOOLS=1 (make test), so that CI skips nothing.
-func requireTool(t *testing.T, ok bool, what string) {
-	t.Helper()
-	if ok {
-		return
-	}
-	if os.Getenv("XIANG_REQUIRE_TOOLS") == "1" {
-		t.Fatalf("tiles: %s is missing (XIANG_REQUIRE_TOOLS=1)", what)
-	}
-	t.Skipf("tiles: %s is missing; skipped", what)
-}
 
 // labelPrim finds the label whose first line reads text.
 func labelPrim(p *Plan, text string) *paint.Label {
@@ -70,7 +57,7 @@ func TestLabelHalo(t *testing.T) {
 		t.Fatal("no Changsha label at zoom 9")
 	}
 	img := p.Draw(r.fonts)
-	save(t, "label.png", img)
+	testkit.Save(t, "label.png", img)
 	ink, white := inkIn(img, boxRect(l.Box), paint.Ink)
 	if ink < 20 || white < 20 {
 		t.Errorf("label box %v: %d ink pixels, %d halo pixels; want both", l.Box, ink, white)
@@ -92,7 +79,7 @@ func mustPlan(t *testing.T, r *Renderer, sel overlays.Selection, ds string, f ge
 
 func TestCJKLabel(t *testing.T) {
 	path, ok := fonts.Default().HasCJK()
-	requireTool(t, ok, "a CJK font (Debian package fonts-noto-cjk)")
+	testkit.Require(t, ok, "a CJK font (Debian package fonts-noto-cjk)")
 	t.Logf("CJK font: %s", path)
 	r, sel := testRenderer(t)
 	changsha := orb.Point{112.967, 28.2}
@@ -103,7 +90,7 @@ func TestCJKLabel(t *testing.T) {
 		t.Fatalf("Changsha label lines: %+v", l)
 	}
 	img := p.Draw(r.fonts)
-	save(t, "cjk.png", img)
+	testkit.Save(t, "cjk.png", img)
 	zh := l.Lines[1]
 	w := r.fonts.Width(fonts.CJK, zh.Size, zh.Text)
 	area := image.Rect(int(zh.X), int(zh.Y-zh.Size), int(zh.X+w)+1, int(zh.Y)+2)
@@ -168,9 +155,9 @@ func TestRetreatAndFailedDiffer(t *testing.T) {
 		return p.Draw(r.fonts)
 	}
 	adv, ret, fail := draw("attack", ""), draw("retreat", ""), draw("attack", "failed")
-	save(t, "advance.png", adv)
-	save(t, "retreat.png", ret)
-	save(t, "failed.png", fail)
+	testkit.Save(t, "advance.png", adv)
+	testkit.Save(t, "retreat.png", ret)
+	testkit.Save(t, "failed.png", fail)
 	blue := func(img *image.RGBA) (n int) {
 		ink, _ := inkIn(img, img.Bounds(), overlays.ColorChina)
 		return ink

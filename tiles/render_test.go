@@ -4,15 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
 	"image/png"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -20,12 +17,11 @@ import (
 	xdraw "golang.org/x/image/draw"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/testkit"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles/fastpng"
 	"github.com/xiang-maps/xiang/tiles/paint"
 )
-
-var keep = flag.Bool("keep", false, "write test renders to testdata/out for inspection")
 
 func testRenderer(t testing.TB) (*Renderer, overlays.Selection) {
 	t.Helper()
@@ -62,22 +58,6 @@ func render(t testing.TB, r *Renderer, sel overlays.Selection, d geo.Day, f geo.
 	out := image.NewRGBA(img.Bounds())
 	draw.Draw(out, out.Bounds(), img, image.Point{}, draw.Src)
 	return out
-}
-
-func save(t testing.TB, name string, img image.Image) {
-	if !*keep && !t.Failed() {
-		return
-	}
-	dir := filepath.Join("testdata", "out")
-	os.MkdirAll(dir, 0o755)
-	f, err := os.Create(filepath.Join(dir, name))
-	if err != nil {
-		t.Log(err)
-		return
-	}
-	defer f.Close()
-	png.Encode(f, img)
-	t.Logf("wrote %s", f.Name())
 }
 
 // pixelAt returns the frame pixel of a lon/lat point.
@@ -124,7 +104,7 @@ func TestRenderPixels(t *testing.T) {
 	tile := maptile.At(hengyang, 9)
 	f := geo.TileFrame(tile, 1)
 	img := render(t, r, sel, d, f)
-	save(t, "hengyang-z9.png", img)
+	testkit.Save(t, "hengyang-z9.png", img)
 	p := pixelAt(f, hengyang)
 	if c := img.RGBAAt(p.X, p.Y); !near(c, overlays.ColorChina, 8) {
 		t.Errorf("unit pixel %v = %v, want Chinese blue %v", p, c, overlays.ColorChina)
@@ -162,7 +142,7 @@ func TestArrowheadAtPosition(t *testing.T) {
 		}
 		f := geo.CenterFrame(pos, 9, 1, 128, 128)
 		img := render(t, r, sel, d, f)
-		save(t, "arrow-"+ds+".png", img)
+		testkit.Save(t, "arrow-"+ds+".png", img)
 		// The head's point is at pos; a few pixels back along the route lies its body.
 		route := march.Route
 		back, _ := route.Locate(march.At(d).Distance - 300) // 300 m behind the tip
@@ -180,33 +160,6 @@ func TestArrowheadAtPosition(t *testing.T) {
 			t.Errorf("%s: pixel %v ahead of the troops = %v, want transparent", ds, ahead, c)
 		}
 	}
-}
-
-// diff compares two images channel by channel.
-type diff struct {
-	MaxDelta int
-	Fraction float64
-}
-
-func (d diff) String() string {
-	return fmt.Sprintf("max delta %d, %.4f%% of pixels off by > 2", d.MaxDelta, d.Fraction*100)
-}
-
-func compare(a, b *image.RGBA) diff {
-	var d diff
-	off := 0
-	for i := 0; i < len(a.Pix); i += 4 {
-		worst := 0
-		for k := range 4 {
-			worst = max(worst, int(math.Abs(float64(a.Pix[i+k])-float64(b.Pix[i+k]))))
-		}
-		d.MaxDelta = max(d.MaxDelta, worst)
-		if worst > 2 {
-			off++
-		}
-	}
-	d.Fraction = float64(off) / float64(len(a.Pix)/4)
-	return d
 }
 
 // TestSeamless stitches the four tiles of 2×2 blocks and compares them with
@@ -276,12 +229,12 @@ func TestSeamless(t *testing.T) {
 			if fastpng.Transparent(one) {
 				t.Fatal("the block is empty: the test shows nothing")
 			}
-			df := compare(stitched, one)
+			df, _ := testkit.Compare(stitched, one)
 			t.Logf("%v; %d drawing operations", df, p.Len())
 			if df.Fraction > 0.001 {
 				t.Errorf("stitched tiles differ from one render: %v", df)
-				save(t, "seam-stitched.png", stitched)
-				save(t, "seam-one.png", one)
+				testkit.Save(t, "seam-stitched.png", stitched)
+				testkit.Save(t, "seam-one.png", one)
 			}
 		})
 	}

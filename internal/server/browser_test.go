@@ -27,6 +27,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/testkit"
 	"github.com/xiang-maps/xiang/overlays/hunan"
 	"github.com/xiang-maps/xiang/tiles"
 )
@@ -64,7 +65,7 @@ func newBrowserServer(t *testing.T) *httptest.Server {
 // test ends or ctx does.
 func newBrowser(t *testing.T, ctx context.Context) context.Context {
 	t.Helper()
-	exe := requireTool(t, "chromium", "chromium")
+	exe := testkit.Browser(t)
 	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
@@ -282,7 +283,7 @@ func countShade(img *image.RGBA, s shade) int {
 // keepScreenshot writes a screenshot to testdata/out when the test failed.
 func keepScreenshot(t *testing.T, name string, img image.Image) {
 	t.Helper()
-	if !t.Failed() && !*keep {
+	if !t.Failed() && !*testkit.Keep {
 		return
 	}
 	var buf bytes.Buffer

@@ -3,13 +3,11 @@ package server
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
 	"image/png"
-	"math"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,26 +18,8 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/testkit"
 )
-
-var keep = flag.Bool("keep", false, "write the images the map-client tests compare to testdata/out")
-
-// requireTool returns the path of an external program. When it is missing
-// the test is skipped with the Debian package to install — unless
-// XIANG_REQUIRE_TOOLS=1 (set by `make test`), which makes it a failure.
-func requireTool(t *testing.T, name, debianPackage string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	msg := fmt.Sprintf("%s not found: install the Debian package %s (apt-get install %s)", name, debianPackage, debianPackage)
-	if os.Getenv("XIANG_REQUIRE_TOOLS") == "1" {
-		t.Fatal(msg + "; XIANG_REQUIRE_TOOLS=1 turns this skip into a failure")
-	}
-	t.Skip(msg)
-	return ""
-}
 
 // block is a rectangle of tiles at one zoom: columns x0..x0+w-1, rows
 // y0..y0+h-1.
@@ -86,39 +66,6 @@ func toRGBA(img image.Image) *image.RGBA {
 	return out
 }
 
-// pixelDiff compares two images channel by channel.
-type pixelDiff struct {
-	MaxDelta int     // largest difference of any channel, out of 255
-	Over     int     // pixels with a channel off by more than the tolerance
-	Fraction float64 // Over / pixels
-}
-
-func (d pixelDiff) String() string {
-	return fmt.Sprintf("max channel difference %d/255; %d pixels (%.4f%%) off by more than 2", d.MaxDelta, d.Over, 100*d.Fraction)
-}
-
-// imageDiff compares got with want, which must have the same size, and
-// returns an image of the differences.
-func imageDiff(got, want *image.RGBA) (pixelDiff, *image.RGBA) {
-	var d pixelDiff
-	vis := image.NewRGBA(want.Rect)
-	for i := 0; i < len(want.Pix); i += 4 {
-		worst := 0
-		for c := range 4 {
-			worst = max(worst, int(math.Abs(float64(got.Pix[i+c])-float64(want.Pix[i+c]))))
-		}
-		d.MaxDelta = max(d.MaxDelta, worst)
-		if worst > 2 {
-			d.Over++
-			vis.Pix[i], vis.Pix[i+3] = 255, 255
-		} else if want.Pix[i+3] > 0 {
-			vis.Pix[i+3] = 40
-		}
-	}
-	d.Fraction = float64(d.Over) / float64(len(want.Pix)/4)
-	return d, vis
-}
-
 // compareImages fails the test when got and want differ by more than 2/255
 // on more than 0.1 % of pixels, or when want shows almost nothing; then (or
 // with -keep) it writes both and a diff image to testdata/out.
@@ -127,7 +74,7 @@ func compareImages(t *testing.T, name string, got, want *image.RGBA) {
 	if got.Rect.Size() != want.Rect.Size() {
 		t.Fatalf("%s: size %v, want %v", name, got.Rect.Size(), want.Rect.Size())
 	}
-	d, vis := imageDiff(got, want)
+	d, vis := testkit.Compare(got, want)
 	if d.Fraction > 0.001 {
 		t.Errorf("%s: %v", name, d)
 	} else {
@@ -142,7 +89,7 @@ func compareImages(t *testing.T, name string, got, want *image.RGBA) {
 	if frac := float64(painted) / float64(len(want.Pix)/4); frac < 0.005 {
 		t.Errorf("%s: only %.3f%% of pixels painted; the comparison proves nothing", name, 100*frac)
 	}
-	if !*keep && !t.Failed() {
+	if !*testkit.Keep && !t.Failed() {
 		return
 	}
 	dir := filepath.Join("testdata", "out")
@@ -198,7 +145,7 @@ func TestStitchedTiles(t *testing.T) {
 // the TMS description from docs (testing.md): it mosaics a box of tiles
 // itself, and its output must match a direct render of that box.
 func TestGDALTranslate(t *testing.T) {
-	gdal := requireTool(t, "gdal_translate", "gdal-bin")
+	gdal := testkit.Tool(t, "gdal_translate", "gdal-bin")
 	const maxZoom = 12
 	s, ts := newServer(t, "", Config{MaxZoom: maxZoom})
 	const date = "1944-06-25"

@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/testkit"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
 	"github.com/xiang-maps/xiang/tiles/view"
@@ -213,7 +214,7 @@ func TestStaticCaption(t *testing.T) {
 		return crop(decodePNG(t, res.body), image.Rect(0, 0, 150, 30))
 	}
 	a, b := corner("1944-06-18"), corner("1944-06-19")
-	if d, _ := imageDiff(a, b); d.Fraction < 0.005 {
+	if d, _ := testkit.Compare(a, b); d.Fraction < 0.005 {
 		t.Errorf("captions of 18 and 19 June: %v differ", d)
 	}
 }

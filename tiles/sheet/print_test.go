@@ -3,8 +3,6 @@ package sheet
 import (
 	"bytes"
 	"context"
-	"flag"
-	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
@@ -20,42 +18,9 @@ import (
 	"github.com/paulmach/orb"
 	orbgeo "github.com/paulmach/orb/geo"
 
+	"github.com/xiang-maps/xiang/internal/testkit"
 	"github.com/xiang-maps/xiang/tiles"
 )
-
-var keep = flag.Bool("keep", false, "write test renders to testdata/out for inspection")
-
-// save writes img to testdata/out when the test failed or -keep is set.
-func save(t testing.TB, name string, img image.Image) {
-	if !*keep && !t.Failed() {
-		return
-	}
-	dir := filepath.Join("testdata", "out")
-	os.MkdirAll(dir, 0o755)
-	f, err := os.Create(filepath.Join(dir, name))
-	if err != nil {
-		t.Log(err)
-		return
-	}
-	defer f.Close()
-	png.Encode(f, img)
-	t.Logf("wrote %s", f.Name())
-}
-
-// tool returns the path of a poppler-utils program, or skips the test —
-// fails it when XIANG_REQUIRE_TOOLS=1, as `make test` sets.
-func tool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		msg := fmt.Sprintf("%s not found: install the Debian package poppler-utils (apt-get install poppler-utils)", name)
-		if os.Getenv("XIANG_REQUIRE_TOOLS") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return p
-}
 
 // writeFile renders the sheet in format f to a temporary file.
 func writeFile(t *testing.T, s *Sheet, f Format) (string, []byte) {
@@ -99,7 +64,7 @@ var (
 // rendering and compared with the geodesic distance it spans at the map's
 // centre.
 func TestPDF(t *testing.T) {
-	pdfinfo, pdftoppm := tool(t, "pdfinfo"), tool(t, "pdftoppm")
+	pdfinfo, pdftoppm := testkit.Tool(t, "pdfinfo", "poppler-utils"), testkit.Tool(t, "pdftoppm", "poppler-utils")
 	r, sel := testRenderer(t)
 	tests := map[string]Request{
 		"A4 landscape":    {Day: siegeDay, Paper: A4, DPI: 100},
@@ -138,7 +103,7 @@ func TestPDF(t *testing.T) {
 			}
 			img := decodePNG(t, b)
 			checkSheet(t, s, img, 100)
-			save(t, "pdf-"+name+".png", img)
+			testkit.Save(t, "pdf-"+name+".png", img)
 
 			// poppler snaps the edges of rectangles to whole pixels, half a
 			// pixel each: the bar is measured on the scale block alone at
@@ -156,7 +121,7 @@ func TestPDF(t *testing.T) {
 			}
 			scale := decodePNG(t, b)
 			checkScaleBar(t, s, scale, dpi, orb.Point{float64(int(sb.X*dpi/72)) * 72 / dpi, float64(int(sb.Y*dpi/72)) * 72 / dpi})
-			save(t, "pdf-"+name+"-scale.png", scale)
+			testkit.Save(t, "pdf-"+name+"-scale.png", scale)
 		})
 	}
 }
@@ -176,7 +141,7 @@ func TestPNG(t *testing.T) {
 	}
 	checkSheet(t, s, img, 100)
 	checkScaleBar(t, s, img, 100, orb.Point{})
-	save(t, "png-A4.png", img)
+	testkit.Save(t, "png-A4.png", img)
 }
 
 // TestStripsJoin draws a sheet in strips and bands of 16 rows and compares
@@ -210,8 +175,8 @@ func TestStripsJoin(t *testing.T) {
 	// their anti-aliasing by a few levels here and there, never more.
 	if frac := float64(differ) / float64(len(ia.Pix)/4); maxDelta > 12 || frac > 0.005 {
 		t.Errorf("16-row strips differ from one piece: max %d/255, %.4f %% of pixels", maxDelta, 100*frac)
-		save(t, "strips-one.png", ia)
-		save(t, "strips-many.png", ib)
+		testkit.Save(t, "strips-one.png", ia)
+		testkit.Save(t, "strips-many.png", ib)
 	}
 }
 
