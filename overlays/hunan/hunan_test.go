@@ -333,11 +333,12 @@ func TestHandovers(t *testing.T) {
 			alsoEnd: []match{{layer: "yuelu", kind: overlays.KindArtillery, name: "Yuelu Mountain"}},
 		},
 		{
-			date:     "1944-08-08",
-			ends:     match{layer: "hengyang", kind: overlays.KindArea, side: "japan", role: "siege"},
-			begins:   match{layer: "hengyang", kind: overlays.KindArea, side: "japan", role: "occupied"},
-			event:    match{layer: "hengyang", kind: overlays.KindEvent, name: "Hengyang falls"},
-			spanDays: 47, // 23 June – 8 August 1944
+			date:    "1944-08-08",
+			ends:    match{layer: "hengyang", kind: overlays.KindArea, side: "japan", role: "siege", name: "Siege of Hengyang"},
+			begins:  match{layer: "hengyang", kind: overlays.KindArea, side: "japan", role: "occupied"},
+			event:   match{layer: "hengyang", kind: overlays.KindEvent, name: "Hengyang falls"},
+			alsoEnd: []match{{layer: "hengyang", kind: overlays.KindArea, side: "china", role: "defence", name: "north-west corner broken"}},
+			// The 47 days (23 June – 8 August) are checked in TestHengyangRing.
 		},
 		{
 			date:    "1945-06-07",
@@ -493,22 +494,30 @@ func TestHengyangWestBank(t *testing.T) {
 			t.Errorf("%s %v is %.0f m from the Xiang, west bank %v: want the east bank", name, p, d, left)
 		}
 	}
+	// Every stage of the defended area covers the city centre.
 	for _, m := range []match{
 		{layer: "hengyang", kind: overlays.KindFortification, name: "main defence perimeter"},
 		{layer: "hengyang", kind: overlays.KindArea, side: "china", role: "defence", name: "10th Army"},
-		{layer: "hengyang", kind: overlays.KindArea, side: "japan", role: "siege"},
+		{layer: "hengyang", kind: overlays.KindArea, side: "japan", role: "siege", name: "Siege of Hengyang"},
 		{layer: "hengyang", kind: overlays.KindArea, side: "japan", role: "occupied"},
 	} {
-		if f := one(t, c, m); !covers(f.Geometry, city) {
-			t.Errorf("%v does not cover the city centre %v", f, city)
+		fs := features(c, m)
+		if len(fs) == 0 {
+			t.Errorf("%v matches nothing", m)
+		}
+		for _, f := range fs {
+			if !covers(f.Geometry, city) {
+				t.Errorf("%v does not cover the city centre %v", f, city)
+			}
 		}
 	}
-	// The siege ring is bounded east by the Xiang: it holds neither the
+	// The siege areas are bounded east by the Xiang: they hold neither the
 	// station nor the airfield.
-	siege := one(t, c, match{layer: "hengyang", kind: overlays.KindArea, role: "siege"})
-	for _, p := range []orb.Point{station, airfield} {
-		if covers(siege.Geometry, p) {
-			t.Errorf("%v covers %v on the east bank", siege, p)
+	for _, siege := range features(c, match{layer: "hengyang", kind: overlays.KindArea, role: "siege"}) {
+		for _, p := range []orb.Point{station, airfield} {
+			if covers(siege.Geometry, p) {
+				t.Errorf("%v covers %v on the east bank", siege, p)
+			}
 		}
 	}
 }
@@ -645,35 +654,57 @@ func points(g orb.Geometry) []orb.Point {
 	return nil
 }
 
-// TestAreaNesting checks that areas drawn inside others stay inside them.
+// TestAreaNesting checks that areas drawn inside others stay inside them:
+// every inner match inside every outer match shown at the same time, or, with
+// a date, those visible that day.
 func TestAreaNesting(t *testing.T) {
 	c := campaign(t)
-	tests := []struct{ inner, outer match }{
-		{match{layer: "hengyang", kind: overlays.KindArea, role: "defence", name: "10th Army"}, match{layer: "hengyang", kind: overlays.KindArea, role: "siege"}},
-		{match{layer: "hengyang", kind: overlays.KindFortification, name: "main defence perimeter"}, match{layer: "hengyang", kind: overlays.KindArea, role: "siege"}},
-		{match{layer: "hengyang", kind: overlays.KindFortification, name: "Second line"}, match{layer: "hengyang", kind: overlays.KindArea, role: "defence", name: "10th Army"}},
-		{match{layer: "hengyang", kind: overlays.KindArea, role: "siege"}, match{layer: "hengyang", kind: overlays.KindArea, role: "occupied"}},
-		{match{layer: "changsha", kind: overlays.KindArea, role: "defence", name: "59th Division"}, match{layer: "changsha", kind: overlays.KindArea, role: "defence", name: "Defence of Changsha"}},
-		{match{layer: "changsha", kind: overlays.KindArea, role: "defence", name: "Defence of Changsha"}, match{layer: "changsha", kind: overlays.KindArea, role: "occupied"}},
-		{match{layer: "yuelu", kind: overlays.KindArea, role: "defence"}, match{layer: "yuelu", kind: overlays.KindArea, role: "occupied"}},
-		{match{layer: "yuelu", kind: overlays.KindArea, role: "occupied"}, match{layer: "changsha", kind: overlays.KindArea, role: "occupied"}},
-		{match{layer: "yuelu", kind: overlays.KindArtillery, name: "Yuelu"}, match{layer: "yuelu", kind: overlays.KindArea, role: "defence"}},
-		{match{layer: "zhijiang", kind: overlays.KindArea, name: "Qingyan"}, match{layer: "zhijiang", kind: overlays.KindArea, name: "Xuefeng"}},
-		{match{layer: "zhijiang", kind: overlays.KindArea, name: "Chapuzi"}, match{layer: "zhijiang", kind: overlays.KindArea, name: "Xuefeng"}},
+	tests := []struct {
+		inner, outer match
+		on           string // "" = every pair whose spans overlap
+	}{
+		{match{layer: "hengyang", kind: overlays.KindArea, role: "defence", name: "10th Army"}, match{layer: "hengyang", kind: overlays.KindArea, role: "siege", name: "Siege of Hengyang"}, ""},
+		{match{layer: "hengyang", kind: overlays.KindFortification, name: "main defence perimeter"}, match{layer: "hengyang", kind: overlays.KindArea, role: "siege", name: "Siege of Hengyang"}, ""},
+		{match{layer: "hengyang", kind: overlays.KindFortification, name: "Second line"}, match{layer: "hengyang", kind: overlays.KindArea, role: "defence", name: "10th Army"}, "1944-07-20"},
+		{match{layer: "hengyang", kind: overlays.KindArea, role: "siege", name: "Siege of Hengyang"}, match{layer: "hengyang", kind: overlays.KindArea, role: "occupied"}, ""},
+		{match{layer: "changsha", kind: overlays.KindArea, role: "defence", name: "59th Division"}, match{layer: "changsha", kind: overlays.KindArea, role: "defence", name: "Defence of Changsha"}, ""},
+		{match{layer: "changsha", kind: overlays.KindArea, role: "defence", name: "Defence of Changsha"}, match{layer: "changsha", kind: overlays.KindArea, role: "occupied"}, ""},
+		{match{layer: "yuelu", kind: overlays.KindArea, role: "defence"}, match{layer: "yuelu", kind: overlays.KindArea, role: "occupied"}, ""},
+		{match{layer: "yuelu", kind: overlays.KindArea, role: "occupied"}, match{layer: "changsha", kind: overlays.KindArea, role: "occupied"}, ""},
+		{match{layer: "yuelu", kind: overlays.KindArtillery, name: "Yuelu"}, match{layer: "yuelu", kind: overlays.KindArea, role: "defence"}, ""},
+		{match{layer: "zhijiang", kind: overlays.KindArea, name: "Qingyan"}, match{layer: "zhijiang", kind: overlays.KindArea, name: "Xuefeng"}, ""},
+		{match{layer: "zhijiang", kind: overlays.KindArea, name: "Chapuzi"}, match{layer: "zhijiang", kind: overlays.KindArea, name: "Xuefeng"}, ""},
 	}
 	for _, tc := range tests {
-		in, out := one(t, c, tc.inner), one(t, c, tc.outer)
-		n := 0
-		for _, p := range points(in.Geometry) {
-			if !covers(out.Geometry, p) {
-				n++
-				if n == 1 {
-					t.Errorf("%v: point %v lies outside %v", in, p, out)
+		ins, outs := features(c, tc.inner), features(c, tc.outer)
+		if tc.on != "" {
+			d := day(t, tc.on)
+			hidden := func(f *overlays.Feature) bool { return !f.At(d).Visible }
+			ins, outs = slices.DeleteFunc(ins, hidden), slices.DeleteFunc(outs, hidden)
+		}
+		pairs := 0
+		for _, in := range ins {
+			for _, out := range outs {
+				if in.Span.To < out.Span.From || out.Span.To < in.Span.From {
+					continue
+				}
+				pairs++
+				n := 0
+				for _, p := range points(in.Geometry) {
+					if !covers(out.Geometry, p) {
+						n++
+						if n == 1 {
+							t.Errorf("%v: point %v lies outside %v", in, p, out)
+						}
+					}
+				}
+				if n > 1 {
+					t.Errorf("%v: %d points outside %v", in, n, out)
 				}
 			}
 		}
-		if n > 1 {
-			t.Errorf("%v: %d points outside %v", in, n, out)
+		if pairs == 0 {
+			t.Errorf("%v inside %v (on %q): nothing to compare", tc.inner, tc.outer, tc.on)
 		}
 	}
 }
@@ -861,8 +892,198 @@ func ExampleLoad() {
 	// Output:
 	// changsha  53 features  1944-05-01 to 1945-08-15
 	// context   56 features  undated
-	// hengyang  72 features  1944-06-01 to 1945-08-15
+	// hengyang  76 features  1944-06-01 to 1945-08-15
 	// yuelu     28 features  1944-06-01 to 1945-08-15
 	// zhijiang  67 features  1945-04-01 to 1945-08-23
-	// 276 features from 1944-05-01 to 1945-08-23
+	// 280 features from 1944-05-01 to 1945-08-23
+}
+
+// visibleOn returns the features matching m that are visible on d.
+func visibleOn(c *overlays.Campaign, m match, d geo.Day) []*overlays.Feature {
+	return slices.DeleteFunc(features(c, m), func(f *overlays.Feature) bool { return !f.At(d).Visible })
+}
+
+// TestHengyangReliefBlocked checks that no relief reaches the garrison on the
+// map (issue 18, item 1): the relief "was blocked outside the Japanese
+// cordon and never joined the garrison" (S23). Each day of each relief
+// movement, its head lies outside every siege area and every stage of the
+// 10th Army's defended area shown that day; the "62nd Army blocked" event
+// lies outside the ring; and Hengyang West station, about 5 km from the city,
+// lies outside the 10th Army's perimeter.
+func TestHengyangReliefBlocked(t *testing.T) {
+	c := campaign(t)
+	held := []match{
+		{layer: "hengyang", kind: overlays.KindArea, role: "siege"},
+		{layer: "hengyang", kind: overlays.KindArea, side: "china", role: "defence", name: "10th Army"},
+		{layer: "hengyang", kind: overlays.KindFortification, name: "main defence perimeter"},
+	}
+	reliefs := slices.DeleteFunc(features(c, match{layer: "hengyang", kind: overlays.KindMovement, side: "china"}),
+		func(f *overlays.Feature) bool { return f.Prop("action") != "relief" })
+	if len(reliefs) < 5 {
+		t.Fatalf("%d relief movements, want at least 5", len(reliefs))
+	}
+	for _, f := range reliefs {
+		t.Run(f.Name, func(t *testing.T) {
+			for d := f.Span.From; d <= f.Span.To; d++ {
+				pos, ok := f.Position(f.At(d))
+				if !ok {
+					t.Fatalf("no position on %v", d)
+				}
+				for _, m := range held {
+					for _, a := range visibleOn(c, m, d) {
+						if covers(a.Geometry, pos) {
+							t.Fatalf("on %v its head %v is inside %v", d, pos, a)
+						}
+					}
+				}
+			}
+		})
+	}
+	t.Run("62nd Army blocked", func(t *testing.T) {
+		ev := one(t, c, match{layer: "hengyang", kind: overlays.KindEvent, name: "62nd Army blocked"})
+		p := ev.Geometry.(orb.Point)
+		for _, m := range held {
+			for _, a := range visibleOn(c, m, ev.Span.From) {
+				if covers(a.Geometry, p) {
+					t.Errorf("%v at %v is inside %v", ev, p, a)
+				}
+			}
+		}
+	})
+	t.Run("Hengyang West station", func(t *testing.T) {
+		st, city := place(t, c, "Hengyang West station"), place(t, c, "Hengyang")
+		if d := orbgeo.DistanceHaversine(st, city); d < 4000 || d > 7000 {
+			t.Errorf("Hengyang West station %v is %.0f m from the city, want about 5 km", st, d)
+		}
+		for _, f := range features(c, held[2]) {
+			if covers(f.Geometry, st) {
+				t.Errorf("Hengyang West station %v is inside %v", st, f)
+			}
+		}
+	})
+}
+
+// TestHengyangDefenceShrinks checks that the 10th Army's defended area is
+// drawn shrinking on the sourced dates (issue 18, item 2): Huxingchao lost on
+// 12 July, Zhangjiashan by 15 July (the second line), the north-west corner
+// broken on 6 August (S11, S53b, S13). Every day of the siege exactly one
+// stage is shown, it covers the city centre, and it never grows.
+func TestHengyangDefenceShrinks(t *testing.T) {
+	c := campaign(t)
+	m := match{layer: "hengyang", kind: overlays.KindArea, side: "china", role: "defence", name: "10th Army"}
+	stage := func(t *testing.T, d geo.Day) *overlays.Feature {
+		t.Helper()
+		fs := visibleOn(c, m, d)
+		if len(fs) != 1 {
+			t.Fatalf("on %v %d stages of %v are shown, want 1: %v", d, len(fs), m, fs)
+		}
+		return fs[0]
+	}
+	event := func(name string) orb.Point {
+		return one(t, c, match{layer: "hengyang", kind: overlays.KindEvent, name: name}).Geometry.(orb.Point)
+	}
+	tests := []struct {
+		date, what string
+		p          orb.Point
+		held       bool
+	}{
+		{"1944-07-11", "Huxingchao", place(t, c, "Huxingchao"), true},
+		{"1944-07-12", "Huxingchao", place(t, c, "Huxingchao"), false},
+		{"1944-07-14", "Zhangjiashan", place(t, c, "Zhangjiashan"), true},
+		{"1944-07-15", "Zhangjiashan", place(t, c, "Zhangjiashan"), false},
+		{"1944-07-15", "Xichansi", place(t, c, "Xichansi"), true},
+		{"1944-08-05", "Xiaoximen", place(t, c, "Xiaoximen"), true},
+		{"1944-08-06", "the north-west break-in", event("58th Division breaks into the north-west corner"), false},
+		{"1944-08-07", "Qingshan Street", event("Breakthrough at Qingshan Street"), false},
+		{"1944-08-08", "the city centre", place(t, c, "Hengyang"), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.date+" "+tc.what, func(t *testing.T) {
+			if f := stage(t, day(t, tc.date)); covers(f.Geometry, tc.p) != tc.held {
+				t.Errorf("%v covers %s %v: %v, want %v", f, tc.what, tc.p, !tc.held, tc.held)
+			}
+		})
+	}
+	t.Run("never grows", func(t *testing.T) {
+		city := place(t, c, "Hengyang")
+		prev := math.Inf(1)
+		for d := day(t, "1944-06-23"); d <= day(t, "1944-08-08"); d++ {
+			f := stage(t, d)
+			if !covers(f.Geometry, city) {
+				t.Errorf("on %v %v does not cover the city", d, f)
+			}
+			a := planar.Area(f.Geometry)
+			if a > prev*1.0001 {
+				t.Errorf("on %v %v grows: %.3g > %.3g", d, f, a, prev)
+			}
+			prev = a
+		}
+		if s := visibleOn(c, m, day(t, "1944-08-09")); len(s) != 0 {
+			t.Errorf("defence still shown after the fall: %v", s)
+		}
+	})
+}
+
+// TestHengyangRing checks that the siege ring is built up as the divisions
+// arrive (issue 18, item 3): the city is invested on three sides by 27 June
+// (S14b), not on 23 June while the 116th Division is still far north. On the
+// day each siege area first appears, every vertex of it is within 8 km of a
+// Japanese unit or movement head shown that day; no siege area holds the city
+// before 27 June; and the battle still counts 47 days, 23 June – 8 August.
+func TestHengyangRing(t *testing.T) {
+	c := campaign(t)
+	city := place(t, c, "Hengyang")
+	japanAt := func(d geo.Day) []orb.Point {
+		var ps []orb.Point
+		for _, f := range visibleOn(c, match{layer: "hengyang", side: "japan"}, d) {
+			switch f.Kind {
+			case overlays.KindUnit:
+				ps = append(ps, f.Geometry.(orb.Point))
+			case overlays.KindMovement:
+				if p, ok := f.Position(f.At(d)); ok && d >= f.Span.From {
+					ps = append(ps, p)
+				}
+			}
+		}
+		return ps
+	}
+	sieges := features(c, match{layer: "hengyang", kind: overlays.KindArea, side: "japan", role: "siege"})
+	for _, f := range sieges {
+		t.Run(f.Name, func(t *testing.T) {
+			d := f.Span.From
+			ps := japanAt(d)
+			far := 0
+			for _, v := range points(f.Geometry) {
+				near := math.Inf(1)
+				for _, p := range ps {
+					near = math.Min(near, orbgeo.DistanceHaversine(v, p))
+				}
+				if near > 8000 {
+					if far++; far == 1 {
+						t.Errorf("on %v (its first day) vertex %v is %.1f km from every Japanese unit shown that day", d, v, near/1000)
+					}
+				}
+			}
+			if far > 1 {
+				t.Errorf("%d vertices more than 8 km from the Japanese on %v", far, d)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		date string
+		held bool
+	}{{"1944-06-23", false}, {"1944-06-24", false}, {"1944-06-26", false}, {"1944-06-27", true}, {"1944-08-08", true}} {
+		t.Run(tc.date, func(t *testing.T) {
+			d := day(t, tc.date)
+			got := slices.ContainsFunc(sieges, func(f *overlays.Feature) bool { return f.At(d).Visible && covers(f.Geometry, city) })
+			if got != tc.held {
+				t.Errorf("on %v a siege area covers the city: %v, want %v", d, got, tc.held)
+			}
+		})
+	}
+	begins := one(t, c, match{layer: "hengyang", kind: overlays.KindEvent, name: "battle of Hengyang begins"})
+	falls := one(t, c, match{layer: "hengyang", kind: overlays.KindEvent, name: "Hengyang falls"})
+	if n := (geo.Span{From: begins.Span.From, To: falls.Span.From}).Days(); n != 47 {
+		t.Errorf("the battle lasts %d days (%v to %v), want 47", n, begins.Span.From, falls.Span.From)
+	}
 }
