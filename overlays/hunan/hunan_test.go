@@ -241,7 +241,7 @@ func TestStory(t *testing.T) {
 		{"1945-08-15", "Changsha is occupied to the end", match{layer: "changsha", kind: overlays.KindArea, side: jp, role: "occupied"}, present, "Changsha"},
 		{"1945-08-16", "the occupation areas end with Japan's acceptance of the Potsdam terms", match{kind: overlays.KindArea, role: "occupied"}, absent, ""},
 		{"1945-08-21", "the Japanese envoy lands at Zhijiang", match{layer: "zhijiang", kind: overlays.KindEvent, side: jp, name: "envoy lands"}, present, ""},
-		{"1945-08-21", "the surrender talks at Qilijiao", match{layer: "zhijiang", kind: overlays.KindEvent, name: "Surrender talks"}, present, ""},
+		{"1945-08-21", "the surrender talks at Qiliqiao", match{layer: "zhijiang", kind: overlays.KindEvent, name: "Surrender talks"}, present, ""},
 		{"1945-08-24", "the talks are over", match{kind: overlays.KindEvent}, absent, ""},
 	}
 	exports := map[string]*geojson.FeatureCollection{}
@@ -1086,4 +1086,60 @@ func TestHengyangRing(t *testing.T) {
 	if n := (geo.Span{From: begins.Span.From, To: falls.Span.From}).Days(); n != 47 {
 		t.Errorf("the battle lasts %d days (%v to %v), want 47", n, begins.Span.From, falls.Span.From)
 	}
+}
+
+// TestNames checks the readings of names the audit found garbled (issue 18,
+// item 4; history.md §1e, §2a): 岩永汪 is Iwanaga Hiroshi, 七里桥 is
+// Qiliqiao, 古港 is Gugang. The garbles may be named only in a note, as the
+// old reading.
+func TestNames(t *testing.T) {
+	c := campaign(t)
+	garbles := []string{"Iwanaga Wang", "Qilijiao", "Guxiang"}
+	for _, l := range c.Layers {
+		texts := map[string]string{"title": l.Title, "description": l.Description}
+		for _, s := range l.Sources {
+			texts["source "+s.ID] = s.Title
+		}
+		for _, f := range l.Features {
+			for k, v := range f.Properties {
+				if s, ok := v.(string); ok && k != "note" {
+					texts[f.ID()+" "+k] = s
+				}
+			}
+		}
+		for where, s := range texts {
+			for _, g := range garbles {
+				if strings.Contains(s, g) {
+					t.Errorf("%s: %s: %q", l.ID, where, g)
+				}
+			}
+		}
+	}
+	for _, tc := range []struct{ name, zh string }{{"Gugang", "古港"}, {"Qiliqiao", "七里桥"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			place(t, c, tc.name)
+			if f := one(t, c, match{kind: overlays.KindPlace, name: tc.name}); f.NameZh != tc.zh {
+				t.Errorf("%v: name_zh %q, want %q", f, f.NameZh, tc.zh)
+			}
+		})
+	}
+	t.Run("116th Division 1944", func(t *testing.T) {
+		n := 0
+		for _, f := range features(c, match{side: "japan", name: "116th Division"}) {
+			if cmd := f.Prop("commander"); cmd != "" && f.Layer.ID != "zhijiang" {
+				n++
+				if !strings.Contains(cmd, "Iwanaga Hiroshi") {
+					t.Errorf("%v: commander %q, want Iwanaga Hiroshi", f, cmd)
+				}
+			}
+		}
+		if n == 0 {
+			t.Error("no 1944 116th Division feature names its commander")
+		}
+	})
+	t.Run("surrender talks", func(t *testing.T) {
+		if ev := one(t, c, match{layer: "zhijiang", kind: overlays.KindEvent, name: "Surrender talks"}); !strings.Contains(ev.Name, "Qiliqiao") {
+			t.Errorf("%v: want the talks at Qiliqiao", ev)
+		}
+	})
 }
