@@ -1143,3 +1143,36 @@ func TestNames(t *testing.T) {
 		}
 	})
 }
+
+// TestWestHunanWithdrawal times the 116th Division's May 1945 withdrawal by
+// the sourced dates (issue 18, item 7): it is in the Qingyan pocket from the
+// day it slips out of Jiangkou (9 May, S34) until the pocket closes (19 May),
+// and it is past the road cut east of Dongkou by the day the pincer cuts it
+// (about 24 May, S37).
+func TestWestHunanWithdrawal(t *testing.T) {
+	c := campaign(t)
+	f := one(t, c, match{layer: "zhijiang", kind: overlays.KindMovement, side: "japan", name: "116th Division withdraws"})
+	pocket := one(t, c, match{layer: "zhijiang", kind: overlays.KindArea, role: "encirclement", name: "Qingyan"})
+	closed := one(t, c, match{layer: "zhijiang", kind: overlays.KindEvent, name: "Qingyan pocket closed"})
+	cut := one(t, c, match{layer: "zhijiang", kind: overlays.KindEvent, name: "Road cut"})
+	head := func(d geo.Day) orb.Point {
+		p, ok := f.Position(f.At(d))
+		if !ok {
+			t.Fatalf("%v: no position on %v", f, d)
+		}
+		return p
+	}
+	for d := f.Span.From; d <= closed.Span.From; d++ {
+		if p := head(d); !covers(pocket.Geometry, p) {
+			t.Errorf("on %v the withdrawal's head %v is outside %v, which closes on %v", d, p, pocket, closed.Span.From)
+		}
+	}
+	// The road runs east from Dongkou: past the cut means east of it.
+	at := cut.Geometry.(orb.Point)
+	if p := head(cut.Span.From); p[0] <= at[0] {
+		t.Errorf("on %v (%v) the withdrawal's head %v is not yet past the road cut at %v", cut.Span.From, cut, p, at)
+	}
+	if s := f.At(day(t, "1945-06-07")); f.Progress(s) != 1 {
+		t.Errorf("on 1945-06-07 progress %v, want back at the start lines", f.Progress(s))
+	}
+}
