@@ -891,11 +891,11 @@ func ExampleLoad() {
 	fmt.Println(c.Features(), "features from", c.Extent.From, "to", c.Extent.To)
 	// Output:
 	// changsha  53 features  1944-05-01 to 1945-08-15
-	// context   56 features  undated
+	// context   57 features  undated
 	// hengyang  76 features  1944-06-01 to 1945-08-15
 	// yuelu     28 features  1944-06-01 to 1945-08-15
 	// zhijiang  67 features  1945-04-01 to 1945-08-23
-	// 280 features from 1944-05-01 to 1945-08-23
+	// 281 features from 1944-05-01 to 1945-08-23
 }
 
 // visibleOn returns the features matching m that are visible on d.
@@ -1174,5 +1174,96 @@ func TestWestHunanWithdrawal(t *testing.T) {
 	}
 	if s := f.At(day(t, "1945-06-07")); f.Progress(s) != 1 {
 		t.Errorf("on 1945-06-07 progress %v, want back at the start lines", f.Progress(s))
+	}
+}
+
+// crossings returns the indexes of the segments of a that cross line b.
+func crossings(a, b orb.LineString) []int {
+	orient := func(p, q, r orb.Point) float64 {
+		return (q[0]-p[0])*(r[1]-p[1]) - (q[1]-p[1])*(r[0]-p[0])
+	}
+	var out []int
+	for i := 0; i+1 < len(a); i++ {
+		for j := 0; j+1 < len(b); j++ {
+			p1, p2, q1, q2 := a[i], a[i+1], b[j], b[j+1]
+			if orient(q1, q2, p1)*orient(q1, q2, p2) < 0 && orient(p1, p2, q1)*orient(p1, p2, q2) < 0 {
+				out = append(out, i)
+			}
+		}
+	}
+	return out
+}
+
+// TestXiangAndRailway checks the redrawn Xiang and Canton–Hankou railway
+// (issue 18, item 5): the railway runs on the east bank from Zhuzhou to
+// Hengyang station without crossing the Xiang, and the Xiang runs past
+// Xiangyin, on whose east bank the 34th Division took the town and crossed
+// on 10 June 1944 (S17, S18).
+func TestXiangAndRailway(t *testing.T) {
+	c := campaign(t)
+	xiang := one(t, c, match{layer: "context", kind: overlays.KindRiver, name: "Xiang"}).Geometry.(orb.LineString)
+	rail := one(t, c, match{layer: "context", kind: overlays.KindRailway, name: "Canton–Hankou"}).Geometry.(orb.LineString)
+	t.Run("railway", func(t *testing.T) {
+		if n := crossings(rail, xiang); len(n) > 0 {
+			t.Errorf("the Canton–Hankou railway crosses the Xiang %d times, on segments %v; want none", len(n), n)
+		}
+		for _, tc := range []struct {
+			name string
+			p    orb.Point
+		}{{"Zhuzhou", place(t, c, "Zhuzhou")}, {"Hengyang station", orb.Point{112.62714, 26.89276}}, {"Changsha", place(t, c, "Changsha")}} {
+			if d, _ := metres(rail, tc.p); d > 1500 {
+				t.Errorf("the railway passes %.0f m from %s, want through it", d, tc.name)
+			}
+			// The Xiang runs north: its right is the east bank.
+			if _, left := metres(xiang, tc.p); left {
+				t.Errorf("%s %v is on the west bank", tc.name, tc.p)
+			}
+		}
+	})
+	t.Run("Xiangyin", func(t *testing.T) {
+		p := place(t, c, "Xiangyin")
+		if d, left := metres(xiang, p); d > 2000 || left {
+			t.Errorf("Xiangyin %v is %.0f m from the Xiang, west bank %v: want within 2 km, on the east bank", p, d, left)
+		}
+		m := one(t, c, match{layer: "changsha", kind: overlays.KindMovement, name: "34th Division"})
+		route := m.Geometry.(orb.LineString)
+		n := crossings(route, xiang)
+		if len(n) != 1 {
+			t.Fatalf("%v crosses the Xiang %d times (segments %v), want once", m, len(n), n)
+		}
+		if i := n[0]; m.Times[i] != day(t, "1944-06-10") || m.Times[i+1] != day(t, "1944-06-10") {
+			t.Errorf("%v crosses the Xiang between %v and %v, want on 1944-06-10 at Xiangyin", m, m.Times[i], m.Times[i+1])
+		}
+	})
+}
+
+// TestZhengRiver checks the Zheng River (蒸水), which notes cite (issue 18,
+// item 6): it joins the Xiang at the north end of the old city of Hengyang,
+// bounds the 10th Army's perimeter on the north and passes Jinlansi.
+func TestZhengRiver(t *testing.T) {
+	c := campaign(t)
+	z := one(t, c, match{layer: "context", kind: overlays.KindRiver, name: "Zheng"})
+	if z.NameZh != "蒸水" {
+		t.Errorf("%v: name_zh %q, want 蒸水", z, z.NameZh)
+	}
+	line := z.Geometry.(orb.LineString)
+	xiang := one(t, c, match{layer: "context", kind: overlays.KindRiver, name: "Xiang"}).Geometry.(orb.LineString)
+	city := place(t, c, "Hengyang")
+	mouth := line[len(line)-1]
+	if d, _ := metres(xiang, mouth); d > 300 {
+		t.Errorf("the Zheng ends %.0f m from the Xiang", d)
+	}
+	if d := orbgeo.DistanceHaversine(mouth, city); mouth[1] <= city[1] || d > 5000 {
+		t.Errorf("the Zheng's mouth %v is %.0f m from Hengyang %v: want north of the city, within 5 km", mouth, d, city)
+	}
+	if d, _ := metres(line, place(t, c, "Jinlansi")); d > 3000 {
+		t.Errorf("Jinlansi is %.0f m from the Zheng, want on it", d)
+	}
+	for _, f := range features(c, match{layer: "hengyang", kind: overlays.KindFortification, name: "main defence perimeter"}) {
+		for _, p := range line {
+			if covers(f.Geometry, p) {
+				t.Errorf("the Zheng runs inside %v at %v: want it to bound the perimeter on the north", f, p)
+			}
+		}
 	}
 }
