@@ -488,7 +488,7 @@ func TestHengyangWestBank(t *testing.T) {
 		t.Errorf("Hengyang %v is %.0f m from the Xiang line, left (west) bank %v: want at least 150 m, on the west bank", city, d, left)
 	}
 	station := orb.Point{112.62714, 26.89276} // history.md §3a, east bank
-	airfield := one(t, c, match{layer: "hengyang", kind: overlays.KindAirfield}).Geometry.(orb.Point)
+	airfield := one(t, c, match{layer: "hengyang", kind: overlays.KindAirfield, side: "usa"}).Geometry.(orb.Point)
 	for name, p := range map[string]orb.Point{"Hengyang station": station, "the airfield": airfield} {
 		if d, left := metres(xiang, p); left || d < 150 {
 			t.Errorf("%s %v is %.0f m from the Xiang, west bank %v: want the east bank", name, p, d, left)
@@ -890,12 +890,12 @@ func ExampleLoad() {
 	}
 	fmt.Println(c.Features(), "features from", c.Extent.From, "to", c.Extent.To)
 	// Output:
-	// changsha  53 features  1944-05-01 to 1945-08-15
+	// changsha  54 features  1944-05-01 to 1945-08-15
 	// context   57 features  undated
-	// hengyang  76 features  1944-06-01 to 1945-08-15
+	// hengyang  77 features  1944-06-01 to 1945-08-15
 	// yuelu     28 features  1944-06-01 to 1945-08-15
 	// zhijiang  67 features  1945-04-01 to 1945-08-23
-	// 281 features from 1944-05-01 to 1945-08-23
+	// 283 features from 1944-05-01 to 1945-08-23
 }
 
 // visibleOn returns the features matching m that are visible on d.
@@ -1266,4 +1266,85 @@ func TestZhengRiver(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSmallerCorrections checks the smaller corrections of the audit (issue
+// 18, item 8).
+func TestSmallerCorrections(t *testing.T) {
+	c := campaign(t)
+	city := place(t, c, "Hengyang")
+	t.Run("Wuliting is 10 km out and the sortie's date conflict is noted", func(t *testing.T) {
+		s := one(t, c, match{layer: "hengyang", kind: overlays.KindMovement, name: "Cao Huating"})
+		ev := one(t, c, match{layer: "hengyang", kind: overlays.KindEvent, name: "Sortie finds no relief"})
+		line := s.Geometry.(orb.LineString)
+		for _, p := range []orb.Point{line[len(line)-1], ev.Geometry.(orb.Point)} {
+			if d := orbgeo.DistanceHaversine(p, city); d < 9000 || d > 11000 {
+				t.Errorf("Wuliting at %v is %.1f km from the city, want about 10 km (S66c)", p, d/1000)
+			}
+		}
+		for _, f := range []*overlays.Feature{s, ev} {
+			if n := f.Prop("note"); !strings.Contains(n, "S23") || !strings.Contains(n, "2 August") {
+				t.Errorf("%v: the note does not give S23's date (about 2 August): %q", f, n)
+			}
+		}
+	})
+	t.Run("the 58th Army is in the 1st Army Group", func(t *testing.T) {
+		f := one(t, c, match{layer: "hengyang", kind: overlays.KindMovement, name: "East-side pincer"})
+		u := f.Prop("unit")
+		thirtieth, _, _ := strings.Cut(u, ";")
+		if !strings.Contains(u, "1st Army Group's 58th Army") || strings.Contains(thirtieth, "58th") {
+			t.Errorf("%v: unit %q, want the 58th Army under the 1st Army Group (S17)", f, u)
+		}
+	})
+	t.Run("the Japanese use the Hengyang airfield from July", func(t *testing.T) {
+		us := one(t, c, match{layer: "hengyang", kind: overlays.KindAirfield, side: "usa"})
+		fs := visibleOn(c, match{layer: "hengyang", kind: overlays.KindAirfield, side: "japan"}, day(t, "1944-07-15"))
+		if len(fs) != 1 {
+			t.Fatalf("%d Japanese airfields shown on 1944-07-15, want 1 (S53b)", len(fs))
+		}
+		if fs[0].Geometry != us.Geometry {
+			t.Errorf("%v at %v, want at the airfield %v", fs[0], fs[0].Geometry, us.Geometry)
+		}
+		if fs[0].Span.From != day(t, "1944-07-01") {
+			t.Errorf("%v from %v, want July 1944", fs[0], fs[0].Span.From)
+		}
+	})
+	t.Run("the 68th Division does not jump between the layers", func(t *testing.T) {
+		north := one(t, c, match{layer: "changsha", kind: overlays.KindMovement, name: "68th Division: Xinqiang"})
+		south := one(t, c, match{layer: "hengyang", kind: overlays.KindMovement, name: "68th Division: Lu River"})
+		at := func(f *overlays.Feature, d string) orb.Point {
+			p, ok := f.Position(f.At(day(t, d)))
+			if !ok {
+				t.Fatalf("%v not shown on %s", f, d)
+			}
+			return p
+		}
+		// 18 June in the changsha layer, 19 June in the hengyang layer.
+		if d := orbgeo.DistanceHaversine(at(north, "1944-06-18"), at(south, "1944-06-19")); d > 15000 {
+			t.Errorf("the 68th Division moves %.0f km between 18 and 19 June, from one layer to the next", d/1000)
+		}
+		if d := orbgeo.DistanceHaversine(at(north, "1944-06-19"), at(south, "1944-06-19")); d > 1000 {
+			t.Errorf("on 19 June the two 68th Division arrows are %.0f m apart, want joined at Shiting", d)
+		}
+		if p, qp := at(north, "1944-06-16"), place(t, c, "Qingjiangpu"); orbgeo.DistanceHaversine(p, qp) > 1000 {
+			t.Errorf("on 1944-06-16 the 68th Division is at %v, want at Qingjiangpu %v (S17)", p, qp)
+		}
+	})
+	t.Run("off-map events are marked", func(t *testing.T) {
+		for _, tc := range []struct{ name, where string }{
+			{"Tōjō cabinet resigns", "Tokyo"},
+			{"Zhang Deneng executed", "Chongqing"},
+			{"Chinese Military Council orders Hengyang held", "Chongqing"},
+		} {
+			f := one(t, c, match{kind: overlays.KindEvent, name: tc.name})
+			if f.Prop("offmap") != tc.where || !strings.Contains(f.Name, "(in "+tc.where+")") || f.Prop("marker-color") == "" {
+				t.Errorf("%v: offmap %q, marker-color %q: want it marked as happening in %s", f, f.Prop("offmap"), f.Prop("marker-color"), tc.where)
+			}
+		}
+		for _, f := range features(c, match{kind: overlays.KindEvent}) {
+			if w := f.Prop("offmap"); w != "" && (!strings.Contains(f.Name, "(in "+w+")") || f.Prop("marker-color") != "#8c8c8c") {
+				t.Errorf("%v: off-map event without its name suffix or grey marker", f)
+			}
+		}
+	})
 }
