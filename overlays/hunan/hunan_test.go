@@ -890,12 +890,12 @@ func ExampleLoad() {
 	}
 	fmt.Println(c.Features(), "features from", c.Extent.From, "to", c.Extent.To)
 	// Output:
-	// changsha  54 features  1944-05-01 to 1945-08-15
+	// changsha  55 features  1944-05-01 to 1945-08-15
 	// context   57 features  undated
-	// hengyang  77 features  1944-06-01 to 1945-08-15
+	// hengyang  82 features  1944-06-01 to 1945-08-15
 	// yuelu     28 features  1944-06-01 to 1945-08-15
-	// zhijiang  67 features  1945-04-01 to 1945-08-23
-	// 283 features from 1944-05-01 to 1945-08-23
+	// zhijiang  68 features  1945-04-01 to 1945-08-23
+	// 290 features from 1944-05-01 to 1945-08-23
 }
 
 // visibleOn returns the features matching m that are visible on d.
@@ -1347,4 +1347,46 @@ func TestSmallerCorrections(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestCoverage checks the units and dated events the audit found missing
+// (issue 18, item 9): the Japanese 47th Division in West Hunan and the 27th
+// and 64th Divisions of 1944 are drawn; the fact sheet's dated events that
+// have a place are on the map at their date; and docs/data.md lists those
+// that have none.
+func TestCoverage(t *testing.T) {
+	c := campaign(t)
+	tests := []struct {
+		date string
+		m    match
+	}{
+		{"1945-05-01", match{layer: "zhijiang", kind: overlays.KindUnit, side: "japan", name: "47th Division"}},
+		{"1944-05-27", match{kind: overlays.KindUnit, side: "japan", name: "27th Division"}},
+		{"1944-08-06", match{kind: overlays.KindUnit, side: "japan", name: "27th Division"}},
+		{"1944-07-15", match{kind: overlays.KindUnit, side: "japan", name: "64th Division"}},
+		{"1944-06-22", match{layer: "hengyang", kind: overlays.KindEvent, name: "ordered to take Hengyang"}},
+		{"1944-09-01", match{layer: "hengyang", kind: overlays.KindEvent, name: "toward Shaoyang"}},
+		{"1944-09-01", match{layer: "hengyang", kind: overlays.KindEvent, name: "from Leiyang"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.date+" "+tc.m.name, func(t *testing.T) {
+			if fs := visibleOn(c, tc.m, day(t, tc.date)); len(fs) == 0 {
+				t.Errorf("%v: nothing shown on %s", tc.m, tc.date)
+			}
+		})
+	}
+	b, err := os.ReadFile(dataDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(b), "\n### Dated events with no place on the map\n")
+	if !ok {
+		t.Fatalf("%s has no section on dated events with no place", dataDoc)
+	}
+	sec, _, _ = strings.Cut(sec, "\n#")
+	for _, d := range []string{"1944-06-07", "1944-07-29", "1945-04-19", "1945-08-15", "1945-08-16", "1945-08-17", "1945-09-09"} {
+		if !strings.Contains(sec, "| "+d) {
+			t.Errorf("%s: the events with no place do not list %s", dataDoc, d)
+		}
+	}
 }
