@@ -1390,3 +1390,28 @@ func TestCoverage(t *testing.T) {
 		}
 	}
 }
+
+// TestSeedGarbles checks that docs/data.md explains each of the seed story's
+// remaining garbles (issue 18, item 10).
+func TestSeedGarbles(t *testing.T) {
+	b, err := os.ReadFile(dataDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(b), "\n### The seed story's remaining garbles\n")
+	if !ok {
+		t.Fatalf("%s has no section on the seed story's remaining garbles", dataDoc)
+	}
+	sec, _, _ = strings.Cut(sec, "\n#")
+	for _, g := range []string{"wang wei", "Tang Ju", "three generals", "Chinese troops to the north", "withdraw from the northeast"} {
+		row := regexp.MustCompile(`(?m)^\| "\*\*` + regexp.QuoteMeta(g) + `\*\*.*\|.*\|.*\|.*\|$`)
+		if !row.MatchString(sec) {
+			t.Errorf("%s: no row for %q", dataDoc, g)
+		}
+	}
+	for _, want := range []string{"汪伪", "塘沽协定", "Tanggu Truce"} {
+		if !strings.Contains(sec, want) {
+			t.Errorf("%s: the garbles section does not name %s", dataDoc, want)
+		}
+	}
+}
