@@ -241,7 +241,7 @@ func TestStory(t *testing.T) {
 		{"1945-08-15", "Changsha is occupied to the end", match{layer: "changsha", kind: overlays.KindArea, side: jp, role: "occupied"}, present, "Changsha"},
 		{"1945-08-16", "the occupation areas end with Japan's acceptance of the Potsdam terms", match{kind: overlays.KindArea, role: "occupied"}, absent, ""},
 		{"1945-08-21", "the Japanese envoy lands at Zhijiang", match{layer: "zhijiang", kind: overlays.KindEvent, side: jp, name: "envoy lands"}, present, ""},
-		{"1945-08-21", "the surrender talks at Qilijiao", match{layer: "zhijiang", kind: overlays.KindEvent, name: "Surrender talks"}, present, ""},
+		{"1945-08-21", "the surrender talks at Qiliqiao", match{layer: "zhijiang", kind: overlays.KindEvent, name: "Surrender talks"}, present, ""},
 		{"1945-08-24", "the talks are over", match{kind: overlays.KindEvent}, absent, ""},
 	}
 	exports := map[string]*geojson.FeatureCollection{}
@@ -333,11 +333,12 @@ func TestHandovers(t *testing.T) {
 			alsoEnd: []match{{layer: "yuelu", kind: overlays.KindArtillery, name: "Yuelu Mountain"}},
 		},
 		{
-			date:     "1944-08-08",
-			ends:     match{layer: "hengyang", kind: overlays.KindArea, side: "japan", role: "siege"},
-			begins:   match{layer: "hengyang", kind: overlays.KindArea, side: "japan", role: "occupied"},
-			event:    match{layer: "hengyang", kind: overlays.KindEvent, name: "Hengyang falls"},
-			spanDays: 47, // 23 June – 8 August 1944
+			date:    "1944-08-08",
+			ends:    match{layer: "hengyang", kind: overlays.KindArea, side: "japan", role: "siege", name: "Siege of Hengyang"},
+			begins:  match{layer: "hengyang", kind: overlays.KindArea, side: "japan", role: "occupied"},
+			event:   match{layer: "hengyang", kind: overlays.KindEvent, name: "Hengyang falls"},
+			alsoEnd: []match{{layer: "hengyang", kind: overlays.KindArea, side: "china", role: "defence", name: "north-west corner broken"}},
+			// The 47 days (23 June – 8 August) are checked in TestHengyangRing.
 		},
 		{
 			date:    "1945-06-07",
@@ -487,28 +488,36 @@ func TestHengyangWestBank(t *testing.T) {
 		t.Errorf("Hengyang %v is %.0f m from the Xiang line, left (west) bank %v: want at least 150 m, on the west bank", city, d, left)
 	}
 	station := orb.Point{112.62714, 26.89276} // history.md §3a, east bank
-	airfield := one(t, c, match{layer: "hengyang", kind: overlays.KindAirfield}).Geometry.(orb.Point)
+	airfield := one(t, c, match{layer: "hengyang", kind: overlays.KindAirfield, side: "usa"}).Geometry.(orb.Point)
 	for name, p := range map[string]orb.Point{"Hengyang station": station, "the airfield": airfield} {
 		if d, left := metres(xiang, p); left || d < 150 {
 			t.Errorf("%s %v is %.0f m from the Xiang, west bank %v: want the east bank", name, p, d, left)
 		}
 	}
+	// Every stage of the defended area covers the city centre.
 	for _, m := range []match{
 		{layer: "hengyang", kind: overlays.KindFortification, name: "main defence perimeter"},
 		{layer: "hengyang", kind: overlays.KindArea, side: "china", role: "defence", name: "10th Army"},
-		{layer: "hengyang", kind: overlays.KindArea, side: "japan", role: "siege"},
+		{layer: "hengyang", kind: overlays.KindArea, side: "japan", role: "siege", name: "Siege of Hengyang"},
 		{layer: "hengyang", kind: overlays.KindArea, side: "japan", role: "occupied"},
 	} {
-		if f := one(t, c, m); !covers(f.Geometry, city) {
-			t.Errorf("%v does not cover the city centre %v", f, city)
+		fs := features(c, m)
+		if len(fs) == 0 {
+			t.Errorf("%v matches nothing", m)
+		}
+		for _, f := range fs {
+			if !covers(f.Geometry, city) {
+				t.Errorf("%v does not cover the city centre %v", f, city)
+			}
 		}
 	}
-	// The siege ring is bounded east by the Xiang: it holds neither the
+	// The siege areas are bounded east by the Xiang: they hold neither the
 	// station nor the airfield.
-	siege := one(t, c, match{layer: "hengyang", kind: overlays.KindArea, role: "siege"})
-	for _, p := range []orb.Point{station, airfield} {
-		if covers(siege.Geometry, p) {
-			t.Errorf("%v covers %v on the east bank", siege, p)
+	for _, siege := range features(c, match{layer: "hengyang", kind: overlays.KindArea, role: "siege"}) {
+		for _, p := range []orb.Point{station, airfield} {
+			if covers(siege.Geometry, p) {
+				t.Errorf("%v covers %v on the east bank", siege, p)
+			}
 		}
 	}
 }
@@ -645,35 +654,57 @@ func points(g orb.Geometry) []orb.Point {
 	return nil
 }
 
-// TestAreaNesting checks that areas drawn inside others stay inside them.
+// TestAreaNesting checks that areas drawn inside others stay inside them:
+// every inner match inside every outer match shown at the same time, or, with
+// a date, those visible that day.
 func TestAreaNesting(t *testing.T) {
 	c := campaign(t)
-	tests := []struct{ inner, outer match }{
-		{match{layer: "hengyang", kind: overlays.KindArea, role: "defence", name: "10th Army"}, match{layer: "hengyang", kind: overlays.KindArea, role: "siege"}},
-		{match{layer: "hengyang", kind: overlays.KindFortification, name: "main defence perimeter"}, match{layer: "hengyang", kind: overlays.KindArea, role: "siege"}},
-		{match{layer: "hengyang", kind: overlays.KindFortification, name: "Second line"}, match{layer: "hengyang", kind: overlays.KindArea, role: "defence", name: "10th Army"}},
-		{match{layer: "hengyang", kind: overlays.KindArea, role: "siege"}, match{layer: "hengyang", kind: overlays.KindArea, role: "occupied"}},
-		{match{layer: "changsha", kind: overlays.KindArea, role: "defence", name: "59th Division"}, match{layer: "changsha", kind: overlays.KindArea, role: "defence", name: "Defence of Changsha"}},
-		{match{layer: "changsha", kind: overlays.KindArea, role: "defence", name: "Defence of Changsha"}, match{layer: "changsha", kind: overlays.KindArea, role: "occupied"}},
-		{match{layer: "yuelu", kind: overlays.KindArea, role: "defence"}, match{layer: "yuelu", kind: overlays.KindArea, role: "occupied"}},
-		{match{layer: "yuelu", kind: overlays.KindArea, role: "occupied"}, match{layer: "changsha", kind: overlays.KindArea, role: "occupied"}},
-		{match{layer: "yuelu", kind: overlays.KindArtillery, name: "Yuelu"}, match{layer: "yuelu", kind: overlays.KindArea, role: "defence"}},
-		{match{layer: "zhijiang", kind: overlays.KindArea, name: "Qingyan"}, match{layer: "zhijiang", kind: overlays.KindArea, name: "Xuefeng"}},
-		{match{layer: "zhijiang", kind: overlays.KindArea, name: "Chapuzi"}, match{layer: "zhijiang", kind: overlays.KindArea, name: "Xuefeng"}},
+	tests := []struct {
+		inner, outer match
+		on           string // "" = every pair whose spans overlap
+	}{
+		{match{layer: "hengyang", kind: overlays.KindArea, role: "defence", name: "10th Army"}, match{layer: "hengyang", kind: overlays.KindArea, role: "siege", name: "Siege of Hengyang"}, ""},
+		{match{layer: "hengyang", kind: overlays.KindFortification, name: "main defence perimeter"}, match{layer: "hengyang", kind: overlays.KindArea, role: "siege", name: "Siege of Hengyang"}, ""},
+		{match{layer: "hengyang", kind: overlays.KindFortification, name: "Second line"}, match{layer: "hengyang", kind: overlays.KindArea, role: "defence", name: "10th Army"}, "1944-07-20"},
+		{match{layer: "hengyang", kind: overlays.KindArea, role: "siege", name: "Siege of Hengyang"}, match{layer: "hengyang", kind: overlays.KindArea, role: "occupied"}, ""},
+		{match{layer: "changsha", kind: overlays.KindArea, role: "defence", name: "59th Division"}, match{layer: "changsha", kind: overlays.KindArea, role: "defence", name: "Defence of Changsha"}, ""},
+		{match{layer: "changsha", kind: overlays.KindArea, role: "defence", name: "Defence of Changsha"}, match{layer: "changsha", kind: overlays.KindArea, role: "occupied"}, ""},
+		{match{layer: "yuelu", kind: overlays.KindArea, role: "defence"}, match{layer: "yuelu", kind: overlays.KindArea, role: "occupied"}, ""},
+		{match{layer: "yuelu", kind: overlays.KindArea, role: "occupied"}, match{layer: "changsha", kind: overlays.KindArea, role: "occupied"}, ""},
+		{match{layer: "yuelu", kind: overlays.KindArtillery, name: "Yuelu"}, match{layer: "yuelu", kind: overlays.KindArea, role: "defence"}, ""},
+		{match{layer: "zhijiang", kind: overlays.KindArea, name: "Qingyan"}, match{layer: "zhijiang", kind: overlays.KindArea, name: "Xuefeng"}, ""},
+		{match{layer: "zhijiang", kind: overlays.KindArea, name: "Chapuzi"}, match{layer: "zhijiang", kind: overlays.KindArea, name: "Xuefeng"}, ""},
 	}
 	for _, tc := range tests {
-		in, out := one(t, c, tc.inner), one(t, c, tc.outer)
-		n := 0
-		for _, p := range points(in.Geometry) {
-			if !covers(out.Geometry, p) {
-				n++
-				if n == 1 {
-					t.Errorf("%v: point %v lies outside %v", in, p, out)
+		ins, outs := features(c, tc.inner), features(c, tc.outer)
+		if tc.on != "" {
+			d := day(t, tc.on)
+			hidden := func(f *overlays.Feature) bool { return !f.At(d).Visible }
+			ins, outs = slices.DeleteFunc(ins, hidden), slices.DeleteFunc(outs, hidden)
+		}
+		pairs := 0
+		for _, in := range ins {
+			for _, out := range outs {
+				if in.Span.To < out.Span.From || out.Span.To < in.Span.From {
+					continue
+				}
+				pairs++
+				n := 0
+				for _, p := range points(in.Geometry) {
+					if !covers(out.Geometry, p) {
+						n++
+						if n == 1 {
+							t.Errorf("%v: point %v lies outside %v", in, p, out)
+						}
+					}
+				}
+				if n > 1 {
+					t.Errorf("%v: %d points outside %v", in, n, out)
 				}
 			}
 		}
-		if n > 1 {
-			t.Errorf("%v: %d points outside %v", in, n, out)
+		if pairs == 0 {
+			t.Errorf("%v inside %v (on %q): nothing to compare", tc.inner, tc.outer, tc.on)
 		}
 	}
 }
@@ -859,10 +890,528 @@ func ExampleLoad() {
 	}
 	fmt.Println(c.Features(), "features from", c.Extent.From, "to", c.Extent.To)
 	// Output:
-	// changsha  53 features  1944-05-01 to 1945-08-15
-	// context   56 features  undated
-	// hengyang  72 features  1944-06-01 to 1945-08-15
+	// changsha  55 features  1944-05-01 to 1945-08-15
+	// context   57 features  undated
+	// hengyang  82 features  1944-06-01 to 1945-08-15
 	// yuelu     28 features  1944-06-01 to 1945-08-15
-	// zhijiang  67 features  1945-04-01 to 1945-08-23
-	// 276 features from 1944-05-01 to 1945-08-23
+	// zhijiang  68 features  1945-04-01 to 1945-08-23
+	// 290 features from 1944-05-01 to 1945-08-23
+}
+
+// visibleOn returns the features matching m that are visible on d.
+func visibleOn(c *overlays.Campaign, m match, d geo.Day) []*overlays.Feature {
+	return slices.DeleteFunc(features(c, m), func(f *overlays.Feature) bool { return !f.At(d).Visible })
+}
+
+// TestHengyangReliefBlocked checks that no relief reaches the garrison on the
+// map (issue 18, item 1): the relief "was blocked outside the Japanese
+// cordon and never joined the garrison" (S23). Each day of each relief
+// movement, its head lies outside every siege area and every stage of the
+// 10th Army's defended area shown that day; the "62nd Army blocked" event
+// lies outside the ring; and Hengyang West station, about 5 km from the city,
+// lies outside the 10th Army's perimeter.
+func TestHengyangReliefBlocked(t *testing.T) {
+	c := campaign(t)
+	held := []match{
+		{layer: "hengyang", kind: overlays.KindArea, role: "siege"},
+		{layer: "hengyang", kind: overlays.KindArea, side: "china", role: "defence", name: "10th Army"},
+		{layer: "hengyang", kind: overlays.KindFortification, name: "main defence perimeter"},
+	}
+	reliefs := slices.DeleteFunc(features(c, match{layer: "hengyang", kind: overlays.KindMovement, side: "china"}),
+		func(f *overlays.Feature) bool { return f.Prop("action") != "relief" })
+	if len(reliefs) < 5 {
+		t.Fatalf("%d relief movements, want at least 5", len(reliefs))
+	}
+	for _, f := range reliefs {
+		t.Run(f.Name, func(t *testing.T) {
+			for d := f.Span.From; d <= f.Span.To; d++ {
+				pos, ok := f.Position(f.At(d))
+				if !ok {
+					t.Fatalf("no position on %v", d)
+				}
+				for _, m := range held {
+					for _, a := range visibleOn(c, m, d) {
+						if covers(a.Geometry, pos) {
+							t.Fatalf("on %v its head %v is inside %v", d, pos, a)
+						}
+					}
+				}
+			}
+		})
+	}
+	t.Run("62nd Army blocked", func(t *testing.T) {
+		ev := one(t, c, match{layer: "hengyang", kind: overlays.KindEvent, name: "62nd Army blocked"})
+		p := ev.Geometry.(orb.Point)
+		for _, m := range held {
+			for _, a := range visibleOn(c, m, ev.Span.From) {
+				if covers(a.Geometry, p) {
+					t.Errorf("%v at %v is inside %v", ev, p, a)
+				}
+			}
+		}
+	})
+	t.Run("Hengyang West station", func(t *testing.T) {
+		st, city := place(t, c, "Hengyang West station"), place(t, c, "Hengyang")
+		if d := orbgeo.DistanceHaversine(st, city); d < 4000 || d > 7000 {
+			t.Errorf("Hengyang West station %v is %.0f m from the city, want about 5 km", st, d)
+		}
+		for _, f := range features(c, held[2]) {
+			if covers(f.Geometry, st) {
+				t.Errorf("Hengyang West station %v is inside %v", st, f)
+			}
+		}
+	})
+}
+
+// TestHengyangDefenceShrinks checks that the 10th Army's defended area is
+// drawn shrinking on the sourced dates (issue 18, item 2): Huxingchao lost on
+// 12 July, Zhangjiashan by 15 July (the second line), the north-west corner
+// broken on 6 August (S11, S53b, S13). Every day of the siege exactly one
+// stage is shown, it covers the city centre, and it never grows.
+func TestHengyangDefenceShrinks(t *testing.T) {
+	c := campaign(t)
+	m := match{layer: "hengyang", kind: overlays.KindArea, side: "china", role: "defence", name: "10th Army"}
+	stage := func(t *testing.T, d geo.Day) *overlays.Feature {
+		t.Helper()
+		fs := visibleOn(c, m, d)
+		if len(fs) != 1 {
+			t.Fatalf("on %v %d stages of %v are shown, want 1: %v", d, len(fs), m, fs)
+		}
+		return fs[0]
+	}
+	event := func(name string) orb.Point {
+		return one(t, c, match{layer: "hengyang", kind: overlays.KindEvent, name: name}).Geometry.(orb.Point)
+	}
+	tests := []struct {
+		date, what string
+		p          orb.Point
+		held       bool
+	}{
+		{"1944-07-11", "Huxingchao", place(t, c, "Huxingchao"), true},
+		{"1944-07-12", "Huxingchao", place(t, c, "Huxingchao"), false},
+		{"1944-07-14", "Zhangjiashan", place(t, c, "Zhangjiashan"), true},
+		{"1944-07-15", "Zhangjiashan", place(t, c, "Zhangjiashan"), false},
+		{"1944-07-15", "Xichansi", place(t, c, "Xichansi"), true},
+		{"1944-08-05", "Xiaoximen", place(t, c, "Xiaoximen"), true},
+		{"1944-08-06", "the north-west break-in", event("58th Division breaks into the north-west corner"), false},
+		{"1944-08-07", "Qingshan Street", event("Breakthrough at Qingshan Street"), false},
+		{"1944-08-08", "the city centre", place(t, c, "Hengyang"), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.date+" "+tc.what, func(t *testing.T) {
+			if f := stage(t, day(t, tc.date)); covers(f.Geometry, tc.p) != tc.held {
+				t.Errorf("%v covers %s %v: %v, want %v", f, tc.what, tc.p, !tc.held, tc.held)
+			}
+		})
+	}
+	t.Run("never grows", func(t *testing.T) {
+		city := place(t, c, "Hengyang")
+		prev := math.Inf(1)
+		for d := day(t, "1944-06-23"); d <= day(t, "1944-08-08"); d++ {
+			f := stage(t, d)
+			if !covers(f.Geometry, city) {
+				t.Errorf("on %v %v does not cover the city", d, f)
+			}
+			a := planar.Area(f.Geometry)
+			if a > prev*1.0001 {
+				t.Errorf("on %v %v grows: %.3g > %.3g", d, f, a, prev)
+			}
+			prev = a
+		}
+		if s := visibleOn(c, m, day(t, "1944-08-09")); len(s) != 0 {
+			t.Errorf("defence still shown after the fall: %v", s)
+		}
+	})
+}
+
+// TestHengyangRing checks that the siege ring is built up as the divisions
+// arrive (issue 18, item 3): the city is invested on three sides by 27 June
+// (S14b), not on 23 June while the 116th Division is still far north. On the
+// day each siege area first appears, every vertex of it is within 8 km of a
+// Japanese unit or movement head shown that day; no siege area holds the city
+// before 27 June; and the battle still counts 47 days, 23 June – 8 August.
+func TestHengyangRing(t *testing.T) {
+	c := campaign(t)
+	city := place(t, c, "Hengyang")
+	japanAt := func(d geo.Day) []orb.Point {
+		var ps []orb.Point
+		for _, f := range visibleOn(c, match{layer: "hengyang", side: "japan"}, d) {
+			switch f.Kind {
+			case overlays.KindUnit:
+				ps = append(ps, f.Geometry.(orb.Point))
+			case overlays.KindMovement:
+				if p, ok := f.Position(f.At(d)); ok && d >= f.Span.From {
+					ps = append(ps, p)
+				}
+			}
+		}
+		return ps
+	}
+	sieges := features(c, match{layer: "hengyang", kind: overlays.KindArea, side: "japan", role: "siege"})
+	for _, f := range sieges {
+		t.Run(f.Name, func(t *testing.T) {
+			d := f.Span.From
+			ps := japanAt(d)
+			far := 0
+			for _, v := range points(f.Geometry) {
+				near := math.Inf(1)
+				for _, p := range ps {
+					near = math.Min(near, orbgeo.DistanceHaversine(v, p))
+				}
+				if near > 8000 {
+					if far++; far == 1 {
+						t.Errorf("on %v (its first day) vertex %v is %.1f km from every Japanese unit shown that day", d, v, near/1000)
+					}
+				}
+			}
+			if far > 1 {
+				t.Errorf("%d vertices more than 8 km from the Japanese on %v", far, d)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		date string
+		held bool
+	}{{"1944-06-23", false}, {"1944-06-24", false}, {"1944-06-26", false}, {"1944-06-27", true}, {"1944-08-08", true}} {
+		t.Run(tc.date, func(t *testing.T) {
+			d := day(t, tc.date)
+			got := slices.ContainsFunc(sieges, func(f *overlays.Feature) bool { return f.At(d).Visible && covers(f.Geometry, city) })
+			if got != tc.held {
+				t.Errorf("on %v a siege area covers the city: %v, want %v", d, got, tc.held)
+			}
+		})
+	}
+	begins := one(t, c, match{layer: "hengyang", kind: overlays.KindEvent, name: "battle of Hengyang begins"})
+	falls := one(t, c, match{layer: "hengyang", kind: overlays.KindEvent, name: "Hengyang falls"})
+	if n := (geo.Span{From: begins.Span.From, To: falls.Span.From}).Days(); n != 47 {
+		t.Errorf("the battle lasts %d days (%v to %v), want 47", n, begins.Span.From, falls.Span.From)
+	}
+}
+
+// TestNames checks the readings of names the audit found garbled (issue 18,
+// item 4; history.md §1e, §2a): 岩永汪 is Iwanaga Hiroshi, 七里桥 is
+// Qiliqiao, 古港 is Gugang. The garbles may be named only in a note, as the
+// old reading.
+func TestNames(t *testing.T) {
+	c := campaign(t)
+	garbles := []string{"Iwanaga Wang", "Qilijiao", "Guxiang"}
+	for _, l := range c.Layers {
+		texts := map[string]string{"title": l.Title, "description": l.Description}
+		for _, s := range l.Sources {
+			texts["source "+s.ID] = s.Title
+		}
+		for _, f := range l.Features {
+			for k, v := range f.Properties {
+				if s, ok := v.(string); ok && k != "note" {
+					texts[f.ID()+" "+k] = s
+				}
+			}
+		}
+		for where, s := range texts {
+			for _, g := range garbles {
+				if strings.Contains(s, g) {
+					t.Errorf("%s: %s: %q", l.ID, where, g)
+				}
+			}
+		}
+	}
+	for _, tc := range []struct{ name, zh string }{{"Gugang", "古港"}, {"Qiliqiao", "七里桥"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			place(t, c, tc.name)
+			if f := one(t, c, match{kind: overlays.KindPlace, name: tc.name}); f.NameZh != tc.zh {
+				t.Errorf("%v: name_zh %q, want %q", f, f.NameZh, tc.zh)
+			}
+		})
+	}
+	t.Run("116th Division 1944", func(t *testing.T) {
+		n := 0
+		for _, f := range features(c, match{side: "japan", name: "116th Division"}) {
+			if cmd := f.Prop("commander"); cmd != "" && f.Layer.ID != "zhijiang" {
+				n++
+				if !strings.Contains(cmd, "Iwanaga Hiroshi") {
+					t.Errorf("%v: commander %q, want Iwanaga Hiroshi", f, cmd)
+				}
+			}
+		}
+		if n == 0 {
+			t.Error("no 1944 116th Division feature names its commander")
+		}
+	})
+	t.Run("surrender talks", func(t *testing.T) {
+		if ev := one(t, c, match{layer: "zhijiang", kind: overlays.KindEvent, name: "Surrender talks"}); !strings.Contains(ev.Name, "Qiliqiao") {
+			t.Errorf("%v: want the talks at Qiliqiao", ev)
+		}
+	})
+}
+
+// TestWestHunanWithdrawal times the 116th Division's May 1945 withdrawal by
+// the sourced dates (issue 18, item 7): it is in the Qingyan pocket from the
+// day it slips out of Jiangkou (9 May, S34) until the pocket closes (19 May),
+// and it is past the road cut east of Dongkou by the day the pincer cuts it
+// (about 24 May, S37).
+func TestWestHunanWithdrawal(t *testing.T) {
+	c := campaign(t)
+	f := one(t, c, match{layer: "zhijiang", kind: overlays.KindMovement, side: "japan", name: "116th Division withdraws"})
+	pocket := one(t, c, match{layer: "zhijiang", kind: overlays.KindArea, role: "encirclement", name: "Qingyan"})
+	closed := one(t, c, match{layer: "zhijiang", kind: overlays.KindEvent, name: "Qingyan pocket closed"})
+	cut := one(t, c, match{layer: "zhijiang", kind: overlays.KindEvent, name: "Road cut"})
+	head := func(d geo.Day) orb.Point {
+		p, ok := f.Position(f.At(d))
+		if !ok {
+			t.Fatalf("%v: no position on %v", f, d)
+		}
+		return p
+	}
+	for d := f.Span.From; d <= closed.Span.From; d++ {
+		if p := head(d); !covers(pocket.Geometry, p) {
+			t.Errorf("on %v the withdrawal's head %v is outside %v, which closes on %v", d, p, pocket, closed.Span.From)
+		}
+	}
+	// The road runs east from Dongkou: past the cut means east of it.
+	at := cut.Geometry.(orb.Point)
+	if p := head(cut.Span.From); p[0] <= at[0] {
+		t.Errorf("on %v (%v) the withdrawal's head %v is not yet past the road cut at %v", cut.Span.From, cut, p, at)
+	}
+	if s := f.At(day(t, "1945-06-07")); f.Progress(s) != 1 {
+		t.Errorf("on 1945-06-07 progress %v, want back at the start lines", f.Progress(s))
+	}
+}
+
+// crossings returns the indexes of the segments of a that cross line b.
+func crossings(a, b orb.LineString) []int {
+	orient := func(p, q, r orb.Point) float64 {
+		return (q[0]-p[0])*(r[1]-p[1]) - (q[1]-p[1])*(r[0]-p[0])
+	}
+	var out []int
+	for i := 0; i+1 < len(a); i++ {
+		for j := 0; j+1 < len(b); j++ {
+			p1, p2, q1, q2 := a[i], a[i+1], b[j], b[j+1]
+			if orient(q1, q2, p1)*orient(q1, q2, p2) < 0 && orient(p1, p2, q1)*orient(p1, p2, q2) < 0 {
+				out = append(out, i)
+			}
+		}
+	}
+	return out
+}
+
+// TestXiangAndRailway checks the redrawn Xiang and Canton–Hankou railway
+// (issue 18, item 5): the railway runs on the east bank from Zhuzhou to
+// Hengyang station without crossing the Xiang, and the Xiang runs past
+// Xiangyin, on whose east bank the 34th Division took the town and crossed
+// on 10 June 1944 (S17, S18).
+func TestXiangAndRailway(t *testing.T) {
+	c := campaign(t)
+	xiang := one(t, c, match{layer: "context", kind: overlays.KindRiver, name: "Xiang"}).Geometry.(orb.LineString)
+	rail := one(t, c, match{layer: "context", kind: overlays.KindRailway, name: "Canton–Hankou"}).Geometry.(orb.LineString)
+	t.Run("railway", func(t *testing.T) {
+		if n := crossings(rail, xiang); len(n) > 0 {
+			t.Errorf("the Canton–Hankou railway crosses the Xiang %d times, on segments %v; want none", len(n), n)
+		}
+		for _, tc := range []struct {
+			name string
+			p    orb.Point
+		}{{"Zhuzhou", place(t, c, "Zhuzhou")}, {"Hengyang station", orb.Point{112.62714, 26.89276}}, {"Changsha", place(t, c, "Changsha")}} {
+			if d, _ := metres(rail, tc.p); d > 1500 {
+				t.Errorf("the railway passes %.0f m from %s, want through it", d, tc.name)
+			}
+			// The Xiang runs north: its right is the east bank.
+			if _, left := metres(xiang, tc.p); left {
+				t.Errorf("%s %v is on the west bank", tc.name, tc.p)
+			}
+		}
+	})
+	t.Run("Xiangyin", func(t *testing.T) {
+		p := place(t, c, "Xiangyin")
+		if d, left := metres(xiang, p); d > 2000 || left {
+			t.Errorf("Xiangyin %v is %.0f m from the Xiang, west bank %v: want within 2 km, on the east bank", p, d, left)
+		}
+		m := one(t, c, match{layer: "changsha", kind: overlays.KindMovement, name: "34th Division"})
+		route := m.Geometry.(orb.LineString)
+		n := crossings(route, xiang)
+		if len(n) != 1 {
+			t.Fatalf("%v crosses the Xiang %d times (segments %v), want once", m, len(n), n)
+		}
+		if i := n[0]; m.Times[i] != day(t, "1944-06-10") || m.Times[i+1] != day(t, "1944-06-10") {
+			t.Errorf("%v crosses the Xiang between %v and %v, want on 1944-06-10 at Xiangyin", m, m.Times[i], m.Times[i+1])
+		}
+	})
+}
+
+// TestZhengRiver checks the Zheng River (蒸水), which notes cite (issue 18,
+// item 6): it joins the Xiang at the north end of the old city of Hengyang,
+// bounds the 10th Army's perimeter on the north and passes Jinlansi.
+func TestZhengRiver(t *testing.T) {
+	c := campaign(t)
+	z := one(t, c, match{layer: "context", kind: overlays.KindRiver, name: "Zheng"})
+	if z.NameZh != "蒸水" {
+		t.Errorf("%v: name_zh %q, want 蒸水", z, z.NameZh)
+	}
+	line := z.Geometry.(orb.LineString)
+	xiang := one(t, c, match{layer: "context", kind: overlays.KindRiver, name: "Xiang"}).Geometry.(orb.LineString)
+	city := place(t, c, "Hengyang")
+	mouth := line[len(line)-1]
+	if d, _ := metres(xiang, mouth); d > 300 {
+		t.Errorf("the Zheng ends %.0f m from the Xiang", d)
+	}
+	if d := orbgeo.DistanceHaversine(mouth, city); mouth[1] <= city[1] || d > 5000 {
+		t.Errorf("the Zheng's mouth %v is %.0f m from Hengyang %v: want north of the city, within 5 km", mouth, d, city)
+	}
+	if d, _ := metres(line, place(t, c, "Jinlansi")); d > 3000 {
+		t.Errorf("Jinlansi is %.0f m from the Zheng, want on it", d)
+	}
+	for _, f := range features(c, match{layer: "hengyang", kind: overlays.KindFortification, name: "main defence perimeter"}) {
+		for _, p := range line {
+			if covers(f.Geometry, p) {
+				t.Errorf("the Zheng runs inside %v at %v: want it to bound the perimeter on the north", f, p)
+			}
+		}
+	}
+}
+
+// TestSmallerCorrections checks the smaller corrections of the audit (issue
+// 18, item 8).
+func TestSmallerCorrections(t *testing.T) {
+	c := campaign(t)
+	city := place(t, c, "Hengyang")
+	t.Run("Wuliting is 10 km out and the sortie's date conflict is noted", func(t *testing.T) {
+		s := one(t, c, match{layer: "hengyang", kind: overlays.KindMovement, name: "Cao Huating"})
+		ev := one(t, c, match{layer: "hengyang", kind: overlays.KindEvent, name: "Sortie finds no relief"})
+		line := s.Geometry.(orb.LineString)
+		for _, p := range []orb.Point{line[len(line)-1], ev.Geometry.(orb.Point)} {
+			if d := orbgeo.DistanceHaversine(p, city); d < 9000 || d > 11000 {
+				t.Errorf("Wuliting at %v is %.1f km from the city, want about 10 km (S66c)", p, d/1000)
+			}
+		}
+		for _, f := range []*overlays.Feature{s, ev} {
+			if n := f.Prop("note"); !strings.Contains(n, "S23") || !strings.Contains(n, "2 August") {
+				t.Errorf("%v: the note does not give S23's date (about 2 August): %q", f, n)
+			}
+		}
+	})
+	t.Run("the 58th Army is in the 1st Army Group", func(t *testing.T) {
+		f := one(t, c, match{layer: "hengyang", kind: overlays.KindMovement, name: "East-side pincer"})
+		u := f.Prop("unit")
+		thirtieth, _, _ := strings.Cut(u, ";")
+		if !strings.Contains(u, "1st Army Group's 58th Army") || strings.Contains(thirtieth, "58th") {
+			t.Errorf("%v: unit %q, want the 58th Army under the 1st Army Group (S17)", f, u)
+		}
+	})
+	t.Run("the Japanese use the Hengyang airfield from July", func(t *testing.T) {
+		us := one(t, c, match{layer: "hengyang", kind: overlays.KindAirfield, side: "usa"})
+		fs := visibleOn(c, match{layer: "hengyang", kind: overlays.KindAirfield, side: "japan"}, day(t, "1944-07-15"))
+		if len(fs) != 1 {
+			t.Fatalf("%d Japanese airfields shown on 1944-07-15, want 1 (S53b)", len(fs))
+		}
+		if fs[0].Geometry != us.Geometry {
+			t.Errorf("%v at %v, want at the airfield %v", fs[0], fs[0].Geometry, us.Geometry)
+		}
+		if fs[0].Span.From != day(t, "1944-07-01") {
+			t.Errorf("%v from %v, want July 1944", fs[0], fs[0].Span.From)
+		}
+	})
+	t.Run("the 68th Division does not jump between the layers", func(t *testing.T) {
+		north := one(t, c, match{layer: "changsha", kind: overlays.KindMovement, name: "68th Division: Xinqiang"})
+		south := one(t, c, match{layer: "hengyang", kind: overlays.KindMovement, name: "68th Division: Lu River"})
+		at := func(f *overlays.Feature, d string) orb.Point {
+			p, ok := f.Position(f.At(day(t, d)))
+			if !ok {
+				t.Fatalf("%v not shown on %s", f, d)
+			}
+			return p
+		}
+		// 18 June in the changsha layer, 19 June in the hengyang layer.
+		if d := orbgeo.DistanceHaversine(at(north, "1944-06-18"), at(south, "1944-06-19")); d > 15000 {
+			t.Errorf("the 68th Division moves %.0f km between 18 and 19 June, from one layer to the next", d/1000)
+		}
+		if d := orbgeo.DistanceHaversine(at(north, "1944-06-19"), at(south, "1944-06-19")); d > 1000 {
+			t.Errorf("on 19 June the two 68th Division arrows are %.0f m apart, want joined at Shiting", d)
+		}
+		if p, qp := at(north, "1944-06-16"), place(t, c, "Qingjiangpu"); orbgeo.DistanceHaversine(p, qp) > 1000 {
+			t.Errorf("on 1944-06-16 the 68th Division is at %v, want at Qingjiangpu %v (S17)", p, qp)
+		}
+	})
+	t.Run("off-map events are marked", func(t *testing.T) {
+		for _, tc := range []struct{ name, where string }{
+			{"Tōjō cabinet resigns", "Tokyo"},
+			{"Zhang Deneng executed", "Chongqing"},
+			{"Chinese Military Council orders Hengyang held", "Chongqing"},
+		} {
+			f := one(t, c, match{kind: overlays.KindEvent, name: tc.name})
+			if f.Prop("offmap") != tc.where || !strings.Contains(f.Name, "(in "+tc.where+")") || f.Prop("marker-color") == "" {
+				t.Errorf("%v: offmap %q, marker-color %q: want it marked as happening in %s", f, f.Prop("offmap"), f.Prop("marker-color"), tc.where)
+			}
+		}
+		for _, f := range features(c, match{kind: overlays.KindEvent}) {
+			if w := f.Prop("offmap"); w != "" && (!strings.Contains(f.Name, "(in "+w+")") || f.Prop("marker-color") != "#8c8c8c") {
+				t.Errorf("%v: off-map event without its name suffix or grey marker", f)
+			}
+		}
+	})
+}
+
+// TestCoverage checks the units and dated events the audit found missing
+// (issue 18, item 9): the Japanese 47th Division in West Hunan and the 27th
+// and 64th Divisions of 1944 are drawn; the fact sheet's dated events that
+// have a place are on the map at their date; and docs/data.md lists those
+// that have none.
+func TestCoverage(t *testing.T) {
+	c := campaign(t)
+	tests := []struct {
+		date string
+		m    match
+	}{
+		{"1945-05-01", match{layer: "zhijiang", kind: overlays.KindUnit, side: "japan", name: "47th Division"}},
+		{"1944-05-27", match{kind: overlays.KindUnit, side: "japan", name: "27th Division"}},
+		{"1944-08-06", match{kind: overlays.KindUnit, side: "japan", name: "27th Division"}},
+		{"1944-07-15", match{kind: overlays.KindUnit, side: "japan", name: "64th Division"}},
+		{"1944-06-22", match{layer: "hengyang", kind: overlays.KindEvent, name: "ordered to take Hengyang"}},
+		{"1944-09-01", match{layer: "hengyang", kind: overlays.KindEvent, name: "toward Shaoyang"}},
+		{"1944-09-01", match{layer: "hengyang", kind: overlays.KindEvent, name: "from Leiyang"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.date+" "+tc.m.name, func(t *testing.T) {
+			if fs := visibleOn(c, tc.m, day(t, tc.date)); len(fs) == 0 {
+				t.Errorf("%v: nothing shown on %s", tc.m, tc.date)
+			}
+		})
+	}
+	b, err := os.ReadFile(dataDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(b), "\n### Dated events with no place on the map\n")
+	if !ok {
+		t.Fatalf("%s has no section on dated events with no place", dataDoc)
+	}
+	sec, _, _ = strings.Cut(sec, "\n#")
+	for _, d := range []string{"1944-06-07", "1944-07-29", "1945-04-19", "1945-08-15", "1945-08-16", "1945-08-17", "1945-09-09"} {
+		if !strings.Contains(sec, "| "+d) {
+			t.Errorf("%s: the events with no place do not list %s", dataDoc, d)
+		}
+	}
+}
+
+// TestSeedGarbles checks that docs/data.md explains each of the seed story's
+// remaining garbles (issue 18, item 10).
+func TestSeedGarbles(t *testing.T) {
+	b, err := os.ReadFile(dataDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(b), "\n### The seed story's remaining garbles\n")
+	if !ok {
+		t.Fatalf("%s has no section on the seed story's remaining garbles", dataDoc)
+	}
+	sec, _, _ = strings.Cut(sec, "\n#")
+	for _, g := range []string{"wang wei", "Tang Ju", "three generals", "Chinese troops to the north", "withdraw from the northeast"} {
+		row := regexp.MustCompile(`(?m)^\| "\*\*` + regexp.QuoteMeta(g) + `\*\*.*\|.*\|.*\|.*\|$`)
+		if !row.MatchString(sec) {
+			t.Errorf("%s: no row for %q", dataDoc, g)
+		}
+	}
+	for _, want := range []string{"汪伪", "塘沽协定", "Tanggu Truce"} {
+		if !strings.Contains(sec, want) {
+			t.Errorf("%s: the garbles section does not name %s", dataDoc, want)
+		}
+	}
 }
