@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -24,20 +25,42 @@ import (
 // exhaust memory.
 const MaxFileSize = 64 << 20
 
+// MaxProblems bounds how many problems Load keeps and reports; it counts
+// the rest (ValidationErrors.More) without keeping them, so that a small
+// file with millions of bad features costs little memory and output.
+const MaxProblems = 100
+
+// MaxFeatures and MaxVertices bound a campaign's data: a campaign map has
+// hundreds or thousands of features, and data far beyond these bounds would
+// make tiles take minutes to plan, so Load refuses it. Load stops checking
+// a campaign at its MaxFeatures+1st feature.
+const (
+	MaxFeatures = 100_000
+	MaxVertices = 2_000_000
+)
+
+// ErrTooLarge is wrapped by the problem reported when a campaign exceeds
+// MaxFeatures or MaxVertices.
+var ErrTooLarge = errors.New("more data than a campaign map needs")
+
+// bom is the UTF-8 byte order mark, which RFC 7946 lets readers ignore.
+var bom = []byte("\xef\xbb\xbf")
+
 var layerID = regexp.MustCompile(`^[a-z0-9-]+$`)
 
 // LoadDir loads every *.geojson file in dir as a campaign; problems name
-// files by their path under dir.
+// files by their path under dir. It reads only regular files: a FIFO,
+// device or socket named *.geojson is a problem, not something to block on.
 func LoadDir(dir string) (*Campaign, error) {
 	if st, err := os.Stat(dir); err != nil {
 		return nil, fmt.Errorf("campaign directory: %w", err)
 	} else if !st.IsDir() {
-		return nil, fmt.Errorf("campaign directory %s: not a directory", dir)
+		return nil, fmt.Errorf("campaign directory %s: not a directory", QuoteName(dir))
 	}
 	c, err := Load(os.DirFS(dir))
-	var ve ValidationErrors
+	var ve *ValidationErrors
 	if errors.As(err, &ve) {
-		for _, e := range ve {
+		for _, e := range ve.Problems {
 			e.File = filepath.Join(dir, e.File)
 		}
 	}
@@ -46,7 +69,9 @@ func LoadDir(dir string) (*Campaign, error) {
 
 // Load loads every *.geojson file at the root of fsys as one layer of a
 // campaign, validates all of them, and returns either the campaign or a
-// ValidationErrors listing every problem found.
+// *ValidationErrors holding the first MaxProblems problems found and the
+// count of the rest. Files are decoded a feature at a time, so memory stays
+// near the size of the data.
 func Load(fsys fs.FS) (*Campaign, error) {
 	names, err := fs.Glob(fsys, "*.geojson")
 	if err != nil {
@@ -56,95 +81,266 @@ func Load(fsys fs.FS) (*Campaign, error) {
 		return nil, fmt.Errorf("no .geojson layer files found")
 	}
 	slices.Sort(names)
-	var problems ValidationErrors
+	problems := &ValidationErrors{}
 	c := &Campaign{byID: map[string]*Layer{}}
+	features, vertices := 0, 0
 	for _, name := range names {
-		l, errs := loadLayer(fsys, name)
-		problems = append(problems, errs...)
-		if l != nil {
-			l.Index = len(c.Layers)
-			c.Layers = append(c.Layers, l)
-			c.byID[l.ID] = l
+		l := loadLayer(fsys, name, problems, &features)
+		if l == nil {
+			continue
+		}
+		l.Index = len(c.Layers)
+		c.Layers = append(c.Layers, l)
+		c.byID[l.ID] = l
+		for _, f := range l.Features {
+			vertices += geo.Vertices(f.Geometry)
 		}
 	}
-	if len(problems) > 0 {
+	if problems.Len() == 0 && vertices > MaxVertices {
+		problems.add(&ValidationError{Feature: -1, Err: fmt.Errorf(
+			"%w: %d vertices, the limit is %d", ErrTooLarge, vertices, MaxVertices)})
+	}
+	if problems.Len() > 0 {
 		return nil, problems
 	}
 	c.finish()
 	return c, nil
 }
 
-// loadLayer reads one file; it returns the layer only when it has no problem.
-func loadLayer(fsys fs.FS, name string) (*Layer, ValidationErrors) {
-	fileErr := func(err error) ValidationErrors {
-		return ValidationErrors{{File: name, Feature: -1, Err: err}}
-	}
+// loadLayer reads one file, adding its problems to problems and its
+// features to *features, the count of the campaign's; it returns the layer
+// only when the file has no problem.
+func loadLayer(fsys fs.FS, name string, problems *ValidationErrors, features *int) *Layer {
+	before := problems.Len()
+	fileErr := func(err error) { problems.add(&ValidationError{File: name, Feature: -1, Err: err}) }
 	id := strings.TrimSuffix(path.Base(name), ".geojson")
 	if !layerID.MatchString(id) {
-		return nil, fileErr(fmt.Errorf("layer id %q (the file name) must match [a-z0-9-]+", id))
+		fileErr(fmt.Errorf("layer id %q (the file name) must match [a-z0-9-]+", id))
+		return nil
+	}
+	data, err := readRegular(fsys, name)
+	if err != nil {
+		fileErr(err)
+		return nil
+	}
+	data = bytes.TrimPrefix(data, bom)
+	l := &Layer{ID: id, File: name}
+	if err := decodeLayer(data, l, problems, features); err != nil && !errors.Is(err, errStop) {
+		ve := &ValidationError{File: name, Feature: -1, Err: jsonError(err)}
+		ve.Line, ve.Column = jsonPosition(data, err)
+		problems.add(ve)
+	}
+	if problems.Len() > before {
+		return nil
+	}
+	return l
+}
+
+// readRegular reads a regular file of at most MaxFileSize bytes.
+func readRegular(fsys fs.FS, name string) ([]byte, error) {
+	// Stat before opening: opening a FIFO for reading blocks until a
+	// writer appears.
+	st, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s)", st.Mode().Type())
+	}
+	if st.Size() > MaxFileSize {
+		return nil, fmt.Errorf("file larger than %d MiB", MaxFileSize>>20)
 	}
 	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, fileErr(err)
+		return nil, err
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return nil, fileErr(err)
+		return nil, err
 	}
 	if len(data) > MaxFileSize {
-		return nil, fileErr(fmt.Errorf("file larger than %d MiB", MaxFileSize>>20))
+		return nil, fmt.Errorf("file larger than %d MiB", MaxFileSize>>20)
 	}
-	var doc map[string]json.RawMessage
-	if err := json.Unmarshal(data, &doc); err != nil {
-		ve := fileErr(jsonError(err))[0]
-		ve.Line, ve.Column = jsonPosition(data, err)
-		return nil, ValidationErrors{ve}
+	return data, nil
+}
+
+// decodeLayer decodes a FeatureCollection member by member and its features
+// one at a time, filling l and adding problems with the file and its
+// features; it returns the JSON error that stopped it, if any, or errStop.
+func decodeLayer(data []byte, l *Layer, problems *ValidationErrors, count *int) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	fileErr := func(err error) { problems.add(&ValidationError{File: l.File, Feature: -1, Err: err}) }
+	tok, err := dec.Token()
+	if err != nil {
+		return syntaxError(data, err)
 	}
-	l := &Layer{ID: id, File: name}
-	var problems ValidationErrors
-	member := func(key string, dst any) {
-		raw, ok := doc[key]
-		if !ok || string(raw) == "null" {
-			return
+	if tok != json.Delim('{') {
+		if err := syntaxError(data, nil); err != nil {
+			return err
 		}
-		if err := json.Unmarshal(raw, dst); err != nil {
-			problems = append(problems, fileErr(fmt.Errorf("member %q: %w", key, jsonError(err)))...)
-		}
+		fileErr(fmt.Errorf("value: got JSON %s, want an object", jsonKind(tok)))
+		return nil
 	}
+	// Problems with the members are kept apart from those of the features:
+	// a file that is not a FeatureCollection reports only the former, and
+	// its type may come after its features.
+	var members, features ValidationErrors
+	memberErr := func(err error) { members.add(&ValidationError{File: l.File, Feature: -1, Err: err}) }
 	var typ string
-	member("type", &typ)
-	if typ != "FeatureCollection" {
-		return nil, append(problems, fileErr(fmt.Errorf(`type %q: want "FeatureCollection"`, typ))...)
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return syntaxError(data, err)
+		}
+		key, _ := tok.(string)
+		if seen[key] {
+			memberErr(fmt.Errorf("member %q appears twice", key))
+		}
+		seen[key] = true
+		if key == "features" && nextByte(data, dec.InputOffset()) == '[' {
+			if err := decodeFeatures(dec, data, l, &features, count); err != nil {
+				problems.merge(&features)
+				return err
+			}
+			continue
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return syntaxError(data, err)
+		}
+		member := func(dst any) {
+			if string(raw) == "null" {
+				return
+			}
+			if err := json.Unmarshal(raw, dst); err != nil {
+				memberErr(fmt.Errorf("member %q: %w", key, jsonError(err)))
+			}
+		}
+		switch key {
+		case "type":
+			member(&typ)
+		case "title":
+			member(&l.Title)
+		case "description":
+			member(&l.Description)
+		case "attribution":
+			member(&l.Attribution)
+		case "sources":
+			member(&l.Sources)
+		case "features":
+			member(new([]json.RawMessage)) // not an array: say what it is
+		}
 	}
-	member("title", &l.Title)
-	member("description", &l.Description)
-	member("attribution", &l.Attribution)
-	member("sources", &l.Sources)
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return syntaxError(data, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return syntaxError(data, err)
+	}
+	if typ != "FeatureCollection" {
+		problems.merge(&members)
+		fileErr(fmt.Errorf(`type %q: want "FeatureCollection"`, typ))
+		return nil
+	}
 	for i, s := range l.Sources {
 		if s.ID == "" {
-			problems = append(problems, fileErr(fmt.Errorf("sources[%d]: missing id", i))...)
+			memberErr(fmt.Errorf("sources[%d]: missing id", i))
 		}
 	}
-	var raws []json.RawMessage
-	member("features", &raws)
-	if _, ok := doc["features"]; !ok {
-		problems = append(problems, fileErr(errors.New(`missing "features" array`))...)
+	if !seen["features"] {
+		memberErr(errors.New(`missing "features" array`))
 	}
-	for i, raw := range raws {
+	problems.merge(&members)
+	problems.merge(&features)
+	if problems.Len() > 0 {
+		l.Features = nil
+	}
+	return nil
+}
+
+// decodeFeatures decodes the array of "features" one feature at a time,
+// adding each feature's problems to problems and counting them in *count.
+// It keeps the features in l only while there is no problem: a file with
+// one will be rejected. Past MaxFeatures in the campaign it reports the
+// campaign too large and returns errStop: the rest is not checked.
+func decodeFeatures(dec *json.Decoder, data []byte, l *Layer, problems *ValidationErrors, count *int) error {
+	if _, err := dec.Token(); err != nil { // the opening bracket
+		return syntaxError(data, err)
+	}
+	for i := 0; dec.More(); i++ {
+		if *count >= MaxFeatures {
+			problems.add(&ValidationError{File: l.File, Feature: i, Err: fmt.Errorf(
+				"%w: more than %d features in the campaign; the rest is not checked", ErrTooLarge, MaxFeatures)})
+			l.Features = nil
+			return errStop
+		}
+		*count++
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return syntaxError(data, err)
+		}
 		ft, errs := decodeFeature(raw)
 		for _, err := range errs {
-			problems = append(problems, &ValidationError{File: name, Feature: i, Name: ft.Name, Err: err})
+			problems.add(&ValidationError{File: l.File, Feature: i, Name: ft.Name, Err: err})
 		}
-		if len(errs) == 0 {
+		if problems.Len() == 0 {
 			ft.Layer, ft.Index = l, i
 			l.Features = append(l.Features, ft)
+		} else {
+			l.Features = nil
 		}
 	}
-	if len(problems) > 0 {
-		return nil, problems
+	if _, err := dec.Token(); err != nil { // the closing bracket
+		return syntaxError(data, err)
 	}
-	return l, nil
+	return nil
+}
+
+// errStop stops the decoding of a campaign that is too large.
+var errStop = errors.New("stop")
+
+// nextByte returns the first byte of the value after offset off (past
+// white space and a colon), or 0 at the end.
+func nextByte(data []byte, off int64) byte {
+	for _, c := range data[min(max(off, 0), int64(len(data))):] {
+		switch c {
+		case ' ', '\t', '\r', '\n', ':':
+			continue
+		}
+		return c
+	}
+	return 0
+}
+
+// syntaxError returns the syntax error of data as a whole, positioned from
+// its start; the decoder's own errors are relative to the value it was
+// reading. It returns err when data is well-formed JSON.
+func syntaxError(data []byte, err error) error {
+	var raw json.RawMessage
+	if serr := json.Unmarshal(data, &raw); serr != nil {
+		return serr
+	}
+	return err
+}
+
+// jsonKind names the JSON type of a decoder token.
+func jsonKind(tok json.Token) string {
+	switch tok := tok.(type) {
+	case json.Delim:
+		if tok == '[' {
+			return "array"
+		}
+		return "object"
+	case string:
+		return "string"
+	case float64, json.Number:
+		return "number"
+	case bool:
+		return "bool"
+	}
+	return "null"
 }
 
 // jsonError rewords encoding/json's errors without the "json: " prefix.
@@ -242,6 +438,8 @@ func decodeFeature(raw json.RawMessage) (*Feature, []error) {
 		bad("geometry: %v", jsonError(err))
 	} else if !slices.Contains(allGeometryTypes, gtype.Type) {
 		bad("geometry type %q: want one of %s", gtype.Type, strings.Join(allGeometryTypes, ", "))
+	} else if err := checkPositions(gtype.Type, doc.Geometry); err != nil {
+		bad("geometry: %v", err)
 	} else if g, err := geojson.UnmarshalGeometry(doc.Geometry); err != nil {
 		bad("geometry: %s", strings.TrimPrefix(err.Error(), "json: "))
 	} else if g.Coordinates == nil {
@@ -263,13 +461,69 @@ func decodeFeature(raw json.RawMessage) (*Feature, []error) {
 
 var allGeometryTypes = []string{"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"}
 
-func kindList() string {
+// kindList lists the known kinds for messages; built once, as it is in
+// the message of every feature without a valid kind.
+var kindList = sync.OnceValue(func() string {
 	ks := Kinds()
 	s := make([]string, len(ks))
 	for i, k := range ks {
 		s[i] = string(k)
 	}
 	return strings.Join(s, ", ")
+})
+
+// positionDepth is how deep positions are nested in the coordinates of
+// each geometry type.
+var positionDepth = map[string]int{"Point": 0, "MultiPoint": 1, "LineString": 1,
+	"MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
+
+// checkPositions checks that every position in a geometry's coordinates
+// has two numbers (lon, lat) or three (with altitude), all the same: orb
+// reads [] and [112.9] as points at latitude 0.
+func checkPositions(typ string, geometry json.RawMessage) error {
+	depth, ok := positionDepth[typ]
+	if !ok {
+		return nil // GeometryCollection: rejected later
+	}
+	var doc struct {
+		Coordinates json.RawMessage `json:"coordinates"`
+	}
+	if err := json.Unmarshal(geometry, &doc); err != nil {
+		return jsonError(err)
+	}
+	if len(doc.Coordinates) == 0 || string(doc.Coordinates) == "null" {
+		return errors.New("missing coordinates")
+	}
+	n, dim := 0, 0
+	var walk func(raw json.RawMessage, depth int) error
+	walk = func(raw json.RawMessage, depth int) error {
+		if depth == 0 {
+			var pos []float64
+			if err := json.Unmarshal(raw, &pos); err != nil {
+				return fmt.Errorf("coordinate %d: %w", n, jsonError(err))
+			}
+			switch {
+			case len(pos) < 2 || len(pos) > 3:
+				return fmt.Errorf("coordinate %d has %d number(s), want 2 (lon, lat) or 3 (with altitude)", n, len(pos))
+			case dim != 0 && len(pos) != dim:
+				return fmt.Errorf("coordinate %d has %d numbers, earlier ones %d: mixed dimensions", n, len(pos), dim)
+			}
+			dim = len(pos)
+			n++
+			return nil
+		}
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return fmt.Errorf("coordinates: %w", jsonError(err))
+		}
+		for _, it := range items {
+			if err := walk(it, depth-1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(doc.Coordinates, depth)
 }
 
 // checkGeometry checks coordinate ranges, line lengths and ring closure.

@@ -110,15 +110,24 @@ func runServe(e *env, args []string) error {
 
 // serve serves cfg on ln until ctx ends, then shuts down gracefully:
 // in-flight requests are answered, for up to shutdownGrace. Each value on
-// reload reloads the data. It closes ln.
+// reload reloads the data, in a goroutine of its own so that this loop
+// always sees ctx end; reloads asked for while one runs are coalesced into
+// one more. It closes ln.
 func serve(ctx context.Context, cfg server.Config, ln net.Listener, reload <-chan os.Signal) error {
 	start := time.Now()
 	log := cfg.Logger
-	s, err := server.New(cfg)
+	s, err := newServer(ctx, cfg)
 	if err != nil {
 		ln.Close()
 		return err
 	}
+	pending := make(chan struct{}, 1)
+	go func() {
+		for range pending {
+			s.Reload() // logs its outcome; on error the old data keeps serving
+		}
+	}()
+	defer close(pending)
 	hs := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -139,8 +148,12 @@ func serve(ctx context.Context, cfg server.Config, ln net.Listener, reload <-cha
 	for {
 		select {
 		case <-reload:
-			log.Info("reloading", "data", cfg.Source)
-			s.Reload() // logs its outcome; on error the old data keeps serving
+			select {
+			case pending <- struct{}{}:
+				log.Info("reloading", "data", cfg.Source)
+			default:
+				log.Info("reload already pending", "data", cfg.Source)
+			}
 		case err := <-errc:
 			return err
 		case <-ctx.Done():
@@ -160,6 +173,26 @@ func serve(ctx context.Context, cfg server.Config, ln net.Listener, reload <-cha
 			}
 			return err
 		}
+	}
+}
+
+// newServer builds the server, giving up when ctx ends first: the first
+// load may hang too (server.New gives up on it after cfg.LoadTimeout).
+func newServer(ctx context.Context, cfg server.Config) (*server.Server, error) {
+	type result struct {
+		s   *server.Server
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		s, err := server.New(cfg)
+		done <- result{s, err}
+	}()
+	select {
+	case r := <-done:
+		return r.s, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("stopped while loading %s: %w", cfg.Source, ctx.Err())
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/mux"
 
@@ -30,7 +31,13 @@ const (
 	DefaultAnimationTimeout = 30 * time.Second
 	DefaultTileMaxAge       = 24 * time.Hour
 	DefaultTitle            = "Campaign map"
+	DefaultLoadTimeout      = time.Minute
 )
+
+// ErrLoadTimeout is wrapped by the error of a load or reload that did not
+// finish within Config.LoadTimeout (a hung network file system, say). The
+// load goes on in the background; its result is discarded.
+var ErrLoadTimeout = errors.New("server: loading the data timed out")
 
 // BaseMapNone is the Config.BaseMap value that makes the viewer draw the
 // campaign's own context layer as its base map, with no outside tiles.
@@ -100,6 +107,11 @@ type Config struct {
 	// BaseMapAttribution credits BaseMap, as HTML. Empty with the default
 	// base map means web.DefaultBase's attribution.
 	BaseMapAttribution string
+	// LoadTimeout bounds how long New and Reload wait for Load; zero means
+	// DefaultLoadTimeout. A load that takes longer is abandoned (its
+	// goroutine is left to finish, its result discarded) with an error
+	// wrapping ErrLoadTimeout, and until it finishes Reload fails at once.
+	LoadTimeout time.Duration
 	// Logger receives request logs and errors; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -111,11 +123,14 @@ type Server struct {
 	log    *slog.Logger
 	data   atomic.Pointer[dataset]
 	gen    atomic.Uint64
-	reload sync.Mutex // serializes Reload
-	tiles  *cache.Cache[tiles.Key, *entry]
-	index  *cache.Cache[addrKey, tileRef]
-	bodies *cache.Cache[uint64, tiles.Key] // hash of a tile's bytes → key of its entry
-	images *cache.Cache[imageKey, *entry]  // static images and animations
+	reload sync.Mutex // serializes Reload; held for at most LoadTimeout and a swap
+	// loading holds a token while a load runs, even one abandoned by
+	// Reload or New: it serializes loads.
+	loading chan struct{}
+	tiles   *cache.Cache[tiles.Key, *entry]
+	index   *cache.Cache[addrKey, tileRef]
+	bodies  *cache.Cache[uint64, tiles.Key] // hash of a tile's bytes → key of its entry
+	images  *cache.Cache[imageKey, *entry]  // static images and animations
 	// swatches are the legend's swatch PNGs by entry id and scale (1, 2),
 	// drawn on first use.
 	swatches func() map[string][3]*entry
@@ -134,7 +149,7 @@ type Server struct {
 var _ http.Handler = (*Server)(nil)
 
 // New loads the campaign with cfg.Load and returns a server for it, or the
-// load's error (an overlays.ValidationErrors for invalid data).
+// load's error (an *overlays.ValidationErrors for invalid data).
 func New(cfg Config) (*Server, error) {
 	if cfg.Load == nil {
 		return nil, errors.New("server: Config.Load is nil")
@@ -163,6 +178,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.AnimationTimeout <= 0 {
 		cfg.AnimationTimeout = DefaultAnimationTimeout
 	}
+	if cfg.LoadTimeout <= 0 {
+		cfg.LoadTimeout = DefaultLoadTimeout
+	}
 	if cfg.Title == "" {
 		cfg.Title = DefaultTitle
 	}
@@ -190,13 +208,14 @@ func New(cfg Config) (*Server, error) {
 		bodies:  cache.New(budget/128, func(uint64, tiles.Key) int64 { return bodyRefSize }),
 		images:  cache.New(max(cfg.ImageCacheBytes, 0), imageSize),
 		seed:    maphash.MakeSeed(),
+		loading: make(chan struct{}, 1),
 		slots:   make(chan struct{}, cfg.MaxRenders),
 		bufs:    sync.Pool{New: func() any { return new(bytes.Buffer) }},
 		headers: newHeaderValues(cfg.TileMaxAge),
 	}
 	s.swatches = sync.OnceValue(s.drawSwatches)
 	s.metrics = newMetrics(s)
-	d, err := s.load()
+	d, err := s.loadWithin()
 	if err != nil {
 		return nil, err
 	}
@@ -211,23 +230,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // Reload loads the campaign again and, when it loads and validates, serves
 // it from then on; requests already under way finish with the data they
-// started with. When the new data is invalid, Reload logs every problem,
-// keeps serving the old data and returns the error.
+// started with. When the new data is invalid, Reload logs one line (how
+// many problems, and the first), keeps serving the old data and returns
+// the error.
 func (s *Server) Reload() error {
 	s.reload.Lock()
 	defer s.reload.Unlock()
-	d, err := s.load()
+	d, err := s.loadWithin()
 	if err != nil {
 		s.metrics.reloads.WithLabelValues("error").Inc()
-		var ve overlays.ValidationErrors
-		if errors.As(err, &ve) {
-			for _, e := range ve {
-				s.log.Error("reload: invalid data", "source", s.cfg.Source, "problem", e.Error())
-			}
-		}
 		old := s.data.Load()
-		s.log.Error("reload rejected; still serving the previous data",
-			"source", s.cfg.Source, "err", err, "version", old.version, "generation", old.gen)
+		// One line, bounded whatever the data: the count of problems and
+		// the first one.
+		attrs := []any{"source", s.cfg.Source, "version", old.version, "generation", old.gen}
+		var ve *overlays.ValidationErrors
+		if errors.As(err, &ve) && len(ve.Problems) > 0 {
+			attrs = append(attrs, "problems", ve.Len(), "first", truncate(ve.Problems[0].Error(), maxLoggedError))
+		} else {
+			attrs = append(attrs, "err", truncate(err.Error(), maxLoggedError))
+		}
+		s.log.Error("reload rejected; still serving the previous data", attrs...)
 		return err
 	}
 	old := s.data.Swap(d)
@@ -239,6 +261,51 @@ func (s *Server) Reload() error {
 	s.log.Info("reloaded", "source", s.cfg.Source, "version", d.version, "generation", d.gen,
 		"previous", old.version, "layers", len(d.campaign.Layers), "features", d.campaign.Features())
 	return nil
+}
+
+// loadWithin loads the data in another goroutine and waits for it for at
+// most cfg.LoadTimeout: a read that never returns (a FIFO, a hung network
+// file system) must not hang the caller, which may be the loop that
+// handles SIGTERM. A load still running from an abandoned call makes it
+// fail at once.
+func (s *Server) loadWithin() (*dataset, error) {
+	timer := time.NewTimer(s.cfg.LoadTimeout)
+	defer timer.Stop()
+	select {
+	case s.loading <- struct{}{}:
+	case <-timer.C:
+		return nil, fmt.Errorf("%w: an earlier load is still running after %s", ErrLoadTimeout, s.cfg.LoadTimeout)
+	}
+	type result struct {
+		d   *dataset
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() { <-s.loading }()
+		d, err := s.load()
+		done <- result{d, err}
+	}()
+	select {
+	case r := <-done:
+		return r.d, r.err
+	case <-timer.C:
+		return nil, fmt.Errorf("%w: still loading after %s", ErrLoadTimeout, s.cfg.LoadTimeout)
+	}
+}
+
+// maxLoggedError bounds the bytes of an error message in one log line.
+const maxLoggedError = 512
+
+// truncate cuts s to at most n bytes, on a rune boundary, marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // Version returns the version of the data being served: a hash of its
