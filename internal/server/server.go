@@ -32,6 +32,9 @@ const (
 	DefaultTileMaxAge       = 24 * time.Hour
 	DefaultTitle            = "Campaign map"
 	DefaultLoadTimeout      = time.Minute
+	// DefaultMaxImagesPerClient is the default of
+	// Config.MaxImagesPerClient.
+	DefaultMaxImagesPerClient = 2
 )
 
 // ErrLoadTimeout is wrapped by the error of a load or reload that did not
@@ -69,9 +72,20 @@ type Config struct {
 	// MaxZoom is the deepest zoom level served, 1 to tiles.MaxZoom; zero
 	// means DefaultMaxZoom.
 	MaxZoom int
-	// MaxRenders bounds how many renders (and GeoJSON exports) run at once;
-	// zero means runtime.GOMAXPROCS(0).
+	// MaxRenders bounds how many tiles are planned and rendered at once;
+	// zero means runtime.GOMAXPROCS(0). Tiles have these slots to
+	// themselves, so expensive images cannot starve them.
 	MaxRenders int
+	// MaxImageRenders bounds how many static images, animations, printed
+	// sheets and GeoJSON exports are drawn at once, in slots apart from
+	// the tiles'; zero means half of GOMAXPROCS, at least 1.
+	MaxImageRenders int
+	// MaxImagesPerClient bounds how many of those expensive requests one
+	// client (one IP address) may have waiting or drawing at once; more
+	// get a 429 with Retry-After. Cache hits are not counted. Zero means
+	// DefaultMaxImagesPerClient; a negative value means no bound (behind a
+	// proxy, where every client has the proxy's address).
+	MaxImagesPerClient int
 	// RenderTimeout bounds how long a request waits for a render slot and
 	// its render; zero means DefaultRenderTimeout. A request that waits
 	// longer gets a 503, and the render, once started, still finishes and
@@ -135,11 +149,15 @@ type Server struct {
 	// drawn on first use.
 	swatches func() map[string][3]*entry
 	seed     maphash.Seed
-	slots    chan struct{} // render semaphore: plans, renders and exports
-	bufs     sync.Pool     // *bytes.Buffer for encoding
-	metrics  *metrics
-	headers  headerValues
-	handler  http.Handler
+	slots    chan struct{} // tile slots: plans and renders
+	// imageSlots are the slots of static images, animations, prints and
+	// exports.
+	imageSlots chan struct{}
+	clients    clients   // expensive requests under way, by client
+	bufs       sync.Pool // *bytes.Buffer for encoding
+	metrics    *metrics
+	headers    headerValues
+	handler    http.Handler
 
 	// onRender, when set, is called by every render with its slot held;
 	// tests use it to hold renders back.
@@ -165,6 +183,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxRenders <= 0 {
 		cfg.MaxRenders = runtime.GOMAXPROCS(0)
+	}
+	if cfg.MaxImageRenders <= 0 {
+		cfg.MaxImageRenders = max(runtime.GOMAXPROCS(0)/2, 1)
+	}
+	if cfg.MaxImagesPerClient == 0 {
+		cfg.MaxImagesPerClient = DefaultMaxImagesPerClient
 	}
 	if cfg.RenderTimeout <= 0 {
 		cfg.RenderTimeout = DefaultRenderTimeout
@@ -201,17 +225,19 @@ func New(cfg Config) (*Server, error) {
 	}
 	budget := max(cfg.CacheBytes, 0)
 	s := &Server{
-		cfg:     cfg,
-		log:     cfg.Logger,
-		tiles:   cache.New(budget-budget/16-budget/128, entrySize),
-		index:   cache.New(budget/16, refSize),
-		bodies:  cache.New(budget/128, func(uint64, tiles.Key) int64 { return bodyRefSize }),
-		images:  cache.New(max(cfg.ImageCacheBytes, 0), imageSize),
-		seed:    maphash.MakeSeed(),
-		loading: make(chan struct{}, 1),
-		slots:   make(chan struct{}, cfg.MaxRenders),
-		bufs:    sync.Pool{New: func() any { return new(bytes.Buffer) }},
-		headers: newHeaderValues(cfg.TileMaxAge),
+		cfg:        cfg,
+		log:        cfg.Logger,
+		tiles:      cache.New(budget-budget/16-budget/128, entrySize),
+		index:      cache.New(budget/16, refSize),
+		bodies:     cache.New(budget/128, func(uint64, tiles.Key) int64 { return bodyRefSize }),
+		images:     cache.New(max(cfg.ImageCacheBytes, 0), imageSize),
+		seed:       maphash.MakeSeed(),
+		loading:    make(chan struct{}, 1),
+		slots:      make(chan struct{}, cfg.MaxRenders),
+		imageSlots: make(chan struct{}, cfg.MaxImageRenders),
+		clients:    clients{n: map[string]int{}},
+		bufs:       sync.Pool{New: func() any { return new(bytes.Buffer) }},
+		headers:    newHeaderValues(cfg.TileMaxAge),
 	}
 	s.swatches = sync.OnceValue(s.drawSwatches)
 	s.metrics = newMetrics(s)
