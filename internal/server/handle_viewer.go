@@ -117,6 +117,10 @@ func (s *Server) prefix() string {
 // the server only uses it for the oEmbed link.
 func (s *Server) handleViewer(embed bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if err := checkViewerView(r.URL.RawQuery); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		d := s.data.Load()
 		base, prefix := s.baseURL(r), s.prefix()
 		cfg := d.viewer
@@ -153,6 +157,26 @@ func (s *Server) handleViewer(embed bool) http.HandlerFunc {
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		serveEntry(w, r, newEntry(body, contentTypeHTML, etagOf(body)), s.headers.page)
 	}
+}
+
+// checkViewerView checks the viewer's ?view=, a centre lon,lat,zoom
+// within the map (view.ParseCenter): the script hands it to Leaflet,
+// which throws on a centre far outside the world, and the page never
+// loads. The rest of the query is the script's to read.
+func checkViewerView(rawQuery string) error {
+	q, _ := url.ParseQuery(rawQuery) // what parses; the script reads the same
+	v, ok, err := oneParam(q, "view")
+	if err != nil || !ok || v == "" {
+		return err
+	}
+	if _, err := view.ParseCenter(v); err != nil {
+		var ve *view.Error
+		if errors.As(err, &ve) {
+			return badPart("view", v, ve.Want)
+		}
+		return err
+	}
+	return nil
 }
 
 // describe is the page's description: the titles of the dated layers.

@@ -236,3 +236,35 @@ func TestAssetsRoute(t *testing.T) {
 		}
 	}
 }
+
+// TestViewerView: the viewer pages answer 400 for a view outside the
+// world, which the script would hand to Leaflet to throw on.
+func TestViewerView(t *testing.T) {
+	_, ts := newServer(t, "", Config{})
+	tests := map[string]struct {
+		path   string
+		status int
+	}{
+		"valid":         {"/?view=112.9,27.9,7", http.StatusOK},
+		"none":          {"/?date=1944-06-20", http.StatusOK},
+		"empty":         {"/?view=", http.StatusOK},
+		"huge lon":      {"/?view=1e308,0,5", http.StatusBadRequest},
+		"lat off map":   {"/embed?view=112,89,5", http.StatusBadRequest},
+		"zoom too deep": {"/?view=112,27,30", http.StatusBadRequest},
+		"not numbers":   {"/?view=a,b,c", http.StatusBadRequest},
+		"twice":         {"/?view=112,27,5&view=113,27,5", http.StatusBadRequest},
+		"infinite":      {"/?view=Infinity,0,5", http.StatusBadRequest},
+		"negative zoom": {"/embed?view=112,27,-1", http.StatusBadRequest},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			res := get(t, ts, tc.path)
+			if res.status != tc.status {
+				t.Errorf("%s: %d %s, want %d", tc.path, res.status, res.body, tc.status)
+			}
+			if tc.status == http.StatusBadRequest && !strings.Contains(errorMessage(t, res), "view") {
+				t.Errorf("%s: message %q does not name the view", tc.path, errorMessage(t, res))
+			}
+		})
+	}
+}
