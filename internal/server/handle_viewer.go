@@ -122,7 +122,7 @@ func (s *Server) handleViewer(embed bool) http.HandlerFunc {
 			return
 		}
 		d := s.data.Load()
-		base, prefix := s.baseURL(r), s.prefix()
+		base, prefix := s.baseURL(w, r), s.prefix()
 		cfg := d.viewer
 		cfg.TilesPrefix = prefix + "/tiles"
 		cfg.APIPrefix = prefix + "/api"
@@ -245,10 +245,11 @@ func (s *Server) handleOEmbed(w http.ResponseWriter, r *http.Request) {
 			title += ", " + view.Caption(day)
 		}
 	}
-	res, err := web.OEmbed(page, s.baseURL(r), embedPath, title, limits[0], limits[1])
+	base := s.baseURL(w, r)
+	res, err := web.OEmbed(page, base, embedPath, title, limits[0], limits[1])
 	switch {
 	case errors.Is(err, web.ErrNotEmbeddable):
-		e := badPart("url", page, "not a viewer page of this server (want "+s.baseURL(r)+"/ or "+embedPath+", with any query)")
+		e := badPart("url", page, "not a viewer page of this server (want "+base+"/ or "+embedPath+", with any query)")
 		e.Status = http.StatusNotFound
 		err = e
 	case errors.Is(err, web.ErrTooSmall):

@@ -6,8 +6,10 @@ import (
 	"html"
 	"image/png"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -264,6 +266,38 @@ func TestViewerView(t *testing.T) {
 			}
 			if tc.status == http.StatusBadRequest && !strings.Contains(errorMessage(t, res), "view") {
 				t.Errorf("%s: message %q does not name the view", tc.path, errorMessage(t, res))
+			}
+		})
+	}
+}
+
+// TestVaryHost: responses with absolute URLs built from Host say so with
+// Vary: Host, so that a shared cache keeps one copy per host; with
+// PublicURL they do not depend on Host.
+func TestVaryHost(t *testing.T) {
+	_, ts := newServer(t, "", Config{})
+	_, pub := newServer(t, "", Config{PublicURL: "https://tiles.example.org"})
+	paths := map[string]string{
+		"tilejson": "/tiles/march.json",
+		"legend":   "/api/legend",
+		"oembed":   "/oembed?url=" + url.QueryEscape("BASE/?date=1944-06-20"),
+		"viewer":   "/?date=1944-06-20",
+	}
+	for name, path := range paths {
+		t.Run(name, func(t *testing.T) {
+			for _, tc := range []struct {
+				ts   *httptest.Server
+				base string // of the pages oEmbed describes
+				vary bool
+			}{{ts, ts.URL, true}, {pub, "https://tiles.example.org", false}} {
+				res := get(t, tc.ts, strings.Replace(path, "BASE", url.QueryEscape(tc.base), 1))
+				if res.status != http.StatusOK {
+					t.Fatalf("%s: %d %s", path, res.status, res.body)
+				}
+				vary := slices.Contains(res.header.Values("Vary"), "Host")
+				if vary != tc.vary {
+					t.Errorf("%s (public URL %v): Vary %q, want Host: %v", path, !tc.vary, res.header.Values("Vary"), tc.vary)
+				}
 			}
 		})
 	}
