@@ -202,3 +202,58 @@ func TestValidationErrorName(t *testing.T) {
 		})
 	}
 }
+
+// FuzzLoad: any layer file either loads or fails with a *ValidationErrors
+// that keeps at most MaxProblems problems (and the one that stops
+// checking); a UTF-8 BOM changes nothing; a loaded feature has a known
+// kind and a geometry whose every position is on the map.
+func FuzzLoad(f *testing.F) {
+	for _, dir := range []string{"testdata/good", "testdata/broken"} {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, e := range entries {
+			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{},{},{}]}`))
+	f.Add([]byte(`{"features":[{"type":"Feature","properties":{"kind":"place"},"geometry":{"type":"Point","coordinates":[112.9]}}],"type":"FeatureCollection"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<16 {
+			return
+		}
+		load := func(b []byte) (*Campaign, error) {
+			return Load(fstest.MapFS{"layer.geojson": {Data: b}})
+		}
+		c, err := load(data)
+		c2, err2 := load(append([]byte("\xef\xbb\xbf"), data...))
+		if !bytes.HasPrefix(data, bom) && ((err == nil) != (err2 == nil) || (err == nil && c.Features() != c2.Features())) {
+			t.Fatalf("a BOM changed the outcome: %v / %v", err, err2)
+		}
+		if err != nil {
+			var ve *ValidationErrors
+			if !errors.As(err, &ve) || ve.Len() == 0 || len(ve.Problems) > MaxProblems+1 {
+				t.Fatalf("error %T %v", err, err)
+			}
+			for _, p := range ve.Problems {
+				if p.Error() == "" || !errors.Is(p, ErrInvalid) {
+					t.Fatalf("problem %#v", p)
+				}
+			}
+			return
+		}
+		for _, ft := range c.Layers[0].Features {
+			if !ft.Kind.Known() || ft.Geometry == nil {
+				t.Fatalf("loaded feature %d with kind %q, geometry %v", ft.Index, ft.Kind, ft.Geometry)
+			}
+			if b := ft.Geometry.Bound(); !validLonLat(b.Min) || !validLonLat(b.Max) {
+				t.Fatalf("loaded feature %d off the map: %v", ft.Index, b)
+			}
+		}
+	})
+}
