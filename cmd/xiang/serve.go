@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -37,6 +38,7 @@ func runServe(e *env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`, host:port")
 	data := fs.String("data", "", "campaign `directory` (default: the embedded campaign)")
 	cacheFlag := fs.String("cache", "256MB", "memory bound of the tile cache: a `size` such as 256MB or 1GiB; 0 disables it")
+	memFlag := fs.String("memory-limit", "auto", "soft limit of the Go heap (debug.SetMemoryLimit): a `size`, auto (-cache + the image cache + 192MiB; GOMEMLIMIT wins when set) or off")
 	maxZoom := fs.Int("max-zoom", server.DefaultMaxZoom, fmt.Sprintf("deepest zoom level served, 1 to %d", tiles.MaxZoom))
 	publicURL := fs.String("public-url", "", "`URL` clients reach the server at, for the tile URLs in TileJSON (default: the request's host)")
 	title := fs.String("title", "", "`name` of the campaign in the viewer and oEmbed (default: the embedded campaign's, else \""+server.DefaultTitle+"\")")
@@ -56,6 +58,13 @@ func runServe(e *env, args []string) error {
 	}
 	if cacheBytes == 0 {
 		cacheBytes = -1 // server.Config: negative disables, zero is the default
+	}
+	memLimit, err := memoryLimit(*memFlag, cacheBytes, os.Getenv("GOMEMLIMIT") != "")
+	if err != nil {
+		return usageErr(fs, "-memory-limit: %v", err)
+	}
+	if memLimit > 0 {
+		debug.SetMemoryLimit(memLimit)
 	}
 	if *maxZoom < 1 || *maxZoom > tiles.MaxZoom {
 		return usageErr(fs, "-max-zoom %d: want 1 to %d", *maxZoom, tiles.MaxZoom)
@@ -144,7 +153,7 @@ func serve(ctx context.Context, cfg server.Config, ln net.Listener, reload <-cha
 	fl := s.FastLane(ln)
 	go func() { errc <- hs.Serve(fl) }()
 	log.Info("serving", "url", serverURL(ln.Addr()), "data", cfg.Source, "version", s.Version(),
-		"cache", cfg.CacheBytes, "max_zoom", cfg.MaxZoom, "startup", time.Since(start).Round(time.Millisecond))
+		"cache", cfg.CacheBytes, "memory_limit", debug.SetMemoryLimit(-1), "max_zoom", cfg.MaxZoom, "startup", time.Since(start).Round(time.Millisecond))
 	for {
 		select {
 		case <-reload:
@@ -194,6 +203,36 @@ func newServer(ctx context.Context, cfg server.Config) (*server.Server, error) {
 	case <-ctx.Done():
 		return nil, fmt.Errorf("stopped while loading %s: %w", cfg.Source, ctx.Err())
 	}
+}
+
+// memoryHeadroom is what -memory-limit auto allows beyond the caches: the
+// data, renders and animations under way, buffers.
+const memoryHeadroom = 192 << 20
+
+// memoryLimit returns the soft memory limit -memory-limit asks for, or 0
+// for none: "off"; "auto" when GOMEMLIMIT is set (the runtime has read
+// it); else "auto" is the tile cache (cacheBytes, negative when disabled)
+// plus the image cache plus memoryHeadroom. Without a limit the Go heap
+// grows to about twice what is live (GOGC=100), and a full tile cache is
+// most of what is live.
+func memoryLimit(flag string, cacheBytes int64, envSet bool) (int64, error) {
+	switch strings.ToLower(strings.TrimSpace(flag)) {
+	case "off":
+		return 0, nil
+	case "auto":
+		if envSet {
+			return 0, nil
+		}
+		return max(cacheBytes, 0) + server.DefaultImageCacheBytes + memoryHeadroom, nil
+	}
+	n, err := parseBytes(flag)
+	if err != nil {
+		return 0, err
+	}
+	if n < 64<<20 {
+		return 0, fmt.Errorf("%q: less than 64MiB; want a size, auto or off", flag)
+	}
+	return n, nil
 }
 
 // embeddedTitle names the embedded campaign in the viewer.

@@ -301,3 +301,33 @@ func TestServerURL(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoryLimit: -memory-limit auto derives a soft limit from -cache, so
+// that RSS stays near the caches rather than twice them; GOMEMLIMIT wins.
+func TestMemoryLimit(t *testing.T) {
+	const mib = 1 << 20
+	tests := map[string]struct {
+		flag    string
+		cache   int64
+		env     bool
+		want    int64
+		wantErr bool
+	}{
+		"auto, default cache":  {"auto", 256 * mib, false, (256 + 32 + 192) * mib, false},
+		"auto, no cache":       {"auto", -1, false, (32 + 192) * mib, false},
+		"auto, GOMEMLIMIT":     {"auto", 256 * mib, true, 0, false},
+		"off":                  {"off", 256 * mib, false, 0, false},
+		"size":                 {"1GiB", 256 * mib, false, 1 << 30, false},
+		"size over GOMEMLIMIT": {"1GiB", 256 * mib, true, 1 << 30, false},
+		"too small":            {"1MB", 256 * mib, false, 0, true},
+		"bad":                  {"lots", 256 * mib, false, 0, true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, err := memoryLimit(tc.flag, tc.cache, tc.env)
+			if (err != nil) != tc.wantErr || got != tc.want {
+				t.Errorf("memoryLimit(%q, %d, %v) = %d, %v; want %d (error %v)", tc.flag, tc.cache, tc.env, got, err, tc.want, tc.wantErr)
+			}
+		})
+	}
+}
