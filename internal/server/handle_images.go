@@ -253,6 +253,9 @@ func (s *Server) serveImage(w http.ResponseWriter, r *http.Request, key imageKey
 	e, res, err := s.images.Do(ctx, key, func(ctx context.Context) (*entry, error) {
 		var body []byte
 		err := s.work(ctx, s.imageSlots, func() error {
+			if s.onImage != nil {
+				s.onImage()
+			}
 			start := time.Now()
 			var buf bytes.Buffer
 			if err := draw(ctx, &buf); err != nil {

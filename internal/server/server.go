@@ -160,8 +160,9 @@ type Server struct {
 	handler    http.Handler
 
 	// onRender, when set, is called by every render with its slot held;
-	// tests use it to hold renders back.
-	onRender func()
+	// tests use it to hold renders back. onImage is the same for images,
+	// animations, prints and exports.
+	onRender, onImage func()
 }
 
 var _ http.Handler = (*Server)(nil)

@@ -28,37 +28,49 @@ func fetch(ctx context.Context, ts *httptest.Server, path string) (status int, r
 	return res.StatusCode, res.Header.Get("Retry-After"), body
 }
 
-// gifs starts n requests for large animated GIFs, each of a different size
-// so that none shares another's render; cancel stops them.
-func gifs(ts *httptest.Server, n int) (statuses chan int, cancel func()) {
-	ctx, stop := context.WithCancel(context.Background())
+// gifs starts n requests for animated GIFs of width+i×height pixels (i from
+// 0 to n-1), so that none shares another's render; stop cancels those
+// still waiting and waits for them all.
+func gifs(ts *httptest.Server, n, width, height int) (statuses chan int, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
 	statuses = make(chan int, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			status, _, _ := fetch(ctx, ts, fmt.Sprintf("/animate/all/auto/%dx375.gif?step=P1D", 500+i))
+			status, _, _ := fetch(ctx, ts, fmt.Sprintf("/animate/all/auto/%dx%d.gif?step=P1D", width+i, height))
 			statuses <- status
 		})
 	}
-	return statuses, func() { stop(); wg.Wait() }
+	return statuses, func() { cancel(); wg.Wait() }
 }
 
-// TestTilesNotStarved: while 24 large GIFs render, cold tiles still get
-// a render slot and are answered, not kept waiting until a 503. Their time
-// limit (RenderTimeout) is the failure criterion: the finding is tiles
-// waiting behind images until it runs out.
+// holdImages makes every image render wait, with its slot held, until the
+// returned function is called.
+func holdImages(s *Server) (release func()) {
+	gate := make(chan struct{})
+	s.onImage = func() { <-gate }
+	return sync.OnceFunc(func() { close(gate) })
+}
+
+// TestTilesNotStarved: while 24 large GIFs hold or wait for render slots,
+// cold tiles still get a slot and are answered, not kept waiting until a
+// 503. The GIFs are held in their slots for as long as the test runs, so
+// the tiles' time limit (RenderTimeout) is the failure criterion: the
+// finding is tiles waiting behind images until it runs out.
 func TestTilesNotStarved(t *testing.T) {
-	_, ts := newServer(t, "", Config{MaxRenders: 2, RenderTimeout: 5 * time.Second,
+	s, ts := newServer(t, "", Config{MaxRenders: 2, RenderTimeout: 5 * time.Second,
 		AnimationTimeout: time.Minute, MaxImagesPerClient: 1000})
-	_, cancel := gifs(ts, 24)
-	defer cancel()
+	release := holdImages(s)
+	_, stop := gifs(ts, 24, 500, 375)
+	defer stop()
+	defer release()
 	// Wait until the GIFs hold render slots and the rest queue for them.
 	for deadline := time.Now().Add(20 * time.Second); metric(t, ts, "xiang_renders_in_flight") == 0; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("no GIF started")
 		}
 	}
-	time.Sleep(200 * time.Millisecond)
+	time.Sleep(100 * time.Millisecond)
 
 	var wg sync.WaitGroup
 	for day := 1; day <= 8; day++ {
@@ -68,8 +80,6 @@ func TestTilesNotStarved(t *testing.T) {
 			status, _, body := fetch(context.Background(), ts, path)
 			if status != http.StatusOK {
 				t.Errorf("%s: %d %s after %v", path, status, body, time.Since(start))
-			} else {
-				t.Logf("%s: %d in %v", path, status, time.Since(start))
 			}
 		})
 	}
@@ -77,12 +87,15 @@ func TestTilesNotStarved(t *testing.T) {
 }
 
 // TestImagesPerClient: one client asking for more expensive images at once
-// than its share gets 429s with Retry-After for the extra ones.
+// than its share gets 429s with Retry-After for the extra ones; tiles are
+// not counted.
 func TestImagesPerClient(t *testing.T) {
-	_, ts := newServer(t, "", Config{AnimationTimeout: time.Minute})
+	s, ts := newServer(t, "", Config{AnimationTimeout: time.Minute})
+	release := holdImages(s)
 	const n = 6
-	statuses, cancel := gifs(ts, n)
-	defer cancel()
+	statuses, stop := gifs(ts, n, 100, 75)
+	defer stop()
+	defer release()
 	counts := map[int]int{}
 	for range n - DefaultMaxImagesPerClient {
 		counts[<-statuses]++
@@ -96,8 +109,17 @@ func TestImagesPerClient(t *testing.T) {
 	if status != http.StatusTooManyRequests || retry == "" || json.Unmarshal(body, &e) != nil || e.Error == "" {
 		t.Errorf("extra static image: %d, Retry-After %q, %s", status, retry, body)
 	}
-	// Cheap work is not counted: tiles are served meanwhile.
 	if status, _, body := fetch(context.Background(), ts, "/tiles/all/1944-07-01/8/208/108.png"); status != http.StatusOK {
 		t.Errorf("tile: %d %s", status, body)
+	}
+	// Once the client's images are done, it may ask again.
+	release()
+	for range DefaultMaxImagesPerClient {
+		if status := <-statuses; status != http.StatusOK {
+			t.Errorf("held GIF: %d", status)
+		}
+	}
+	if status, _, body := fetch(context.Background(), ts, "/static/all/auto/100x100.png?date=1944-07-01"); status != http.StatusOK {
+		t.Errorf("static image after the GIFs: %d %s", status, body)
 	}
 }
