@@ -46,7 +46,7 @@ func TestLoadGood(t *testing.T) {
 // once, each with its file and feature.
 func TestLoadBroken(t *testing.T) {
 	_, err := LoadDir("testdata/broken")
-	var ve ValidationErrors
+	var ve *ValidationErrors
 	if !errors.As(err, &ve) {
 		t.Fatalf("LoadDir(testdata/broken) = %v, want ValidationErrors", err)
 	}
@@ -85,7 +85,7 @@ func TestLoadBroken(t *testing.T) {
 	}
 	for _, w := range want {
 		found := false
-		for _, e := range ve {
+		for _, e := range ve.Problems {
 			if strings.HasSuffix(e.File, w.file) && e.Feature == w.feature && strings.Contains(e.Error(), w.has) {
 				found = true
 				if !strings.HasPrefix(e.Error(), "testdata/broken/"+w.file+": ") {
@@ -97,8 +97,8 @@ func TestLoadBroken(t *testing.T) {
 			t.Errorf("no problem reported for %s feature %d containing %q", w.file, w.feature, w.has)
 		}
 	}
-	if len(ve) != len(want) {
-		t.Errorf("got %d problems, want %d:\n%v", len(ve), len(want), err)
+	if ve.Len() != len(want) {
+		t.Errorf("got %d problems, want %d:\n%v", ve.Len(), len(want), err)
 	}
 }
 

@@ -31,7 +31,7 @@ type env struct {
 }
 
 var commands = map[string]command{
-	"validate": {"check a campaign directory and report every problem", runValidate},
+	"validate": {"check a campaign directory and report its problems (the first 100, and a count)", runValidate},
 	"tile":     {"render one XYZ tile as PNG", runTile},
 	"export":   {"write the features visible on a date as GeoJSON", runExport},
 	"static":   {"render a static PNG map centred on a point, fitting a box or the layers", runStatic},

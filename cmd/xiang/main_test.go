@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xiang-maps/xiang/overlays"
 )
 
 func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -171,5 +173,45 @@ func TestStaticAndAnimateCommands(t *testing.T) {
 		if code, out, errOut := runCmd(t, tc.args...); code != 2 || !strings.Contains(out+errOut, tc.has) {
 			t.Errorf("xiang %v: exit %d, output lacks %q: %s", tc.args, code, tc.has, errOut)
 		}
+	}
+}
+
+// TestValidateBounded: validate prints at most the first
+// overlays.MaxProblems problems and a count of the rest, and quotes file
+// names that hold control characters.
+func TestValidateBounded(t *testing.T) {
+	tests := map[string]struct {
+		dir      string
+		features int
+		more     string
+	}{
+		"many problems":  {dir: "data", features: 3_000_000, more: "… and 299900 more problem(s), not listed"},
+		"escape in name": {dir: "\x1b[2J\x1b[31mdata", features: 1},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), tc.dir)
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			body := `{"type":"FeatureCollection","features":[{}` + strings.Repeat(",{}", tc.features-1) + "]}"
+			if err := os.WriteFile(filepath.Join(dir, "big.geojson"), []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, out, errOut := runCmd(t, "validate", dir)
+			if code != 1 {
+				t.Errorf("exit %d, want 1", code)
+			}
+			lines := strings.Split(strings.TrimSpace(out), "\n")
+			if len(lines) > overlays.MaxProblems+2 {
+				t.Errorf("printed %d lines", len(lines))
+			}
+			if tc.more != "" && lines[len(lines)-1] != tc.more {
+				t.Errorf("last line %q", lines[len(lines)-1])
+			}
+			if strings.ContainsRune(out+errOut, '\x1b') {
+				t.Errorf("raw escape sequence in the output: %q", out)
+			}
+		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -37,6 +38,7 @@ func runServe(e *env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`, host:port")
 	data := fs.String("data", "", "campaign `directory` (default: the embedded campaign)")
 	cacheFlag := fs.String("cache", "256MB", "memory bound of the tile cache: a `size` such as 256MB or 1GiB; 0 disables it")
+	memFlag := fs.String("memory-limit", "auto", "soft limit of the Go heap (debug.SetMemoryLimit): a `size`, auto (-cache + the image cache + 192MiB; GOMEMLIMIT wins when set) or off")
 	maxZoom := fs.Int("max-zoom", server.DefaultMaxZoom, fmt.Sprintf("deepest zoom level served, 1 to %d", geo.MaxZoom))
 	publicURL := fs.String("public-url", "", "`URL` clients reach the server at, for the tile URLs in TileJSON (default: the request's host)")
 	title := fs.String("title", "", "`name` of the campaign in the viewer and oEmbed (default: the embedded campaign's, else \""+server.DefaultTitle+"\")")
@@ -56,6 +58,13 @@ func runServe(e *env, args []string) error {
 	}
 	if cacheBytes == 0 {
 		cacheBytes = -1 // server.Config: negative disables, zero is the default
+	}
+	memLimit, err := memoryLimit(*memFlag, cacheBytes, os.Getenv("GOMEMLIMIT") != "")
+	if err != nil {
+		return usageErr(fs, "-memory-limit: %v", err)
+	}
+	if memLimit > 0 {
+		debug.SetMemoryLimit(memLimit)
 	}
 	if *maxZoom < 1 || *maxZoom > geo.MaxZoom {
 		return usageErr(fs, "-max-zoom %d: want 1 to %d", *maxZoom, geo.MaxZoom)
@@ -110,15 +119,24 @@ func runServe(e *env, args []string) error {
 
 // serve serves cfg on ln until ctx ends, then shuts down gracefully:
 // in-flight requests are answered, for up to shutdownGrace. Each value on
-// reload reloads the data. It closes ln.
+// reload reloads the data, in a goroutine of its own so that this loop
+// always sees ctx end; reloads asked for while one runs are coalesced into
+// one more. It closes ln.
 func serve(ctx context.Context, cfg server.Config, ln net.Listener, reload <-chan os.Signal) error {
 	start := time.Now()
 	log := cfg.Logger
-	s, err := server.New(cfg)
+	s, err := newServer(ctx, cfg)
 	if err != nil {
 		ln.Close()
 		return err
 	}
+	pending := make(chan struct{}, 1)
+	go func() {
+		for range pending {
+			s.Reload() // logs its outcome; on error the old data keeps serving
+		}
+	}()
+	defer close(pending)
 	hs := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -135,12 +153,16 @@ func serve(ctx context.Context, cfg server.Config, ln net.Listener, reload <-cha
 	fl := s.FastLane(ln)
 	go func() { errc <- hs.Serve(fl) }()
 	log.Info("serving", "url", serverURL(ln.Addr()), "data", cfg.Source, "version", s.Version(),
-		"cache", cfg.CacheBytes, "max_zoom", cfg.MaxZoom, "startup", time.Since(start).Round(time.Millisecond))
+		"cache", cfg.CacheBytes, "memory_limit", debug.SetMemoryLimit(-1), "max_zoom", cfg.MaxZoom, "startup", time.Since(start).Round(time.Millisecond))
 	for {
 		select {
 		case <-reload:
-			log.Info("reloading", "data", cfg.Source)
-			s.Reload() // logs its outcome; on error the old data keeps serving
+			select {
+			case pending <- struct{}{}:
+				log.Info("reloading", "data", cfg.Source)
+			default:
+				log.Info("reload already pending", "data", cfg.Source)
+			}
 		case err := <-errc:
 			return err
 		case <-ctx.Done():
@@ -161,6 +183,56 @@ func serve(ctx context.Context, cfg server.Config, ln net.Listener, reload <-cha
 			return err
 		}
 	}
+}
+
+// newServer builds the server, giving up when ctx ends first: the first
+// load may hang too (server.New gives up on it after cfg.LoadTimeout).
+func newServer(ctx context.Context, cfg server.Config) (*server.Server, error) {
+	type result struct {
+		s   *server.Server
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		s, err := server.New(cfg)
+		done <- result{s, err}
+	}()
+	select {
+	case r := <-done:
+		return r.s, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("stopped while loading %s: %w", cfg.Source, ctx.Err())
+	}
+}
+
+// memoryHeadroom is what -memory-limit auto allows beyond the caches: the
+// data, renders and animations under way, buffers.
+const memoryHeadroom = 192 << 20
+
+// memoryLimit returns the soft memory limit -memory-limit asks for, or 0
+// for none: "off"; "auto" when GOMEMLIMIT is set (the runtime has read
+// it); else "auto" is the tile cache (cacheBytes, negative when disabled)
+// plus the image cache plus memoryHeadroom. Without a limit the Go heap
+// grows to about twice what is live (GOGC=100), and a full tile cache is
+// most of what is live.
+func memoryLimit(flag string, cacheBytes int64, envSet bool) (int64, error) {
+	switch strings.ToLower(strings.TrimSpace(flag)) {
+	case "off":
+		return 0, nil
+	case "auto":
+		if envSet {
+			return 0, nil
+		}
+		return max(cacheBytes, 0) + server.DefaultImageCacheBytes + memoryHeadroom, nil
+	}
+	n, err := parseBytes(flag)
+	if err != nil {
+		return 0, err
+	}
+	if n < 64<<20 {
+		return 0, fmt.Errorf("%q: less than 64MiB; want a size, auto or off", flag)
+	}
+	return n, nil
 }
 
 // embeddedTitle names the embedded campaign in the viewer.

@@ -12,7 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/xiang-maps/xiang/internal/server"
 	"github.com/xiang-maps/xiang/overlays"
@@ -175,7 +177,7 @@ func TestServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	reload <- nil
-	reload <- nil // the loop has handled the first reload once it takes the second
+	waitFor(t, "the rejected reload", func() bool { return strings.Contains(logs.String(), "reload rejected") })
 	if v, _ := health(); v != v1 {
 		t.Errorf("version changed to %s after an invalid reload", v)
 	}
@@ -183,7 +185,7 @@ func TestServe(t *testing.T) {
 	os.Remove(filepath.Join(dir, "bad.geojson"))
 	os.Remove(filepath.Join(dir, "context.geojson"))
 	reload <- nil
-	reload <- nil
+	waitFor(t, "the reload", func() bool { return strings.Contains(logs.String(), "msg=reloaded") })
 	if v, n := health(); v == v1 || n != 1 {
 		t.Errorf("after a valid reload: version %s, %d layers", v, n)
 	}
@@ -200,6 +202,68 @@ func TestServe(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("log lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// waitFor polls cond until it holds, failing after a generous deadline.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// TestServeHungLoad: a reload or a first load that never returns (a FIFO
+// read, a hung network file system) does not stop SIGTERM from stopping
+// the server.
+func TestServeHungLoad(t *testing.T) {
+	tests := map[string]struct {
+		hangFirst bool // the first load hangs, else the reload
+	}{
+		"reload":  {},
+		"startup": {hangFirst: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			hang := make(chan struct{})
+			defer close(hang)
+			var calls atomic.Int32
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var logs lockedBuffer
+			cfg := server.Config{
+				Load: func() (*overlays.Campaign, error) {
+					if n := calls.Add(1); tc.hangFirst || n > 1 {
+						<-hang
+					}
+					return loadCampaign(good)
+				},
+				Source: good,
+				Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			reload := make(chan os.Signal, 1)
+			done := make(chan error, 1)
+			go func() { done <- serve(ctx, cfg, ln, reload) }()
+			if !tc.hangFirst {
+				waitFor(t, "the server", func() bool { return strings.Contains(logs.String(), "msg=serving") })
+				reload <- nil
+				waitFor(t, "the reload", func() bool { return calls.Load() == 2 })
+			}
+			cancel() // SIGTERM
+			select {
+			case err := <-done:
+				if tc.hangFirst && err == nil {
+					t.Error("serve returned no error when stopped while loading")
+				}
+			case <-time.After(20 * time.Second): // the finding is a hang
+				t.Fatal("serve did not stop while a load hung")
+			}
+		})
 	}
 }
 
@@ -235,5 +299,35 @@ func TestServerURL(t *testing.T) {
 		if got := serverURL(a); got != want {
 			t.Errorf("%s: %s, want %s", addr, got, want)
 		}
+	}
+}
+
+// TestMemoryLimit: -memory-limit auto derives a soft limit from -cache, so
+// that RSS stays near the caches rather than twice them; GOMEMLIMIT wins.
+func TestMemoryLimit(t *testing.T) {
+	const mib = 1 << 20
+	tests := map[string]struct {
+		flag    string
+		cache   int64
+		env     bool
+		want    int64
+		wantErr bool
+	}{
+		"auto, default cache":  {"auto", 256 * mib, false, (256 + 32 + 192) * mib, false},
+		"auto, no cache":       {"auto", -1, false, (32 + 192) * mib, false},
+		"auto, GOMEMLIMIT":     {"auto", 256 * mib, true, 0, false},
+		"off":                  {"off", 256 * mib, false, 0, false},
+		"size":                 {"1GiB", 256 * mib, false, 1 << 30, false},
+		"size over GOMEMLIMIT": {"1GiB", 256 * mib, true, 1 << 30, false},
+		"too small":            {"1MB", 256 * mib, false, 0, true},
+		"bad":                  {"lots", 256 * mib, false, 0, true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, err := memoryLimit(tc.flag, tc.cache, tc.env)
+			if (err != nil) != tc.wantErr || got != tc.want {
+				t.Errorf("memoryLimit(%q, %d, %v) = %d, %v; want %d (error %v)", tc.flag, tc.cache, tc.env, got, err, tc.want, tc.wantErr)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/xiang-maps/xiang/overlays"
 )
@@ -10,8 +11,8 @@ import (
 func runValidate(e *env, args []string) error {
 	fs := flagSet(e, "validate", "[DIR]",
 		"Validate every *.geojson layer in DIR (default: the embedded campaign) against\n"+
-			"docs/format.md. Prints every problem as FILE: feature N (\"name\"): what is wrong\n"+
-			"and exits 1, or prints a one-line summary and exits 0.")
+			"docs/format.md. Prints the first "+strconv.Itoa(overlays.MaxProblems)+" problems as FILE: feature N (\"name\"): what is\n"+
+			"wrong, and how many more, and exits 1; or prints a one-line summary and exits 0.")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -20,18 +21,21 @@ func runValidate(e *env, args []string) error {
 	}
 	dir := fs.Arg(0)
 	c, err := loadCampaign(dir)
-	var ve overlays.ValidationErrors
+	var ve *overlays.ValidationErrors
 	if errors.As(err, &ve) {
-		for _, p := range ve {
+		for _, p := range ve.Problems {
 			fmt.Fprintln(e.stdout, p)
 		}
-		return &exitError{1, fmt.Errorf("%d problem(s) found", len(ve))}
+		if ve.More > 0 {
+			fmt.Fprintf(e.stdout, "… and %d more problem(s), not listed\n", ve.More)
+		}
+		return &exitError{1, fmt.Errorf("%d problem(s) found", ve.Len())}
 	}
 	if err != nil {
 		return err
 	}
-	name := dir
-	if name == "" {
+	name := overlays.QuoteName(dir)
+	if dir == "" {
 		name = "embedded campaign"
 	}
 	fmt.Fprintf(e.stdout, "%s: ok: %d layers, %d features, %s to %s\n",

@@ -8,7 +8,7 @@
 // Tiles are cached by what they show, not by their URL: a request is
 // planned (tiles.Renderer.Plan), and the plan's Key — the quantized clipped
 // geometry and styles in the tile, independent of the date and the tile's
-// address — names the encoded bytes in a byte-bounded LRU (internal/cache)
+// address — names the encoded bytes in a byte-bounded LRU (tiles/cache)
 // and is the tile's strong ETag. A sweep over consecutive dates therefore
 // renders a tile only on the days its content changes, and a client or CDN
 // revalidating a tile gets a 304 whenever its content is unchanged. A
@@ -24,7 +24,7 @@
 // the new data does not validate.
 //
 // Static images and GIFs are cached by request in their own byte-bounded
-// LRU, with the hash of their bytes as strong ETag; internal/view turns
+// LRU, with the hash of their bytes as strong ETag; tiles/view turns
 // their URLs' views and sizes into frames, as it does for the static and
 // animate commands.
 package server

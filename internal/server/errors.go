@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/xiang-maps/xiang/overlays"
@@ -20,6 +21,8 @@ type requestError struct {
 	Part   string // the bad part, for tests and logs
 	Msg    string
 	Err    error // the underlying error, if any
+	// RetryAfter, when positive, is sent as Retry-After, in seconds.
+	RetryAfter int
 }
 
 // Error returns the message sent to the client.
@@ -73,6 +76,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status := re.Status
 		if status == 0 {
 			status = http.StatusBadRequest
+		}
+		if re.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(re.RetryAfter))
 		}
 		s.writeError(w, status, re.Error())
 	case errors.Is(err, overlays.ErrUnknownLayer):

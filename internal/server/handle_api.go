@@ -37,11 +37,22 @@ func (s *Server) handleLayerGeoJSON(w http.ResponseWriter, r *http.Request) {
 	// data's generation, the layers and the day; an export of a big layer
 	// is real work, bounded like a render.
 	key := imageKey{gen: lf.d.gen, layers: lf.sel.String(), day: lf.day, geojson: true}
+	if e, ok := s.images.Get(key); ok {
+		setCache(w, "hit")
+		serveEntry(w, r, e, s.headers.meta)
+		return
+	}
+	done, err := s.admit(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer done()
 	ctx, cancel := s.withTimeout(r.Context())
 	defer cancel()
 	e, res, err := s.images.Do(ctx, key, func(ctx context.Context) (*entry, error) {
 		var body []byte
-		err := s.work(ctx, func() (err error) {
+		err := s.work(ctx, s.imageSlots, func() (err error) {
 			body, err = overlays.Export(lf.sel, lf.day).MarshalJSON()
 			return err
 		})

@@ -232,7 +232,8 @@ func (s *Server) handleAnimate(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveImage serves the image of key from the image cache, drawing it with
-// draw in a render slot on a miss, within timeout. Its strong ETag is a
+// draw in an image slot on a miss, within timeout; a miss counts against
+// the client's MaxImagesPerClient. Its strong ETag is a
 // hash of its bytes, which the same request always reproduces.
 func (s *Server) serveImage(w http.ResponseWriter, r *http.Request, key imageKey, contentType string,
 	timeout time.Duration, kind string, draw func(context.Context, io.Writer) error) {
@@ -241,11 +242,20 @@ func (s *Server) serveImage(w http.ResponseWriter, r *http.Request, key imageKey
 		serveEntry(w, r, e, s.headers.tile)
 		return
 	}
+	done, err := s.admit(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer done()
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
 	e, res, err := s.images.Do(ctx, key, func(ctx context.Context) (*entry, error) {
 		var body []byte
-		err := s.work(ctx, func() error {
+		err := s.work(ctx, s.imageSlots, func() error {
+			if s.onImage != nil {
+				s.onImage()
+			}
 			start := time.Now()
 			var buf bytes.Buffer
 			if err := draw(ctx, &buf); err != nil {

@@ -45,7 +45,7 @@ func (s *Server) handleLegend(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	base := s.baseURL(r) + "/api/legend/"
+	base := s.baseURL(w, r) + "/api/legend/"
 	items := []legendItem{}
 	for _, e := range tiles.Legend(sel) {
 		items = append(items, legendItem{LegendEntry: e, Swatch: base + e.ID + ".png", Swatch2x: base + e.ID + ".png?scale=2"})

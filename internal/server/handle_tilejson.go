@@ -42,7 +42,7 @@ func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, spec, sel, day, date := lf.d, lf.spec, lf.sel, lf.day, lf.date
-	tmpl := s.baseURL(r) + "/tiles/" + spec
+	tmpl := s.baseURL(w, r) + "/tiles/" + spec
 	if day != geo.NoDay {
 		tmpl += "/" + date
 	}
@@ -120,11 +120,15 @@ func fitZoom(b orb.Bound, maxZoom int) int {
 }
 
 // baseURL is where clients reach the server: Config.PublicURL, or the
-// scheme and Host of the request.
-func (s *Server) baseURL(r *http.Request) string {
+// scheme and Host of the request, and then it adds Host to the response's
+// Vary.
+func (s *Server) baseURL(w http.ResponseWriter, r *http.Request) string {
 	if s.cfg.PublicURL != "" {
 		return strings.TrimSuffix(s.cfg.PublicURL, "/")
 	}
+	// The response depends on Host: a shared cache must not give one
+	// host's URLs to a client of another.
+	w.Header().Add("Vary", "Host")
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"

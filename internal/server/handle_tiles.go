@@ -78,19 +78,23 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Planning is real work too (clipping, and placing the labels of a
-	// new date): it takes a slot, and the request's time limit starts.
+	// new date): it takes a tile slot, and the request's time limit
+	// starts. A miss keeps that one slot for its render.
 	ctx, cancel := s.withTimeout(r.Context())
 	defer cancel()
-	var plan *tiles.Plan
-	err = s.work(ctx, func() (err error) {
-		plan, err = d.renderer.Plan(ctx, sel, req.day, geo.TileFrame(req.tile, req.scale))
-		return err
-	})
+	sl, err := s.takeSlot(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer sl.release() // unless handed over to the render
+	plan, err := d.renderer.Plan(ctx, sel, req.day, geo.TileFrame(req.tile, req.scale))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if plan.Empty() {
+		sl.release()
 		s.index.Add(addr, tileRef{empty: true})
 		s.serveEmpty(w, r, d, req.scale)
 		return
@@ -100,6 +104,7 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	etag := tileETag(key)
 	if inm, ok := r.Header["If-None-Match"]; ok && etagMatch(inm, etag) {
 		// The client holds this content already: no need to draw it.
+		sl.release()
 		setCache(w, "revalidated")
 		h := w.Header()
 		h["Etag"] = []string{etag}
@@ -108,9 +113,12 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	e, res, err := s.tiles.Do(ctx, key, func(ctx context.Context) (*entry, error) {
-		return s.render(ctx, d.renderer, plan, etag)
-	})
+	// A request that waits for another's render of the same content lets
+	// its slot go while it waits.
+	e, res, err := s.tiles.DoWaiting(ctx, key, func(ctx context.Context) (*entry, error) {
+		return s.render(ctx, sl, d.renderer, plan, etag)
+	}, sl.release)
+	sl.release()
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -142,39 +150,16 @@ func (s *Server) serveEmpty(w http.ResponseWriter, r *http.Request, d *dataset, 
 	serveEntry(w, r, d.empty[scale], s.headers.tile)
 }
 
-// acquire takes a render slot, or gives up when ctx ends first.
-func (s *Server) acquire(ctx context.Context) error {
-	select {
-	case s.slots <- struct{}{}:
-		s.metrics.inFlight.Inc()
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+// render draws and encodes a plan in the tile slot sl, handed over by the
+// request that planned it; when that request has let it go already, it
+// takes a slot of its own first, or gives up when ctx ends.
+func (s *Server) render(ctx context.Context, sl *slot, r *tiles.Renderer, p *tiles.Plan, etag string) (*entry, error) {
+	if !sl.handOver() {
+		if err := s.acquire(ctx, s.slots); err != nil {
+			return nil, err
+		}
 	}
-}
-
-// release returns a slot taken by acquire.
-func (s *Server) release() {
-	s.metrics.inFlight.Dec()
-	<-s.slots
-}
-
-// work runs f in a slot, which it returns even if f panics.
-func (s *Server) work(ctx context.Context, f func() error) error {
-	if err := s.acquire(ctx); err != nil {
-		return err
-	}
-	defer s.release()
-	return f()
-}
-
-// render draws and encodes a plan once a render slot is free, or gives up
-// when ctx ends first.
-func (s *Server) render(ctx context.Context, r *tiles.Renderer, p *tiles.Plan, etag string) (*entry, error) {
-	if err := s.acquire(ctx); err != nil {
-		return nil, err
-	}
-	defer s.release()
+	defer s.release(s.slots)
 	if s.onRender != nil {
 		s.onRender()
 	}

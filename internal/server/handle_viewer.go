@@ -116,8 +116,12 @@ func (s *Server) prefix() string {
 // the server only uses it for the oEmbed link.
 func (s *Server) handleViewer(embed bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if err := checkViewerView(r.URL.RawQuery); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		d := s.data.Load()
-		base, prefix := s.baseURL(r), s.prefix()
+		base, prefix := s.baseURL(w, r), s.prefix()
 		cfg := d.viewer
 		cfg.TilesPrefix = prefix + "/tiles"
 		cfg.APIPrefix = prefix + "/api"
@@ -152,6 +156,26 @@ func (s *Server) handleViewer(embed bool) http.HandlerFunc {
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		serveEntry(w, r, newEntry(body, contentTypeHTML, etagOf(body)), s.headers.page)
 	}
+}
+
+// checkViewerView checks the viewer's ?view=, a centre lon,lat,zoom
+// within the map (view.ParseCenter): the script hands it to Leaflet,
+// which throws on a centre far outside the world, and the page never
+// loads. The rest of the query is the script's to read.
+func checkViewerView(rawQuery string) error {
+	q, _ := url.ParseQuery(rawQuery) // what parses; the script reads the same
+	v, ok, err := oneParam(q, "view")
+	if err != nil || !ok || v == "" {
+		return err
+	}
+	if _, err := view.ParseCenter(v); err != nil {
+		var ve *view.Error
+		if errors.As(err, &ve) {
+			return badPart("view", v, ve.Want)
+		}
+		return err
+	}
+	return nil
 }
 
 // describe is the page's description: the titles of the dated layers.
@@ -220,10 +244,11 @@ func (s *Server) handleOEmbed(w http.ResponseWriter, r *http.Request) {
 			title += ", " + view.Caption(day)
 		}
 	}
-	res, err := web.OEmbed(page, s.baseURL(r), embedPath, title, limits[0], limits[1])
+	base := s.baseURL(w, r)
+	res, err := web.OEmbed(page, base, embedPath, title, limits[0], limits[1])
 	switch {
 	case errors.Is(err, web.ErrNotEmbeddable):
-		e := badPart("url", page, "not a viewer page of this server (want "+s.baseURL(r)+"/ or "+embedPath+", with any query)")
+		e := badPart("url", page, "not a viewer page of this server (want "+base+"/ or "+embedPath+", with any query)")
 		e.Status = http.StatusNotFound
 		err = e
 	case errors.Is(err, web.ErrTooSmall):

@@ -69,7 +69,7 @@ func newMetrics(s *Server) *metrics {
 		Name: "xiang_data_reloads_total", Help: "Data reloads by result (ok, error).",
 	}, []string{"result"})
 	m.inFlight = prometheus.NewGauge(prometheus.GaugeOpts{
-		Name: "xiang_renders_in_flight", Help: "Render slots in use: plans, renders and GeoJSON exports running now.",
+		Name: "xiang_renders_in_flight", Help: "Render slots in use: tile plans and renders, images, animations, prints and GeoJSON exports running now.",
 	})
 	m.gen = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "xiang_data_generation", Help: "Generation of the data served: 1 at start, +1 per successful reload.",

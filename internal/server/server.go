@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/mux"
 
@@ -31,7 +32,16 @@ const (
 	DefaultAnimationTimeout = 30 * time.Second
 	DefaultTileMaxAge       = 24 * time.Hour
 	DefaultTitle            = "Campaign map"
+	DefaultLoadTimeout      = time.Minute
+	// DefaultMaxImagesPerClient is the default of
+	// Config.MaxImagesPerClient.
+	DefaultMaxImagesPerClient = 2
 )
+
+// ErrLoadTimeout is wrapped by the error of a load or reload that did not
+// finish within Config.LoadTimeout (a hung network file system, say). The
+// load goes on in the background; its result is discarded.
+var ErrLoadTimeout = errors.New("server: loading the data timed out")
 
 // BaseMapNone is the Config.BaseMap value that makes the viewer draw the
 // campaign's own context layer as its base map, with no outside tiles.
@@ -63,9 +73,20 @@ type Config struct {
 	// MaxZoom is the deepest zoom level served, 1 to geo.MaxZoom; zero
 	// means DefaultMaxZoom.
 	MaxZoom int
-	// MaxRenders bounds how many renders (and GeoJSON exports) run at once;
-	// zero means runtime.GOMAXPROCS(0).
+	// MaxRenders bounds how many tiles are planned and rendered at once;
+	// zero means runtime.GOMAXPROCS(0). Tiles have these slots to
+	// themselves, so expensive images cannot starve them.
 	MaxRenders int
+	// MaxImageRenders bounds how many static images, animations, printed
+	// sheets and GeoJSON exports are drawn at once, in slots apart from
+	// the tiles'; zero means half of GOMAXPROCS, at least 1.
+	MaxImageRenders int
+	// MaxImagesPerClient bounds how many of those expensive requests one
+	// client (one IP address) may have waiting or drawing at once; more
+	// get a 429 with Retry-After. Cache hits are not counted. Zero means
+	// DefaultMaxImagesPerClient; a negative value means no bound (behind a
+	// proxy, where every client has the proxy's address).
+	MaxImagesPerClient int
 	// RenderTimeout bounds how long a request waits for a render slot and
 	// its render; zero means DefaultRenderTimeout. A request that waits
 	// longer gets a 503, and the render, once started, still finishes and
@@ -101,6 +122,11 @@ type Config struct {
 	// BaseMapAttribution credits BaseMap, as HTML. Empty with the default
 	// base map means web.DefaultBase's attribution.
 	BaseMapAttribution string
+	// LoadTimeout bounds how long New and Reload wait for Load; zero means
+	// DefaultLoadTimeout. A load that takes longer is abandoned (its
+	// goroutine is left to finish, its result discarded) with an error
+	// wrapping ErrLoadTimeout, and until it finishes Reload fails at once.
+	LoadTimeout time.Duration
 	// Logger receives request logs and errors; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -112,30 +138,38 @@ type Server struct {
 	log    *slog.Logger
 	data   atomic.Pointer[dataset]
 	gen    atomic.Uint64
-	reload sync.Mutex // serializes Reload
-	tiles  *cache.Cache[tiles.Key, *entry]
-	index  *cache.Cache[addrKey, tileRef]
-	bodies *cache.Cache[uint64, tiles.Key] // hash of a tile's bytes → key of its entry
-	images *cache.Cache[imageKey, *entry]  // static images and animations
+	reload sync.Mutex // serializes Reload; held for at most LoadTimeout and a swap
+	// loading holds a token while a load runs, even one abandoned by
+	// Reload or New: it serializes loads.
+	loading chan struct{}
+	tiles   *cache.Cache[tiles.Key, *entry]
+	index   *cache.Cache[addrKey, tileRef]
+	bodies  *cache.Cache[uint64, tiles.Key] // hash of a tile's bytes → key of its entry
+	images  *cache.Cache[imageKey, *entry]  // static images and animations
 	// swatches are the legend's swatch PNGs by entry id and scale (1, 2),
 	// drawn on first use.
 	swatches func() map[string][3]*entry
 	seed     maphash.Seed
-	slots    chan struct{} // render semaphore: plans, renders and exports
-	bufs     sync.Pool     // *bytes.Buffer for encoding
-	metrics  *metrics
-	headers  headerValues
-	handler  http.Handler
+	slots    chan struct{} // tile slots: plans and renders
+	// imageSlots are the slots of static images, animations, prints and
+	// exports.
+	imageSlots chan struct{}
+	clients    clients   // expensive requests under way, by client
+	bufs       sync.Pool // *bytes.Buffer for encoding
+	metrics    *metrics
+	headers    headerValues
+	handler    http.Handler
 
 	// onRender, when set, is called by every render with its slot held;
-	// tests use it to hold renders back.
-	onRender func()
+	// tests use it to hold renders back. onImage is the same for images,
+	// animations, prints and exports.
+	onRender, onImage func()
 }
 
 var _ http.Handler = (*Server)(nil)
 
 // New loads the campaign with cfg.Load and returns a server for it, or the
-// load's error (an overlays.ValidationErrors for invalid data).
+// load's error (an *overlays.ValidationErrors for invalid data).
 func New(cfg Config) (*Server, error) {
 	if cfg.Load == nil {
 		return nil, errors.New("server: Config.Load is nil")
@@ -152,6 +186,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxRenders <= 0 {
 		cfg.MaxRenders = runtime.GOMAXPROCS(0)
 	}
+	if cfg.MaxImageRenders <= 0 {
+		cfg.MaxImageRenders = max(runtime.GOMAXPROCS(0)/2, 1)
+	}
+	if cfg.MaxImagesPerClient == 0 {
+		cfg.MaxImagesPerClient = DefaultMaxImagesPerClient
+	}
 	if cfg.RenderTimeout <= 0 {
 		cfg.RenderTimeout = DefaultRenderTimeout
 	}
@@ -163,6 +203,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.AnimationTimeout <= 0 {
 		cfg.AnimationTimeout = DefaultAnimationTimeout
+	}
+	if cfg.LoadTimeout <= 0 {
+		cfg.LoadTimeout = DefaultLoadTimeout
 	}
 	if cfg.Title == "" {
 		cfg.Title = DefaultTitle
@@ -184,20 +227,23 @@ func New(cfg Config) (*Server, error) {
 	}
 	budget := max(cfg.CacheBytes, 0)
 	s := &Server{
-		cfg:     cfg,
-		log:     cfg.Logger,
-		tiles:   cache.New(budget-budget/16-budget/128, entrySize),
-		index:   cache.New(budget/16, refSize),
-		bodies:  cache.New(budget/128, func(uint64, tiles.Key) int64 { return bodyRefSize }),
-		images:  cache.New(max(cfg.ImageCacheBytes, 0), imageSize),
-		seed:    maphash.MakeSeed(),
-		slots:   make(chan struct{}, cfg.MaxRenders),
-		bufs:    sync.Pool{New: func() any { return new(bytes.Buffer) }},
-		headers: newHeaderValues(cfg.TileMaxAge),
+		cfg:        cfg,
+		log:        cfg.Logger,
+		tiles:      cache.New(budget-budget/16-budget/128, entrySize),
+		index:      cache.New(budget/16, refSize),
+		bodies:     cache.New(budget/128, func(uint64, tiles.Key) int64 { return bodyRefSize }),
+		images:     cache.New(max(cfg.ImageCacheBytes, 0), imageSize),
+		seed:       maphash.MakeSeed(),
+		loading:    make(chan struct{}, 1),
+		slots:      make(chan struct{}, cfg.MaxRenders),
+		imageSlots: make(chan struct{}, cfg.MaxImageRenders),
+		clients:    clients{n: map[string]int{}},
+		bufs:       sync.Pool{New: func() any { return new(bytes.Buffer) }},
+		headers:    newHeaderValues(cfg.TileMaxAge),
 	}
 	s.swatches = sync.OnceValue(s.drawSwatches)
 	s.metrics = newMetrics(s)
-	d, err := s.load()
+	d, err := s.loadWithin()
 	if err != nil {
 		return nil, err
 	}
@@ -212,23 +258,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // Reload loads the campaign again and, when it loads and validates, serves
 // it from then on; requests already under way finish with the data they
-// started with. When the new data is invalid, Reload logs every problem,
-// keeps serving the old data and returns the error.
+// started with. When the new data is invalid, Reload logs one line (how
+// many problems, and the first), keeps serving the old data and returns
+// the error.
 func (s *Server) Reload() error {
 	s.reload.Lock()
 	defer s.reload.Unlock()
-	d, err := s.load()
+	d, err := s.loadWithin()
 	if err != nil {
 		s.metrics.reloads.WithLabelValues("error").Inc()
-		var ve overlays.ValidationErrors
-		if errors.As(err, &ve) {
-			for _, e := range ve {
-				s.log.Error("reload: invalid data", "source", s.cfg.Source, "problem", e.Error())
-			}
-		}
 		old := s.data.Load()
-		s.log.Error("reload rejected; still serving the previous data",
-			"source", s.cfg.Source, "err", err, "version", old.version, "generation", old.gen)
+		// One line, bounded whatever the data: the count of problems and
+		// the first one.
+		attrs := []any{"source", s.cfg.Source, "version", old.version, "generation", old.gen}
+		var ve *overlays.ValidationErrors
+		if errors.As(err, &ve) && len(ve.Problems) > 0 {
+			attrs = append(attrs, "problems", ve.Len(), "first", truncate(ve.Problems[0].Error(), maxLoggedError))
+		} else {
+			attrs = append(attrs, "err", truncate(err.Error(), maxLoggedError))
+		}
+		s.log.Error("reload rejected; still serving the previous data", attrs...)
 		return err
 	}
 	old := s.data.Swap(d)
@@ -240,6 +289,51 @@ func (s *Server) Reload() error {
 	s.log.Info("reloaded", "source", s.cfg.Source, "version", d.version, "generation", d.gen,
 		"previous", old.version, "layers", len(d.campaign.Layers), "features", d.campaign.Features())
 	return nil
+}
+
+// loadWithin loads the data in another goroutine and waits for it for at
+// most cfg.LoadTimeout: a read that never returns (a FIFO, a hung network
+// file system) must not hang the caller, which may be the loop that
+// handles SIGTERM. A load still running from an abandoned call makes it
+// fail at once.
+func (s *Server) loadWithin() (*dataset, error) {
+	timer := time.NewTimer(s.cfg.LoadTimeout)
+	defer timer.Stop()
+	select {
+	case s.loading <- struct{}{}:
+	case <-timer.C:
+		return nil, fmt.Errorf("%w: an earlier load is still running after %s", ErrLoadTimeout, s.cfg.LoadTimeout)
+	}
+	type result struct {
+		d   *dataset
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() { <-s.loading }()
+		d, err := s.load()
+		done <- result{d, err}
+	}()
+	select {
+	case r := <-done:
+		return r.d, r.err
+	case <-timer.C:
+		return nil, fmt.Errorf("%w: still loading after %s", ErrLoadTimeout, s.cfg.LoadTimeout)
+	}
+}
+
+// maxLoggedError bounds the bytes of an error message in one log line.
+const maxLoggedError = 512
+
+// truncate cuts s to at most n bytes, on a rune boundary, marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // Version returns the version of the data being served: a hash of its

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -551,7 +552,7 @@ func TestReload(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "broken.geojson"), `{"type": "FeatureCollection", "features": [
 	  {"type": "Feature", "properties": {"kind": "volcano"}, "geometry": {"type": "Point", "coordinates": [112, 26]}}]}`)
 	err := s.Reload()
-	var ve overlays.ValidationErrors
+	var ve *overlays.ValidationErrors
 	if !errors.As(err, &ve) {
 		t.Fatalf("reload of invalid data: %v, want ValidationErrors", err)
 	}
@@ -724,4 +725,55 @@ func TestFail(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReloadBounded: a reload of a small file with millions of bad
+// features logs one bounded line; a load that never returns makes Reload
+// fail after Config.LoadTimeout while the old data keeps serving.
+func TestReloadBounded(t *testing.T) {
+	t.Run("many problems", func(t *testing.T) {
+		dir := t.TempDir()
+		copyDir(t, testCampaign, dir)
+		var logs syncBuffer
+		s, _ := newServer(t, dir, Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		writeFile(t, filepath.Join(dir, "big.geojson"),
+			`{"type":"FeatureCollection","features":[{}`+strings.Repeat(",{}", 3_000_000-1)+"]}")
+		if err := s.Reload(); !errors.Is(err, overlays.ErrInvalid) {
+			t.Fatalf("Reload = %.200v, want invalid data", err)
+		}
+		out := logs.String()
+		if n := strings.Count(out, "\n"); n != 1 || len(out) > 2048 {
+			t.Errorf("logged %d lines, %d bytes, want one bounded line:\n%.2000s", n, len(out), out)
+		}
+		if !strings.Contains(out, "problems=") || !strings.Contains(out, "big.geojson") {
+			t.Errorf("log does not say how many problems and the first:\n%s", out)
+		}
+	})
+	t.Run("hung load", func(t *testing.T) {
+		hang := make(chan struct{})
+		defer close(hang)
+		var calls atomic.Int32
+		load := func() (*overlays.Campaign, error) {
+			if calls.Add(1) > 1 {
+				<-hang
+			}
+			return overlays.LoadDir(testCampaign)
+		}
+		s, ts := newServer(t, "", Config{Load: load, LoadTimeout: 50 * time.Millisecond})
+		for i := range 2 { // the second finds the first still running
+			done := make(chan error, 1)
+			go func() { done <- s.Reload() }()
+			select {
+			case err := <-done:
+				if !errors.Is(err, ErrLoadTimeout) {
+					t.Errorf("reload %d: %v, want ErrLoadTimeout", i, err)
+				}
+			case <-time.After(20 * time.Second): // the finding is a hang
+				t.Fatalf("reload %d hung", i)
+			}
+		}
+		if res := get(t, ts, "/healthz"); res.status != http.StatusOK {
+			t.Errorf("healthz %d during a hung reload", res.status)
+		}
+	})
 }

@@ -6,8 +6,10 @@ import (
 	"html"
 	"image/png"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -234,5 +236,69 @@ func TestAssetsRoute(t *testing.T) {
 		if res.status != 200 || res.header.Get("Content-Type") != ct || res.header.Get("ETag") == "" {
 			t.Errorf("%s: %d %q", path, res.status, res.header.Get("Content-Type"))
 		}
+	}
+}
+
+// TestViewerView: the viewer pages answer 400 for a view outside the
+// world, which the script would hand to Leaflet to throw on.
+func TestViewerView(t *testing.T) {
+	_, ts := newServer(t, "", Config{})
+	tests := map[string]struct {
+		path   string
+		status int
+	}{
+		"valid":         {"/?view=112.9,27.9,7", http.StatusOK},
+		"none":          {"/?date=1944-06-20", http.StatusOK},
+		"empty":         {"/?view=", http.StatusOK},
+		"huge lon":      {"/?view=1e308,0,5", http.StatusBadRequest},
+		"lat off map":   {"/embed?view=112,89,5", http.StatusBadRequest},
+		"zoom too deep": {"/?view=112,27,30", http.StatusBadRequest},
+		"not numbers":   {"/?view=a,b,c", http.StatusBadRequest},
+		"twice":         {"/?view=112,27,5&view=113,27,5", http.StatusBadRequest},
+		"infinite":      {"/?view=Infinity,0,5", http.StatusBadRequest},
+		"negative zoom": {"/embed?view=112,27,-1", http.StatusBadRequest},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			res := get(t, ts, tc.path)
+			if res.status != tc.status {
+				t.Errorf("%s: %d %s, want %d", tc.path, res.status, res.body, tc.status)
+			}
+			if tc.status == http.StatusBadRequest && !strings.Contains(errorMessage(t, res), "view") {
+				t.Errorf("%s: message %q does not name the view", tc.path, errorMessage(t, res))
+			}
+		})
+	}
+}
+
+// TestVaryHost: responses with absolute URLs built from Host say so with
+// Vary: Host, so that a shared cache keeps one copy per host; with
+// PublicURL they do not depend on Host.
+func TestVaryHost(t *testing.T) {
+	_, ts := newServer(t, "", Config{})
+	_, pub := newServer(t, "", Config{PublicURL: "https://tiles.example.org"})
+	paths := map[string]string{
+		"tilejson": "/tiles/march.json",
+		"legend":   "/api/legend",
+		"oembed":   "/oembed?url=" + url.QueryEscape("BASE/?date=1944-06-20"),
+		"viewer":   "/?date=1944-06-20",
+	}
+	for name, path := range paths {
+		t.Run(name, func(t *testing.T) {
+			for _, tc := range []struct {
+				ts   *httptest.Server
+				base string // of the pages oEmbed describes
+				vary bool
+			}{{ts, ts.URL, true}, {pub, "https://tiles.example.org", false}} {
+				res := get(t, tc.ts, strings.Replace(path, "BASE", url.QueryEscape(tc.base), 1))
+				if res.status != http.StatusOK {
+					t.Fatalf("%s: %d %s", path, res.status, res.body)
+				}
+				vary := slices.Contains(res.header.Values("Vary"), "Host")
+				if vary != tc.vary {
+					t.Errorf("%s (public URL %v): Vary %q, want Host: %v", path, !tc.vary, res.header.Values("Vary"), tc.vary)
+				}
+			}
+		})
 	}
 }

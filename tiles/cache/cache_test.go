@@ -365,3 +365,34 @@ func BenchmarkMapBaseline(b *testing.B) {
 		i++
 	}
 }
+
+// TestDoWaiting: waiting is called by, and only by, the callers that wait
+// for a load another caller started, before they wait.
+func TestDoWaiting(t *testing.T) {
+	c := New(100, lenSize)
+	release := make(chan struct{})
+	var waiting atomic.Int32
+	const n = 5
+	var wg sync.WaitGroup
+	results := make([]Result, n)
+	for i := range n {
+		wg.Go(func() {
+			_, results[i], _ = c.DoWaiting(context.Background(), "k", func(context.Context) (string, error) {
+				<-release
+				return "value", nil
+			}, func() { waiting.Add(1) })
+		})
+	}
+	waitFor(t, func(s Stats) bool { return s.Loads+s.Shared == n }, c)
+	for waiting.Load() != n-1 { // called before the wait, so before release
+		runtime.Gosched()
+	}
+	close(release)
+	wg.Wait()
+	if got := waiting.Load(); got != n-1 {
+		t.Errorf("waiting called %d times, want %d", got, n-1)
+	}
+	if _, res, _ := c.DoWaiting(context.Background(), "k", nil, func() { t.Error("waiting called on a hit") }); res != Hit {
+		t.Errorf("result %v, want a hit", res)
+	}
+}

@@ -63,6 +63,14 @@ type flight[V any] struct {
 // its value is still stored when it succeeds. A panic in load is returned
 // as a *PanicError.
 func (c *Cache[K, V]) Do(ctx context.Context, k K, load func(context.Context) (V, error)) (V, Result, error) {
+	return c.DoWaiting(ctx, k, load, nil)
+}
+
+// DoWaiting is Do that calls waiting, when not nil, as this call starts to
+// wait for a load another caller started: a caller holding a resource the
+// load would have used (a render slot) can let it go rather than hold it
+// while it waits.
+func (c *Cache[K, V]) DoWaiting(ctx context.Context, k K, load func(context.Context) (V, error), waiting func()) (V, Result, error) {
 	c.mu.Lock()
 	if v, ok := c.get(k); ok {
 		c.mu.Unlock()
@@ -82,6 +90,9 @@ func (c *Cache[K, V]) Do(ctx context.Context, k K, load func(context.Context) (V
 		go c.run(lctx, k, f, load)
 	}
 	c.mu.Unlock()
+	if res == Shared && waiting != nil {
+		waiting()
+	}
 
 	select {
 	case <-f.done:

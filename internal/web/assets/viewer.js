@@ -5,6 +5,7 @@
   'use strict';
   const cfg = JSON.parse(document.getElementById('config').textContent);
   const DAY = 86400000;
+  const MAX_LAT = 85.0511287798; // the latitude limit of Web Mercator tiles
   const $ = (id) => document.getElementById(id);
   const params = new URLSearchParams(location.search);
 
@@ -46,8 +47,11 @@
   // showDate), and a screenshot taken once the tiles have loaded shows them
   // fully drawn.
   const map = L.map('map', { zoomSnap: 1, keyboard: false, worldCopyJump: true, maxZoom: cfg.maxZoom, fadeAnimation: false });
+  // A view from the URL is used only within the world: Leaflet throws on a
+  // centre such as 1e308,0 and the page would never load.
   const view = (params.get('view') || '').split(',').map(Number);
-  if (view.length === 3 && view.every(Number.isFinite)) {
+  if (view.length === 3 && view.every(Number.isFinite) && Math.abs(view[0]) <= 180 &&
+      Math.abs(view[1]) <= MAX_LAT && view[2] >= 0 && view[2] <= cfg.maxZoom) {
     map.setView([view[1], view[0]], view[2]);
   } else if (cfg.view) {
     map.setView([cfg.view[1], cfg.view[0]], cfg.view[2]);
@@ -249,7 +253,7 @@
 
   // --- URL state ---
   function viewParam() {
-    const c = map.getCenter();
+    const c = map.wrapLatLng(map.getCenter()); // lon within ±180, as the server checks
     return c.lng.toFixed(4) + ',' + c.lat.toFixed(4) + ',' + map.getZoom();
   }
   function query() {
