@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/xiang-maps/xiang/internal/fastlane"
 	"github.com/xiang-maps/xiang/internal/server"
 	"github.com/xiang-maps/xiang/internal/web"
 	"github.com/xiang-maps/xiang/overlays"
@@ -44,6 +45,7 @@ func runServe(e *env, args []string) error {
 	baseAttr := fs.String("basemap-attribution", "", "`HTML` crediting -basemap (default: OpenStreetMap's, for the default base map)")
 	logLevel := fs.String("log-level", "info", "`level` of logs: debug, info (every request), warn or error")
 	logJSON := fs.Bool("log-json", false, "log JSON lines instead of text")
+	maxConns := fs.Int("max-conns", fastlane.DefaultMaxConns, "`number` of open connections above which new ones are closed at once; 0 for no bound")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -56,6 +58,9 @@ func runServe(e *env, args []string) error {
 	}
 	if cacheBytes == 0 {
 		cacheBytes = -1 // server.Config: negative disables, zero is the default
+	}
+	if *maxConns < 0 {
+		return usageErr(fs, "-max-conns %d: want 0 (no bound) or more", *maxConns)
 	}
 	if *maxZoom < 1 || *maxZoom > tiles.MaxZoom {
 		return usageErr(fs, "-max-zoom %d: want 1 to %d", *maxZoom, tiles.MaxZoom)
@@ -105,13 +110,18 @@ func runServe(e *env, args []string) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	return serve(ctx, cfg, ln, hup)
+	lane := fastlane.Config{MaxConns: *maxConns, Logger: log}
+	if *maxConns == 0 {
+		lane.MaxConns = -1
+	}
+	return serve(ctx, cfg, lane, ln, hup)
 }
 
 // serve serves cfg on ln until ctx ends, then shuts down gracefully:
 // in-flight requests are answered, for up to shutdownGrace. Each value on
-// reload reloads the data. It closes ln.
-func serve(ctx context.Context, cfg server.Config, ln net.Listener, reload <-chan os.Signal) error {
+// reload reloads the data. Connections are accepted through a fast lane
+// configured by lane. It closes ln.
+func serve(ctx context.Context, cfg server.Config, lane fastlane.Config, ln net.Listener, reload <-chan os.Signal) error {
 	start := time.Now()
 	log := cfg.Logger
 	s, err := server.New(cfg)
@@ -129,10 +139,13 @@ func serve(ctx context.Context, cfg server.Config, ln net.Listener, reload <-cha
 		IdleTimeout:    2 * time.Minute,
 		MaxHeaderBytes: 16 << 10,
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// Lets a cold tile handed over by the fast lane skip the parse and
+		// lookup the fast lane did.
+		ConnContext: fastlane.ConnContext,
 	}
 	errc := make(chan error, 1)
 	// Warm tiles are answered by the fast lane; everything else by hs.
-	fl := s.FastLane(ln)
+	fl := s.FastLane(ln, lane)
 	go func() { errc <- hs.Serve(fl) }()
 	log.Info("serving", "url", serverURL(ln.Addr()), "data", cfg.Source, "version", s.Version(),
 		"cache", cfg.CacheBytes, "max_zoom", cfg.MaxZoom, "startup", time.Since(start).Round(time.Millisecond))

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/xiang-maps/xiang/internal/fastlane"
 	"github.com/xiang-maps/xiang/internal/server"
 	"github.com/xiang-maps/xiang/overlays"
 )
@@ -137,7 +138,7 @@ func TestServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	reload := make(chan os.Signal)
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, ln, reload) }()
+	go func() { done <- serve(ctx, cfg, fastlane.Config{}, ln, reload) }()
 
 	base := "http://" + ln.Addr().String()
 	health := func() (version string, layers int) {

@@ -8,18 +8,22 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xiang-maps/xiang/internal/fastlane"
 )
 
 // newFastServer runs the test campaign behind a fast lane.
-func newFastServer(t *testing.T) (*Server, *FastLane, *httptest.Server) {
+func newFastServer(t *testing.T) (*Server, *fastlane.Listener, *httptest.Server) {
 	t.Helper()
 	s, _ := newServer(t, "", Config{})
 	ts := httptest.NewUnstartedServer(s)
-	fl := s.FastLane(ts.Listener)
+	fl := s.FastLane(ts.Listener, fastlane.Config{})
 	ts.Listener = fl
+	ts.Config.ConnContext = fastlane.ConnContext
 	ts.Start()
 	t.Cleanup(func() {
 		ts.Close()
@@ -158,44 +162,6 @@ func TestFastLaneHandsOver(t *testing.T) {
 	}
 }
 
-func TestFastLaneConnectionClose(t *testing.T) {
-	_, fl, ts := newFastServer(t)
-	get(t, ts, warmTile)
-	before := fl.Served()
-	rc := dial(t, ts)
-	rc.send(getReq(warmTile, "Connection: close\r\n"))
-	if res, _ := rc.read("GET"); res.StatusCode != 200 {
-		t.Fatalf("%d", res.StatusCode)
-	}
-	if _, err := rc.br.ReadByte(); err != io.EOF {
-		t.Errorf("connection still open after Connection: close (%v)", err)
-	}
-	if fl.Served()-before != 1 {
-		t.Error("not served by the fast lane")
-	}
-}
-
-func TestFastLaneShutdown(t *testing.T) {
-	_, fl, ts := newFastServer(t)
-	get(t, ts, warmTile)
-	rc := dial(t, ts)
-	rc.send(getReq(warmTile))
-	rc.read("GET")
-	// An idle fast-lane connection is closed by Close, and Wait returns.
-	fl.Close()
-	if _, err := rc.br.ReadByte(); err == nil {
-		t.Error("idle connection survived Close")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := fl.Wait(ctx); err != nil {
-		t.Error(err)
-	}
-	if _, err := net.Dial("tcp", ts.Listener.Addr().String()); err == nil {
-		t.Error("listener still accepting after Close")
-	}
-}
-
 // BenchmarkFastLane measures a warm tile over a real keep-alive TCP
 // connection through the fast lane; BenchmarkNetHTTPWarmTile is the same
 // request answered by net/http (its own connection, after a hand-over).
@@ -206,7 +172,8 @@ func BenchmarkNetHTTPWarmTile(b *testing.B) { benchWarm(b, false) }
 func benchWarm(b *testing.B, fast bool) {
 	s, _ := newServer(b, "", Config{})
 	ts := httptest.NewUnstartedServer(s)
-	ts.Listener = s.FastLane(ts.Listener)
+	ts.Listener = s.FastLane(ts.Listener, fastlane.Config{})
+	ts.Config.ConnContext = fastlane.ConnContext
 	ts.Start()
 	defer ts.Close()
 	http.Get(ts.URL + warmTile)
@@ -231,5 +198,93 @@ func benchWarm(b *testing.B, fast bool) {
 		}
 		io.Copy(io.Discard, res.Body)
 		res.Body.Close()
+	}
+}
+
+// rawResponse sends req on a new connection — after a request for /healthz
+// that hands the connection to net/http, if viaNetHTTP — and returns the
+// bytes of its response with the Date masked.
+func rawResponse(t *testing.T, ts *httptest.Server, req string, viaNetHTTP bool) string {
+	t.Helper()
+	rc := dial(t, ts)
+	if viaNetHTTP {
+		rc.send(getReq("/healthz"))
+		rc.read("GET")
+	}
+	var raw bytes.Buffer
+	br := bufio.NewReader(io.TeeReader(rc.c, &raw))
+	rc.send(req)
+	res, err := http.ReadResponse(br, &http.Request{Method: strings.Fields(req)[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	return dateLine.ReplaceAllString(raw.String(), "Date: …\r\n")
+}
+
+var dateLine = regexp.MustCompile(`Date: [^\r]*\r\n`)
+
+// TestFastLaneSameBytes: for warm tiles, the fast lane's responses are
+// byte for byte net/http's, Date aside.
+func TestFastLaneSameBytes(t *testing.T) {
+	s, fl, ts := newFastServer(t)
+	const empty = "/tiles/all/1944-06-15/8/0/0.png"
+	const summary = "/tiles/all/8/208/108@2x.png"
+	cold := get(t, ts, warmTile)
+	get(t, ts, empty)
+	get(t, ts, summary)
+	if n := metric(t, ts, "xiang_tiles_empty_total"); n < 1 {
+		t.Fatalf("%s is not an empty tile", empty)
+	}
+	_ = s
+	for name, req := range map[string]string{
+		"GET":                getReq(warmTile),
+		"HEAD":               "HEAD " + warmTile + " HTTP/1.1\r\nHost: x\r\n\r\n",
+		"304":                getReq(warmTile, "If-None-Match: "+cold.header.Get("Etag")+"\r\n"),
+		"304 HEAD":           "HEAD " + warmTile + " HTTP/1.1\r\nHost: x\r\nIf-None-Match: *\r\n\r\n",
+		"no match":           getReq(warmTile, "If-None-Match: \"other\"\r\n"),
+		"Connection: close":  getReq(warmTile, "Connection: keep-alive, Close\r\n"),
+		"empty tile":         getReq(empty),
+		"summary @2x":        getReq(summary),
+		"summary query date": getReq("/tiles/all/8/208/108.png?date=1944-06-15"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			before := fl.Served()
+			fast := rawResponse(t, ts, req, false)
+			if fl.Served() != before+1 {
+				t.Fatalf("not answered by the fast lane: %q", fast)
+			}
+			slow := rawResponse(t, ts, req, true)
+			if fast != slow {
+				t.Errorf("fast lane:\n%q\nnet/http:\n%q", fast, slow)
+			}
+		})
+	}
+}
+
+// TestFastLaneColdTileOneLookup: a cold tile the fast lane hands over is
+// parsed and looked up in the address index once, not once in each lane.
+func TestFastLaneColdTileOneLookup(t *testing.T) {
+	_, fl, ts := newFastServer(t)
+	const misses = `xiang_cache_misses_total{cache="tile_index"}`
+	for i, path := range []string{warmTile, "/tiles/all/8/208/108@2x.png", "/tiles/all/1944-06-15/8/0/0.png"} {
+		before := metric(t, ts, misses)
+		rc := dial(t, ts)
+		rc.send(getReq(path))
+		if res, _ := rc.read("GET"); res.StatusCode != 200 {
+			t.Fatalf("%s: %d", path, res.StatusCode)
+		}
+		if got := metric(t, ts, misses) - before; got != 1 {
+			t.Errorf("%s: %v address-index misses for one cold tile, want 1", path, got)
+		}
+		// And the request is counted once, under net/http's route name.
+		_ = i
+	}
+	before := fl.Served()
+	rc := dial(t, ts)
+	rc.send(getReq(warmTile))
+	rc.read("GET")
+	if fl.Served() != before+1 {
+		t.Error("the tile is not warm for the fast lane")
 	}
 }
