@@ -4,12 +4,17 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -286,5 +291,96 @@ func TestFastLaneColdTileOneLookup(t *testing.T) {
 	rc.read("GET")
 	if fl.Served() != before+1 {
 		t.Error("the tile is not warm for the fast lane")
+	}
+}
+
+// BenchmarkMixedLoad is a bounded local load on 127.0.0.1: 8 keep-alive
+// connections (b.SetParallelism(4) on 2 CPUs) requesting 25 warm tiles in
+// turn, with raw HTTP/1.1 so that the client costs little. Its cases:
+//
+//   - tiles: a tile client (QGIS, GDAL, a CDN) — only tiles on each
+//     connection;
+//   - viewer: a browser — each connection loads the viewer page first,
+//     which hands it to net/http for good;
+//   - viewer+api: as viewer, and 1 request in 20 is /api/events.
+//
+// It reports the share of requests the fast lane answered (fast-%) and the
+// 50th and 99th percentile latencies of tile requests.
+func BenchmarkMixedLoad(b *testing.B) {
+	s, _ := newServer(b, "", Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ts := httptest.NewUnstartedServer(s)
+	fl := s.FastLane(ts.Listener, fastlane.Config{})
+	ts.Listener = fl
+	ts.Config.ConnContext = fastlane.ConnContext
+	ts.Start()
+	defer ts.Close()
+	var tiles []string
+	for x := 206; x <= 210; x++ {
+		for y := 106; y <= 110; y++ {
+			p := fmt.Sprintf("/tiles/all/1944-06-15/8/%d/%d.png", x, y)
+			if res := get(b, ts, p); res.status != 200 {
+				b.Fatalf("%s: %d", p, res.status)
+			}
+			tiles = append(tiles, getReq(p))
+		}
+	}
+	for _, tc := range []struct {
+		name     string
+		page     bool
+		apiEvery int
+	}{
+		{"tiles", false, 0},
+		{"viewer", true, 0},
+		{"viewer+api", true, 20},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			before := fl.Served()
+			var mu sync.Mutex
+			var lat []time.Duration
+			var total atomic.Int64
+			b.SetParallelism(4)
+			b.RunParallel(func(pb *testing.PB) {
+				c, err := net.Dial("tcp", ts.Listener.Addr().String())
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				defer c.Close()
+				br := bufio.NewReader(c)
+				do := func(req string) {
+					io.WriteString(c, req)
+					res, err := http.ReadResponse(br, nil)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					total.Add(1)
+				}
+				if tc.page {
+					do(getReq("/"))
+				}
+				var mine []time.Duration
+				for i := 0; pb.Next(); i++ {
+					if tc.apiEvery > 0 && i%tc.apiEvery == tc.apiEvery-1 {
+						do(getReq("/api/events"))
+						continue
+					}
+					start := time.Now()
+					do(tiles[i%len(tiles)])
+					mine = append(mine, time.Since(start))
+				}
+				mu.Lock()
+				lat = append(lat, mine...)
+				mu.Unlock()
+			})
+			slices.Sort(lat)
+			if len(lat) > 0 {
+				b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+			}
+			b.ReportMetric(100*float64(fl.Served()-before)/float64(total.Load()), "fast-%")
+		})
 	}
 }
