@@ -139,9 +139,11 @@ func serve(ctx context.Context, cfg server.Config, lane fastlane.Config, ln net.
 		IdleTimeout:    2 * time.Minute,
 		MaxHeaderBytes: 16 << 10,
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		// Lets a cold tile handed over by the fast lane skip the parse and
-		// lookup the fast lane did.
+		// Let a cold tile handed over by the fast lane skip the parse and
+		// lookup the fast lane did, and a connection handed over come back
+		// to the fast lane between requests.
 		ConnContext: fastlane.ConnContext,
+		ConnState:   fastlane.ConnState,
 	}
 	errc := make(chan error, 1)
 	// Warm tiles are answered by the fast lane; everything else by hs.

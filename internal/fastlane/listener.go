@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -82,11 +83,12 @@ type Listener struct {
 var _ net.Listener = (*Listener)(nil)
 
 // Listen starts accepting connections on ln and returns the listener an
-// http.Server must serve, with ConnContext as its ConnContext if its
-// handlers use Note:
+// http.Server must serve, with ConnState as its ConnState (else a
+// connection handed over stays net/http's) and ConnContext as its
+// ConnContext if its handlers use Note:
 //
 //	fl := fastlane.Listen(ln, responder, fastlane.Config{})
-//	hs.ConnContext = fastlane.ConnContext
+//	hs.ConnContext, hs.ConnState = fastlane.ConnContext, fastlane.ConnState
 //	go hs.Serve(fl)
 //	…
 //	hs.Shutdown(ctx); fl.Close(); fl.Wait(ctx)
@@ -221,9 +223,12 @@ func (l *Listener) Shed() uint64 { return l.shed.Load() }
 // conn is the state of one fast-lane connection, reused from request to
 // request so that a warm request allocates little.
 type conn struct {
+	c               net.Conn
+	br              *bufio.Reader
 	req             Request
 	readDL, writeDL time.Time
 	bufs            [3][]byte
+	writing         sync.Mutex // held while the fast lane writes a response
 }
 
 // serve answers requests on c until one needs net/http or c ends.
@@ -246,8 +251,30 @@ func (l *Listener) serve(c net.Conn) {
 			l.readers.Put(br)
 		}
 	}()
-	lc := &conn{req: Request{RemoteAddr: c.RemoteAddr()}}
-	for !l.closed.Load() {
+	lc := &conn{c: c, br: br, req: Request{RemoteAddr: c.RemoteAddr()}}
+	n, v, err := l.next(lc, &l.closed)
+	if err != nil || l.closed.Load() {
+		return
+	}
+	c.SetReadDeadline(time.Time{})
+	hc := &handedConn{Conn: c, l: l, lc: lc}
+	hc.handOver(n, v)
+	select {
+	case l.handoff <- hc:
+		handed = true
+	case <-l.done:
+	}
+}
+
+// next answers requests on lc until one must go to net/http, and returns
+// that request's length and verdict: declined (a request the Responder
+// left to net/http, n bytes long, lc.req describing it) or handOver (bytes
+// the fast lane does not read). An error means the connection is done: it
+// failed, or the client asked to close it. next returns early, handing
+// over, once stop is set.
+func (l *Listener) next(lc *conn, stop *atomic.Bool) (n int, v verdict, err error) {
+	c, br := lc.c, lc.br
+	for !stop.Load() {
 		// Deadlines are moved only when half their time has gone: setting
 		// one costs as much as the rest of a warm request.
 		now := time.Now()
@@ -256,28 +283,15 @@ func (l *Listener) serve(c net.Conn) {
 			c.SetReadDeadline(lc.readDL)
 		}
 		if _, err := br.Peek(1); err != nil {
-			return
+			return 0, handOver, err
 		}
 		n, v := l.read(c, br, lc)
-		var res Response
-		if v == accept {
-			res, v = l.respond(lc)
-		}
 		if v != accept {
-			if l.closed.Load() {
-				return
-			}
-			c.SetReadDeadline(time.Time{})
-			hc := &handedConn{Conn: c, r: br, l: l}
-			if lc.req.Note != nil {
-				hc.note.Store(&note{method: lc.req.Method, target: string(lc.req.Target), value: lc.req.Note})
-			}
-			select {
-			case l.handoff <- hc:
-				handed = true
-			case <-l.done:
-			}
-			return
+			return 0, handOver, nil
+		}
+		res, ok := l.respond(lc)
+		if !ok {
+			return n, declined, nil
 		}
 		br.Discard(n)
 		// Counted before the write, so that a client that has read the
@@ -287,13 +301,14 @@ func (l *Listener) serve(c net.Conn) {
 			lc.writeDL = now.Add(writeTimeout)
 			c.SetWriteDeadline(lc.writeDL)
 		}
-		if err := l.write(c, lc, res); err != nil {
-			return
+		if err := l.write(lc, res); err != nil {
+			return 0, handOver, err
 		}
 		if lc.req.Close {
-			return
+			return 0, handOver, io.EOF
 		}
 	}
+	return 0, handOver, nil
 }
 
 // read parses the request at the head of br, reading until its header
@@ -319,27 +334,25 @@ func (l *Listener) read(c net.Conn, br *bufio.Reader, lc *conn) (int, verdict) {
 }
 
 // respond asks the Responder, recovering from its panics as net/http
-// would from a handler's: the connection is handed over, and net/http's
-// handler answers instead.
-func (l *Listener) respond(lc *conn) (res Response, v verdict) {
+// would from a handler's: the request is declined, and net/http's handler
+// answers instead.
+func (l *Listener) respond(lc *conn) (res Response, ok bool) {
 	lc.req.Note = nil
 	defer func() {
 		if p := recover(); p != nil {
 			l.cfg.Logger.Error("fast lane: responder panicked; handing the request to net/http", "panic", p)
-			res, v = Response{}, handOver
+			res, ok = Response{}, false
 			lc.req.Note = nil
 		}
 	}()
-	res, ok := l.r.Respond(&lc.req)
-	if !ok {
-		return res, handOver
-	}
-	return res, accept
+	return l.r.Respond(&lc.req)
 }
 
 // write sends res: its head, the Date (and Connection: close) and the blank
 // line, and its body unless the request is a HEAD.
-func (l *Listener) write(c net.Conn, lc *conn, res Response) error {
+func (l *Listener) write(lc *conn, res Response) error {
+	lc.writing.Lock()
+	defer lc.writing.Unlock()
 	d := l.dateLines()
 	end := d.end
 	if lc.req.Close {
@@ -351,7 +364,7 @@ func (l *Listener) write(c net.Conn, lc *conn, res Response) error {
 		lc.bufs[2] = res.Body
 		bufs = lc.bufs[:3]
 	}
-	_, err := bufs.WriteTo(c)
+	_, err := bufs.WriteTo(lc.c)
 	return err
 }
 

@@ -44,6 +44,9 @@ func handler(w http.ResponseWriter, r *http.Request) {
 	case "/note":
 		n, _ := Note(r).(string)
 		io.WriteString(w, "note: "+n)
+	case "/slow":
+		time.Sleep(20 * time.Millisecond)
+		w.Write(bytes.Repeat([]byte("s"), 1<<20))
 	default:
 		io.WriteString(w, "net/http: "+r.URL.Path)
 	}
@@ -59,6 +62,7 @@ func newTestServer(t *testing.T, cfg Config) (*Listener, *httptest.Server) {
 	fl := Listen(ts.Listener, testResponder{}, cfg)
 	ts.Listener = fl
 	ts.Config.ConnContext = ConnContext
+	ts.Config.ConnState = ConnState
 	ts.Start()
 	t.Cleanup(func() {
 		ts.Close()
@@ -129,8 +133,8 @@ func maskDate(s string) string {
 func TestListenerServesAndHandsOver(t *testing.T) {
 	fl, ts := newTestServer(t, Config{})
 	rc := dial(t, ts.Listener.Addr().String())
-	// Two pipelined fast requests and a HEAD, then one for net/http: the
-	// connection is net/http's from then on, /fast included.
+	// Two pipelined fast requests and a HEAD, then one for net/http, then
+	// one for the fast lane again.
 	rc.send(getReq("/fast"), getReq("/fast"), "HEAD /fast HTTP/1.1\r\nHost: x\r\n\r\n", getReq("/other"), getReq("/fast"))
 	for i, want := range []string{"ok", "ok", "", "net/http: /other", "ok"} {
 		method := "GET"
@@ -142,8 +146,8 @@ func TestListenerServesAndHandsOver(t *testing.T) {
 			t.Fatalf("response %d: %d %q, want %q", i, res.StatusCode, body, want)
 		}
 	}
-	if fl.Served() != 3 {
-		t.Errorf("fast lane answered %d requests, want 3", fl.Served())
+	if fl.Served() != 4 {
+		t.Errorf("fast lane answered %d requests, want 4", fl.Served())
 	}
 	// The fast lane's answer to /fast is byte for byte net/http's.
 	for _, extra := range []string{"", "Connection: close\r\n"} {
@@ -153,19 +157,22 @@ func TestListenerServesAndHandsOver(t *testing.T) {
 			t.Errorf("fast lane:\n%q\nnet/http:\n%q", fast, slow)
 		}
 	}
-	if fl.Served() != 5 {
-		t.Errorf("fast lane answered %d requests, want 5", fl.Served())
+	if fl.Served() != 6 {
+		t.Errorf("fast lane answered %d requests, want 6", fl.Served())
 	}
 }
 
-// rawResponse sends req on a new connection — after a request that hands
-// the connection to net/http, if viaNetHTTP — and returns the bytes of its
-// response, Date masked.
+// toNetHTTP is a request that makes a connection net/http's for good: the
+// fast lane does not read requests with a Content-Length.
+var toNetHTTP = "GET /other HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+
+// rawResponse sends req on a new connection — after toNetHTTP, if
+// viaNetHTTP — and returns the bytes of its response, Date masked.
 func rawResponse(t *testing.T, ts *httptest.Server, req string, viaNetHTTP bool) string {
 	t.Helper()
 	rc := dial(t, ts.Listener.Addr().String())
 	if viaNetHTTP {
-		rc.send(getReq("/other"))
+		rc.send(toNetHTTP)
 		rc.read("GET")
 	}
 	rc.raw.Reset()
@@ -213,15 +220,58 @@ func TestListenerRejectsWhatNetHTTPRejects(t *testing.T) {
 func TestListenerNote(t *testing.T) {
 	_, ts := newTestServer(t, Config{})
 	rc := dial(t, ts.Listener.Addr().String())
-	// The note reaches the request it was left on, once; the HEAD after it
-	// on the same connection gets none.
+	// Each request declined reaches net/http with its own note, on a
+	// connection already handed over too.
 	rc.send(getReq("/note"), "HEAD /note HTTP/1.1\r\nHost: x\r\n\r\n", getReq("/note"))
-	if _, body := rc.read("GET"); body != "note: noted GET" {
-		t.Errorf("first: %q", body)
+	for i, want := range []string{"note: noted GET", "", "note: noted GET"} {
+		method := "GET"
+		if i == 1 {
+			method = "HEAD"
+		}
+		if res, body := rc.read(method); body != want || i == 1 && res.ContentLength != int64(len("note: noted HEAD")) {
+			t.Errorf("%d: %q, length %d", i, body, res.ContentLength)
+		}
 	}
-	rc.read("HEAD")
+	// Without a note, or without ConnContext, Note is nil.
+	rc.send(getReq("/note", "Content-Length: 0\r\n"))
 	if _, body := rc.read("GET"); body != "note: " {
-		t.Errorf("second: %q", body)
+		t.Errorf("no note: %q", body)
+	}
+}
+
+// TestListenerComesBack: a connection handed over to net/http comes back
+// to the fast lane between requests, with pipelined requests answered in
+// order while net/http takes its time.
+func TestListenerComesBack(t *testing.T) {
+	fl, ts := newTestServer(t, Config{})
+	rc := dial(t, ts.Listener.Addr().String())
+	reqs := []string{"/other", "/fast", "/slow", "/fast", "/fast", "/other", "/slow", "/fast"}
+	for _, r := range reqs {
+		rc.send(getReq(r))
+	}
+	for _, r := range reqs {
+		want := map[string]string{"/other": "net/http: /other", "/fast": "ok", "/slow": strings.Repeat("s", 1<<20)}[r]
+		if res, body := rc.read("GET"); res.StatusCode != 200 || body != want {
+			t.Fatalf("%s: %d, %.40q…", r, res.StatusCode, body)
+		}
+	}
+	if fl.Served() != 4 {
+		t.Errorf("fast lane answered %d of 4", fl.Served())
+	}
+	// One at a time, as a browser sends them.
+	for i, r := range []string{"/other", "/fast", "/other", "/fast"} {
+		rc.send(getReq(r))
+		rc.read("GET")
+		if want := uint64(4 + (i+1)/2); fl.Served() != want {
+			t.Errorf("after %s: fast lane answered %d, want %d", r, fl.Served(), want)
+		}
+	}
+	// A body makes the connection net/http's for good.
+	rc.send(getReq("/other", "Content-Length: 0\r\n"), getReq("/fast"))
+	rc.read("GET")
+	rc.read("GET")
+	if fl.Served() != 6 {
+		t.Errorf("fast lane answered after a passthrough: %d", fl.Served())
 	}
 }
 

@@ -42,6 +42,7 @@ const (
 	needMore verdict = iota // no complete header block yet
 	handOver                // leave the request to net/http
 	accept                  // a request the fast lane may answer
+	declined                // a request read, that the Responder left to net/http
 )
 
 // MaxRequestBytes bounds the header block of a request the fast lane reads;

@@ -16,12 +16,13 @@ import (
 
 // FastLane starts a fast lane on ln with s as its Responder, logging to s's
 // logger unless cfg names another, and returns the listener an http.Server
-// with s as its handler must serve (with fastlane.ConnContext as its
-// ConnContext, so that a cold tile handed over is parsed and looked up
-// once):
+// with s as its handler must serve, with fastlane.ConnContext as its
+// ConnContext (so that a cold tile handed over is parsed and looked up
+// once) and fastlane.ConnState as its ConnState (so that a connection
+// handed over comes back to the fast lane between requests):
 //
 //	fl := s.FastLane(ln, fastlane.Config{})
-//	hs := &http.Server{Handler: s, ConnContext: fastlane.ConnContext}
+//	hs := &http.Server{Handler: s, ConnContext: fastlane.ConnContext, ConnState: fastlane.ConnState}
 //	go hs.Serve(fl)
 //	…
 //	hs.Shutdown(ctx); fl.Close(); fl.Wait(ctx)

@@ -27,7 +27,7 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	fl := s.FastLane(ln, fastlane.Config{})
-	hs := &http.Server{Handler: s, ConnContext: fastlane.ConnContext}
+	hs := &http.Server{Handler: s, ConnContext: fastlane.ConnContext, ConnState: fastlane.ConnState}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(fl) }()
 
