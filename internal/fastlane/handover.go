@@ -66,16 +66,22 @@ func (c *handedConn) Read(p []byte) (int, error) {
 		n, err := br.Read(p[:min(len(p), c.remain)])
 		c.remain -= n
 		return n, err
-	case !c.hooked.Load() || http.ConnState(c.state.Load()) == http.StateNew:
+	case !c.hooked.Load():
 		// No ConnState hook: net/http's reads cannot be told apart.
 		c.passthrough = true
 		return br.Read(p)
-	case http.ConnState(c.state.Load()) == http.StateActive:
+	}
+	switch http.ConnState(c.state.Load()) {
+	case http.StateIdle:
+	case http.StateActive:
 		// net/http's background read while a handler runs, watching for
 		// the client closing: report that, or an abort, or return nothing
 		// when the next request arrives, leaving it for the fast lane.
 		_, err := br.Peek(1)
 		return 0, err
+	default: // hijacked, or a state the fast lane does not expect
+		c.passthrough = true
+		return br.Read(p)
 	}
 	// net/http is idle, waiting for the next request: the fast lane's turn,
 	// under deadlines of its own.
