@@ -43,8 +43,11 @@ type note struct {
 }
 
 // handOver prepares the hand-over of the request the fast lane's next
-// returned: n bytes of a declined request, or the rest of the stream.
+// returned: n bytes of a declined request, or the rest of the stream. The
+// fast lane's deadlines are lifted: net/http sets its own, or none.
 func (c *handedConn) handOver(n int, v verdict) {
+	c.SetReadDeadline(time.Time{})
+	c.SetWriteDeadline(time.Time{})
 	if v != declined {
 		c.passthrough = true
 		return
@@ -90,7 +93,6 @@ func (c *handedConn) Read(p []byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	c.SetReadDeadline(time.Time{})
 	c.handOver(n, v)
 	return c.Read(p)
 }

@@ -256,7 +256,6 @@ func (l *Listener) serve(c net.Conn) {
 	if err != nil || l.closed.Load() {
 		return
 	}
-	c.SetReadDeadline(time.Time{})
 	hc := &handedConn{Conn: c, l: l, lc: lc}
 	hc.handOver(n, v)
 	select {
