@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -44,6 +45,13 @@ func handler(w http.ResponseWriter, r *http.Request) {
 	case "/note":
 		n, _ := Note(r).(string)
 		io.WriteString(w, "note: "+n)
+	case "/wait":
+		select {
+		case <-r.Context().Done():
+			waited <- nil
+		case <-time.After(5 * time.Second):
+			waited <- errors.New("the request's context was not cancelled")
+		}
 	case "/slow":
 		time.Sleep(20 * time.Millisecond)
 		w.Write(bytes.Repeat([]byte("s"), 1<<20))
@@ -51,6 +59,9 @@ func handler(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "net/http: "+r.URL.Path)
 	}
 }
+
+// waited receives what a /wait request saw.
+var waited = make(chan error, 1)
 
 // newTestServer serves handler behind a fast lane with testResponder.
 func newTestServer(t *testing.T, cfg Config) (*Listener, *httptest.Server) {
@@ -236,6 +247,23 @@ func TestListenerNote(t *testing.T) {
 	rc.send(getReq("/note", "Content-Length: 0\r\n"))
 	if _, body := rc.read("GET"); body != "note: " {
 		t.Errorf("no note: %q", body)
+	}
+}
+
+// TestListenerClientGone: net/http still sees a client that goes away
+// while its handler runs, on a connection that came back and left again.
+func TestListenerClientGone(t *testing.T) {
+	_, ts := newTestServer(t, Config{})
+	rc := dial(t, ts.Listener.Addr().String())
+	rc.send(getReq("/other"))
+	rc.read("GET")
+	rc.send(getReq("/fast"))
+	rc.read("GET")
+	rc.send(getReq("/wait"))
+	time.Sleep(50 * time.Millisecond)
+	rc.c.Close()
+	if err := <-waited; err != nil {
+		t.Error(err)
 	}
 }
 
