@@ -272,6 +272,39 @@ func TestFastLaneSameBytes(t *testing.T) {
 	}
 }
 
+// TestFastLaneNotedErrors: a bad tile request the fast lane parsed and
+// declined gets, from its note, the error net/http gives it unaided.
+func TestFastLaneNotedErrors(t *testing.T) {
+	_, fl, ts := newFastServer(t)
+	for name, path := range map[string]string{
+		"x out of range": "/tiles/all/1944-06-15/8/999/108.png",
+		"two dates":      "/tiles/all/1944-06-15/8/208/108.png?date=1944-06-15",
+		"bad date":       "/tiles/all/1944-13-15/8/208/108.png",
+		"bad scale":      "/tiles/all/8/208/108@3x.png",
+		"bad layers":     "/tiles/All/8/208/108.png",
+		"unknown layer":  "/tiles/nope/8/208/108.png",
+		"zoom too deep":  "/tiles/all/1944-06-15/21/0/0.png",
+		"leading zero":   "/tiles/all/8/0208/108.png",
+		"empty segment":  "/tiles/all//8/208/108.png",
+		"too many":       "/tiles/all/1944-06-15/8/208/108/1.png",
+		"bad query":      "/tiles/all/8/208/108.png?date=1944-06-15;x",
+	} {
+		t.Run(name, func(t *testing.T) {
+			noted := rawResponse(t, ts, getReq(path), false)
+			unaided := rawResponse(t, ts, getReq(path), true)
+			if noted != unaided {
+				t.Errorf("with the fast lane's note:\n%q\nwithout:\n%q", noted, unaided)
+			}
+			if !strings.HasPrefix(noted, "HTTP/1.1 4") {
+				t.Errorf("not an error: %.60q", noted)
+			}
+		})
+	}
+	if fl.Served() != 0 {
+		t.Errorf("the fast lane answered %d errors", fl.Served())
+	}
+}
+
 // TestFastLaneColdTileOneLookup: a cold tile the fast lane hands over is
 // parsed and looked up in the address index once, not once in each lane.
 func TestFastLaneColdTileOneLookup(t *testing.T) {
