@@ -115,6 +115,12 @@ func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx, lay *layout) 
 				}
 				p = q
 			}
+			if f.Approximate() && c.frame.Pad(reach*approxHalo).Contains(p) {
+				// An estimated position: a soft halo of the side's colour.
+				q := quantize(p)
+				add(paint.Prim{Op: paint.OpFill, Geom: circleAt(q, reach*approxHalo), Color: scaleAlpha(f.Style.Marker, 0.10)})
+				add(paint.Prim{Op: paint.OpFill, Geom: circleAt(q, reach*(1+approxHalo)/2), Color: scaleAlpha(f.Style.Marker, 0.14)})
+			}
 			if c.frame.Pad(reach).Contains(p) {
 				out = append(out, paint.Prim{Op: paint.OpSymbol, Geom: quantize(p), Sym: sym})
 			}
@@ -268,6 +274,11 @@ func (r *Renderer) arrow(it *item, st overlays.State, c *frameCtx) []paint.Prim 
 			if g := c.clipPx(dashes(ring, 5*sc, 3*sc, c.frame.Pad(margin)), margin); g != nil {
 				out = append(out, paint.Prim{Op: paint.OpStroke, Geom: g, Color: col, Width: 1.3 * sc})
 			}
+		} else if f.Approximate() {
+			// An estimated route: a dotted edge around the body.
+			if g := c.clipPx(dashes(ring, approxDot*sc, approxGap*sc, c.frame.Pad(margin)), margin); g != nil {
+				out = append(out, paint.Prim{Op: paint.OpStroke, Geom: g, Color: paint.Halo, Width: 1.4 * sc})
+			}
 		}
 	}
 	bodyEnd := math.Max(at-hl*0.7, 0)
@@ -351,6 +362,15 @@ func subLine(ls []orb.Point, from, to float64) []orb.Point {
 	}
 	return out
 }
+
+// How approximate features look: estimated positions get a soft halo
+// approxHalo times the symbol's reach; estimated routes a dotted edge of
+// dots approxDot long every approxDot+approxGap pixels (at scale 1).
+const (
+	approxHalo = 1.6
+	approxDot  = 1.5
+	approxGap  = 2.5
+)
 
 // circleAt returns a disc of radius r around p as a polygon.
 func circleAt(p orb.Point, r float64) orb.Polygon {

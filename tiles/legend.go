@@ -104,6 +104,10 @@ var legend = []LegendEntry{
 		match: kindIs(overlays.KindFortification), swatch: lineSwatch(overlays.KindFortification, overlays.ColorChina, 2.5)},
 	{ID: "front", Short: "Front line", Group: "Areas and lines", Label: "Front line", Color: hexColor(overlays.ColorJapan),
 		match: kindIs(overlays.KindFront), swatch: lineSwatch(overlays.KindFront, overlays.ColorJapan, 2.5)},
+	{ID: "approx-position", Short: "Approximate position", Group: "Forces", Label: "Approximate position (soft halo); a unit moved aside to stay legible has a leader to its place (dot)", Color: hexColor(overlays.ColorChina),
+		match: func(f *overlays.Feature) bool { return f.Approximate() && f.Route == nil && displaces(f) }, swatch: approxSwatch(overlays.ColorChina)},
+	{ID: "approx-route", Short: "Approximate route", Group: "Movements", Label: "Approximate route (dotted edge)", Color: hexColor(overlays.ColorJapan),
+		match: movementWith(func(f *overlays.Feature) bool { return f.Approximate() && !f.Hollow() }), swatch: arrowSwatch(overlays.ColorJapan, "approximate", false)},
 	{ID: "event", Short: "Event", Group: "Areas and lines", Label: "Dated event", Color: hexColor(overlays.ColorNeutral),
 		match: kindIs(overlays.KindEvent), swatch: pointSwatch(overlays.KindEvent, overlays.ColorNeutral)},
 	{ID: "place", Short: "Town", Group: "Context", Label: "Town (city: square)", Color: hexColor(paint.Ink),
@@ -241,6 +245,9 @@ func arrowSwatch(c color.NRGBA, kind string, inProgress bool) func(w, h, sc floa
 				paint.Prim{Op: paint.OpStroke, Geom: orb.LineString(head), Color: c, Width: 1.3 * sc})
 		case "failed":
 			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: orb.LineString{{w - 1*sc, h*0.4 - 7*sc}, {w - 1*sc, h*0.4 + 7*sc}}, Color: c, Width: 2.5 * sc})
+		case "approximate":
+			keep := orb.Bound{Max: orb.Point{w, h}}.Pad(10)
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: dashes(body, approxDot*sc, approxGap*sc, keep), Color: paint.Halo, Width: 1.4 * sc})
 		}
 		return out
 	}
@@ -280,5 +287,18 @@ func lineSwatch(k overlays.Kind, c color.NRGBA, width float64) func(w, h, sc flo
 			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: ticks(line, 5*sc, 4*sc, 1, keep), Color: c, Width: 1.5 * sc})
 		}
 		return out
+	}
+}
+
+func approxSwatch(c color.NRGBA) func(w, h, sc float64) []paint.Prim {
+	return func(w, h, sc float64) []paint.Prim {
+		s := paint.NewSymbol(overlays.KindUnit, c, 0.7*sc, sc)
+		at := orb.Point{w / 2, h / 2}
+		reach := s.Reach()
+		return []paint.Prim{
+			{Op: paint.OpFill, Geom: circleAt(at, min(reach*approxHalo, h/2)), Color: scaleAlpha(c, 0.10)},
+			{Op: paint.OpFill, Geom: circleAt(at, min(reach*(1+approxHalo)/2, h/2)), Color: scaleAlpha(c, 0.14)},
+			{Op: paint.OpSymbol, Geom: at, Sym: s},
+		}
 	}
 }
