@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/internal/web"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles/view"
@@ -154,7 +155,7 @@ func (s *Server) handleViewer(embed bool) http.HandlerFunc {
 		h.Set("Content-Security-Policy", pageSecurity)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		serveEntry(w, r, newEntry(body, contentTypeHTML, etagOf(body)), s.headers.page)
+		api.ServeEntry(w, r, api.NewEntry(body, contentTypeHTML, api.ETagOf(body)), s.headers.Page)
 	}
 }
 
@@ -164,14 +165,14 @@ func (s *Server) handleViewer(embed bool) http.HandlerFunc {
 // loads. The rest of the query is the script's to read.
 func checkViewerView(rawQuery string) error {
 	q, _ := url.ParseQuery(rawQuery) // what parses; the script reads the same
-	v, ok, err := oneParam(q, "view")
+	v, ok, err := api.OneParam(q, "view")
 	if err != nil || !ok || v == "" {
 		return err
 	}
 	if _, err := view.ParseCenter(v); err != nil {
 		var ve *view.Error
 		if errors.As(err, &ve) {
-			return badPart("view", v, ve.Want)
+			return api.BadPart("view", v, ve.Want)
 		}
 		return err
 	}
@@ -199,25 +200,25 @@ const maxEmbedSide = 100_000
 // oEmbed 1.0 description of a viewer page of this server, as an iframe of
 // its embed page.
 func (s *Server) handleOEmbed(w http.ResponseWriter, r *http.Request) {
-	q, err := parseQuery(r.URL.RawQuery)
+	q, err := api.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	format, _, err := oneParam(q, "format")
+	format, _, err := api.OneParam(q, "format")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if format != "" && format != "json" {
-		e := badPart("format", format, "only json is implemented")
+		e := api.BadPart("format", format, "only json is implemented")
 		e.Status = http.StatusNotImplemented
 		s.fail(w, r, e)
 		return
 	}
-	page, ok, err := oneParam(q, "url")
+	page, ok, err := api.OneParam(q, "url")
 	if err == nil && (!ok || page == "") {
-		err = badPart("url", page, "want the URL of a viewer page of this server, as ?url=")
+		err = api.BadPart("url", page, "want the URL of a viewer page of this server, as ?url=")
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -225,11 +226,11 @@ func (s *Server) handleOEmbed(w http.ResponseWriter, r *http.Request) {
 	}
 	var limits [2]int
 	for i, name := range []string{"maxwidth", "maxheight"} {
-		v, ok, err := oneParam(q, name)
+		v, ok, err := api.OneParam(q, name)
 		if err == nil && ok {
 			n, valid := view.ParseCount(v, 9)
 			if !valid || n < 1 || n > maxEmbedSide {
-				err = badPart(name, v, "want a whole number of pixels from 1 to "+strconv.Itoa(maxEmbedSide))
+				err = api.BadPart(name, v, "want a whole number of pixels from 1 to "+strconv.Itoa(maxEmbedSide))
 			}
 			limits[i] = n
 		}
@@ -248,7 +249,7 @@ func (s *Server) handleOEmbed(w http.ResponseWriter, r *http.Request) {
 	res, err := web.OEmbed(page, base, embedPath, title, limits[0], limits[1])
 	switch {
 	case errors.Is(err, web.ErrNotEmbeddable):
-		e := badPart("url", page, "not a viewer page of this server (want "+base+"/ or "+embedPath+", with any query)")
+		e := api.BadPart("url", page, "not a viewer page of this server (want "+base+"/ or "+embedPath+", with any query)")
 		e.Status = http.StatusNotFound
 		err = e
 	case errors.Is(err, web.ErrTooSmall):
@@ -257,7 +258,7 @@ func (s *Server) handleOEmbed(w http.ResponseWriter, r *http.Request) {
 		if h := limits[1]; h > 0 && (h < web.MinEmbedHeight || h*web.EmbedWidth/web.EmbedHeight < web.MinEmbedWidth) {
 			part, value = "maxheight", h
 		}
-		err = badPart(part, strconv.Itoa(value), fmt.Sprintf("leaves less than the %dx%d pixels the map needs",
+		err = api.BadPart(part, strconv.Itoa(value), fmt.Sprintf("leaves less than the %dx%d pixels the map needs",
 			web.MinEmbedWidth, web.MinEmbedHeight))
 	}
 	if err != nil {
@@ -269,5 +270,5 @@ func (s *Server) handleOEmbed(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	serveEntry(w, r, newEntry(append(body, '\n'), contentTypeJSON, etagOf(body)), s.headers.meta)
+	api.ServeEntry(w, r, api.NewEntry(append(body, '\n'), api.ContentTypeJSON, api.ETagOf(body)), s.headers.Meta)
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/api"
+	"github.com/xiang-maps/xiang/internal/metrics"
 	"github.com/xiang-maps/xiang/internal/web"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
@@ -142,13 +144,13 @@ type Server struct {
 	// loading holds a token while a load runs, even one abandoned by
 	// Reload or New: it serializes loads.
 	loading chan struct{}
-	tiles   *cache.Cache[tiles.Key, *entry]
+	tiles   *cache.Cache[tiles.Key, *api.Entry]
 	index   *cache.Cache[addrKey, tileRef]
-	bodies  *cache.Cache[uint64, tiles.Key] // hash of a tile's bytes → key of its entry
-	images  *cache.Cache[imageKey, *entry]  // static images and animations
+	bodies  *cache.Cache[uint64, tiles.Key]    // hash of a tile's bytes → key of its entry
+	images  *cache.Cache[imageKey, *api.Entry] // static images and animations
 	// swatches are the legend's swatch PNGs by entry id and scale (1, 2),
 	// drawn on first use.
-	swatches func() map[string][3]*entry
+	swatches func() map[string][3]*api.Entry
 	seed     maphash.Seed
 	slots    chan struct{} // tile slots: plans and renders
 	// imageSlots are the slots of static images, animations, prints and
@@ -156,8 +158,8 @@ type Server struct {
 	imageSlots chan struct{}
 	clients    clients   // expensive requests under way, by client
 	bufs       sync.Pool // *bytes.Buffer for encoding
-	metrics    *metrics
-	headers    headerValues
+	metrics    *metrics.Set
+	headers    api.CacheControls
 	handler    http.Handler
 
 	// onRender, when set, is called by every render with its slot held;
@@ -239,16 +241,18 @@ func New(cfg Config) (*Server, error) {
 		imageSlots: make(chan struct{}, cfg.MaxImageRenders),
 		clients:    clients{n: map[string]int{}},
 		bufs:       sync.Pool{New: func() any { return new(bytes.Buffer) }},
-		headers:    newHeaderValues(cfg.TileMaxAge),
+		headers:    api.NewCacheControls(cfg.TileMaxAge),
 	}
 	s.swatches = sync.OnceValue(s.drawSwatches)
-	s.metrics = newMetrics(s)
+	s.metrics = metrics.New(map[string]func() cache.Stats{
+		"tile": s.tiles.Stats, "tile_index": s.index.Stats, "tile_bytes": s.bodies.Stats, "image": s.images.Stats,
+	})
 	d, err := s.loadWithin()
 	if err != nil {
 		return nil, err
 	}
 	s.data.Store(d)
-	s.metrics.loaded(d)
+	s.metrics.Loaded(d.gen, d.loaded, d.version)
 	s.handler = s.routes()
 	return s, nil
 }
@@ -266,7 +270,7 @@ func (s *Server) Reload() error {
 	defer s.reload.Unlock()
 	d, err := s.loadWithin()
 	if err != nil {
-		s.metrics.reloads.WithLabelValues("error").Inc()
+		s.metrics.Reloads.WithLabelValues("error").Inc()
 		old := s.data.Load()
 		// One line, bounded whatever the data: the count of problems and
 		// the first one.
@@ -284,8 +288,8 @@ func (s *Server) Reload() error {
 	// Addresses of the old generation can no longer be hit; contents are
 	// keyed by what they show, so tiles that did not change stay cached.
 	s.index.Purge()
-	s.metrics.reloads.WithLabelValues("ok").Inc()
-	s.metrics.loaded(d)
+	s.metrics.Reloads.WithLabelValues("ok").Inc()
+	s.metrics.Loaded(d.gen, d.loaded, d.version)
 	s.log.Info("reloaded", "source", s.cfg.Source, "version", d.version, "generation", d.gen,
 		"previous", old.version, "layers", len(d.campaign.Layers), "features", d.campaign.Features())
 	return nil
@@ -370,7 +374,7 @@ func (s *Server) routes() http.Handler {
 	r.HandleFunc("/oembed", s.route("oembed", s.handleOEmbed)).Methods(get...)
 	r.PathPrefix(web.AssetsPath + "/").Handler(s.route("assets", http.StripPrefix(web.AssetsPath, web.Assets()).ServeHTTP)).Methods(get...)
 	r.HandleFunc("/healthz", s.route("healthz", s.handleHealth)).Methods(get...)
-	r.Handle("/metrics", s.route("metrics", s.metrics.handler().ServeHTTP)).Methods(get...)
+	r.Handle("/metrics", s.route("metrics", s.metrics.Handler().ServeHTTP)).Methods(get...)
 
 	// Outermost first: log and count every response, including those of
 	// recovered panics; then recovery; CORS on everything, errors included;

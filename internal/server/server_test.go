@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles/cache"
 )
@@ -701,7 +702,7 @@ func TestFail(t *testing.T) {
 		status int    // recorded status
 		body   string // part of the body; "" for none
 	}{
-		"bad part":        {badPart("z", "q", "want a number"), nil, 400, `z \"q\": want a number`},
+		"bad part":        {api.BadPart("z", "q", "want a number"), nil, 400, `z \"q\": want a number`},
 		"unknown layer":   {fmt.Errorf("layer %q: %w", "x", overlays.ErrUnknownLayer), nil, 404, "unknown layer"},
 		"timeout":         {context.DeadlineExceeded, nil, 503, "try again"},
 		"client gone":     {context.Canceled, cancelled, statusClientClosed, ""},

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"github.com/xiang-maps/xiang/internal/api"
 )
 
 // Render work is split in two pools so that cheap work cannot starve:
@@ -20,7 +22,7 @@ import (
 func (s *Server) acquire(ctx context.Context, pool chan struct{}) error {
 	select {
 	case pool <- struct{}{}:
-		s.metrics.inFlight.Inc()
+		s.metrics.InFlight.Inc()
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -29,7 +31,7 @@ func (s *Server) acquire(ctx context.Context, pool chan struct{}) error {
 
 // release returns a slot of pool taken by acquire.
 func (s *Server) release(pool chan struct{}) {
-	s.metrics.inFlight.Dec()
+	s.metrics.InFlight.Dec()
 	<-pool
 }
 
@@ -104,7 +106,7 @@ func (s *Server) admit(r *http.Request) (done func(), err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.n[ip] >= max {
-		return nil, &requestError{Status: http.StatusTooManyRequests, Part: "client",
+		return nil, &api.Error{Status: http.StatusTooManyRequests, Part: "client",
 			Msg: "too many images at once: at most " + strconv.Itoa(max) +
 				" images, animations, prints or exports per client may be drawn at a time; try again when one is done",
 			RetryAfter: retryAfterImage}
