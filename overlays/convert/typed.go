@@ -21,4 +21,3 @@ func Typed(key, v string) any {
 	}
 	return v
 }
-

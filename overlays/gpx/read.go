@@ -195,4 +195,3 @@ func (r *reader) line(n *convert.Node, pts []*convert.Node, what string) {
 	}
 	r.l.Add(ls, props, n.Line)
 }
-

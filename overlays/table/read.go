@@ -65,7 +65,7 @@ var columns = map[string]string{
 	"kind": "kind", "side": "side", "unit": "unit",
 	"description": "description", "desc": "description",
 	"source": "source",
-	"id": "id", "track": "id", "track_id": "id", "group": "id", "movement": "id", "movement_id": "id",
+	"id":     "id", "track": "id", "track_id": "id", "group": "id", "movement": "id", "movement_id": "id",
 }
 
 // row is one data row: its cells by property, and its line.
