@@ -65,4 +65,3 @@ func (s *Server) handleLayerExport(w http.ResponseWriter, r *http.Request) {
 	body := buf.Bytes()
 	serveEntry(w, r, newEntry(body, typ, etagOf(body)), s.headers.meta)
 }
-

@@ -29,6 +29,9 @@ func ParseTime(s string) (date string, subDay bool, err error) {
 		d, rest, found = s[:10], s[11:], true
 	}
 	if _, err := geo.ParseDate(d); err != nil {
+		if !found {
+			return "", false, err // it quotes s
+		}
 		return "", false, fmt.Errorf("time %q: %w", s, err)
 	}
 	if !found {

@@ -143,10 +143,10 @@ func Read(paths []string, opts Options) (*Import, error) {
 				probs.Add(e.File, e.Line, e.Err)
 			}
 			probs.More += ps.More
-			continue
-		}
-		if err != nil {
+		} else if err != nil {
 			probs.Add(p, 0, err)
+		}
+		if l == nil {
 			continue
 		}
 		name := l.ID + ".geojson"
@@ -167,10 +167,12 @@ func Read(paths []string, opts Options) (*Import, error) {
 		fsys[name] = &fstest.MapFile{Data: data}
 		imp.Files = append(imp.Files, File{Name: name, Source: p, Data: data})
 	}
-	if probs.Len() > 0 {
-		return nil, probs
+	// The features that were read are validated even when others were
+	// not, so that every problem is reported at once.
+	var c *overlays.Campaign
+	if len(fsys) > 0 {
+		c, err = overlays.Load(fsys)
 	}
-	c, err := overlays.Load(fsys)
 	var ve *overlays.ValidationErrors
 	if errors.As(err, &ve) {
 		for _, e := range ve.Problems {
@@ -191,10 +193,12 @@ func Read(paths []string, opts Options) (*Import, error) {
 			probs.Add(o.file, line, msg)
 		}
 		probs.More += ve.More
-		return nil, probs
-	}
-	if err != nil {
+	} else if err != nil && probs.Len() == 0 {
 		return nil, err
+	}
+	if probs.Len() > 0 {
+		sortProblems(probs, paths)
+		return nil, probs
 	}
 	slices.SortFunc(imp.Files, func(a, b File) int { return strings.Compare(a.Name, b.Name) })
 	imp.Campaign = c
@@ -266,4 +270,23 @@ func readRegular(path string) ([]byte, error) {
 		return nil, fmt.Errorf("file larger than %d MiB", overlays.MaxFileSize>>20)
 	}
 	return os.ReadFile(path)
+}
+
+// sortProblems orders problems by input, in the order of paths, then by
+// line, keeping the order of problems on one line.
+func sortProblems(ps *convert.Problems, paths []string) {
+	rank := func(file string) int {
+		for i, p := range paths {
+			if file == p || strings.HasPrefix(file, p+"!") {
+				return i
+			}
+		}
+		return len(paths)
+	}
+	slices.SortStableFunc(ps.List, func(a, b *convert.Problem) int {
+		if ra, rb := rank(a.File), rank(b.File); ra != rb {
+			return ra - rb
+		}
+		return a.Line - b.Line
+	})
 }

@@ -63,7 +63,9 @@ func ReadKMZ(file string, data []byte) (*convert.Layer, convert.Summary, error) 
 
 // Read reads a KML document into a layer whose id comes from file's name.
 // Problems are returned all at once as a *convert.Problems, each at the
-// line of the element at fault.
+// line of the element at fault, with the layer of the features that could
+// be read (nil when the document could not be read at all), so that they
+// can be validated and their problems reported too.
 func Read(file string, data []byte) (*convert.Layer, convert.Summary, error) {
 	r := &reader{file: file, probs: &convert.Problems{}, styles: map[string]style{}, maps: map[string]string{}}
 	base, _, _ := strings.Cut(file, "!")
@@ -88,10 +90,7 @@ func Read(file string, data []byte) (*convert.Layer, convert.Summary, error) {
 		r.l.Title = path.Base(base)
 	}
 	r.l.Cite(r.l.ID)
-	if err := r.probs.Err(); err != nil {
-		return nil, r.sum, err
-	}
-	return r.l, r.sum, nil
+	return r.l, r.sum, r.probs.Err()
 }
 
 type reader struct {

@@ -76,7 +76,9 @@ type row struct {
 
 // Read reads a CSV file into a layer whose id comes from file's name.
 // Problems are returned all at once as a *convert.Problems, each at the
-// line of its row.
+// line of its row, with the layer of the rows that could be read (nil
+// when the file could not be read at all), so that they can be validated
+// and their problems reported too.
 func Read(file string, data []byte, opts Options) (*convert.Layer, convert.Summary, error) {
 	var sum convert.Summary
 	probs := &convert.Problems{}
@@ -148,10 +150,7 @@ func Read(file string, data []byte, opts Options) (*convert.Layer, convert.Summa
 	l := &convert.Layer{ID: convert.LayerID(file), File: file, Title: path.Base(file)}
 	t.features(l, rows)
 	l.Cite(l.ID)
-	if err := probs.Err(); err != nil {
-		return nil, sum, err
-	}
-	return l, sum, nil
+	return l, sum, probs.Err()
 }
 
 // separator is the comma, semicolon or tab the header line uses most.
@@ -245,6 +244,7 @@ func (t *reader) readDates(rows []row, seen map[string]string, order Order) {
 						seen[col], ErrAmbiguousDates, v))
 					reported = true
 				}
+				r.cells[col] = "" // reported once for the column, not again by validation
 				continue
 			}
 			if err != nil {
