@@ -200,7 +200,12 @@ func (r *reader) placemark(n *convert.Node, folder string) {
 	if folder != "" {
 		props["folder"] = folder
 	}
-	r.applyStyle(n, props)
+	if ext["kind"] == "" {
+		// A placemark whose ExtendedData says its kind was written for
+		// xiang (by xiang's own writer, say): its properties say how it
+		// looks, and its styles only repeat them.
+		r.applyStyle(n, props)
+	}
 	timing := ext["timing"]
 	delete(ext, "timing")
 	// The times of a track xiang interpolated are dropped, not rounded.
