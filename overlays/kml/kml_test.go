@@ -366,4 +366,3 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
-

@@ -40,6 +40,9 @@ func ParseOrder(s string) (Order, error) {
 	return "", fmt.Errorf("date order %q: want mdy, dmy or ymd", s)
 }
 
+// orderConflict marks a column whose values decide both orders.
+const orderConflict Order = "conflict"
+
 // Options configures Read. The zero value infers everything.
 type Options struct {
 	// Dates is the order of slashed dates; OrderAuto infers it from each
@@ -145,11 +148,13 @@ func Read(file string, data []byte, opts Options) (*convert.Layer, convert.Summa
 		}
 		rows = append(rows, r)
 	}
-	t := &reader{file: file, probs: probs, sum: &sum, comma: cr.Comma}
+	_, hasTime := seen["time"]
+	t := &reader{file: file, probs: probs, sum: &sum, comma: cr.Comma, hasTime: hasTime}
 	t.readDates(rows, seen, opts.Dates)
 	l := &convert.Layer{ID: convert.LayerID(file), File: file, Title: path.Base(file)}
 	t.features(l, rows)
 	l.Cite(l.ID)
+	slices.SortStableFunc(probs.List, func(a, b *convert.Problem) int { return a.Line - b.Line })
 	return l, sum, probs.Err()
 }
 
@@ -186,6 +191,9 @@ type reader struct {
 	probs *convert.Problems
 	sum   *convert.Summary
 	comma rune
+	// hasTime: the file has a time column, which alone gives the times
+	// of a movement's rows; else their start dates do.
+	hasTime bool
 }
 
 // readDates rewrites every date cell as xiang writes dates, deciding the
@@ -212,7 +220,7 @@ func (t *reader) readDates(rows []row, seen map[string]string, order Order) {
 		switch {
 		case dmy != "" && mdy != "":
 			t.probs.Addf(t.file, 1, "column %q: %s is day first but %s is month first: say which with -dates", seen[col], dmy, mdy)
-			orders[col] = OrderDMY
+			orders[col] = orderConflict
 		case dmy != "":
 			orders[col] = OrderDMY
 		case mdy != "":
@@ -223,7 +231,7 @@ func (t *reader) readDates(rows []row, seen map[string]string, order Order) {
 	// date columns: one program wrote them all.
 	decided := OrderAuto
 	for _, col := range dateCols {
-		if o := orders[col]; o != OrderAuto && decided == OrderAuto {
+		if o := orders[col]; o != OrderAuto && o != orderConflict && decided == OrderAuto {
 			decided = o
 		}
 	}
@@ -235,6 +243,10 @@ func (t *reader) readDates(rows []row, seen map[string]string, order Order) {
 		for _, r := range rows {
 			v := r.cells[col]
 			if v == "" {
+				continue
+			}
+			if _, _, _, ok := slashed(v); ok && orders[col] == orderConflict {
+				r.cells[col] = "" // the column is reported as a whole
 				continue
 			}
 			d, err := t.date(v, orders[col])
@@ -431,10 +443,8 @@ func (t *reader) point(l *convert.Layer, r row) {
 // their times (a stable sort: rows of one day keep their order).
 func (t *reader) movement(l *convert.Layer, id string, g []row) {
 	timeCol := "start"
-	for _, r := range g {
-		if r.cells["time"] != "" {
-			timeCol = "time"
-		}
+	if t.hasTime {
+		timeCol = "time"
 	}
 	timed := 0
 	for _, r := range g {
