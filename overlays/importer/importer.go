@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"testing/fstest"
 
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/overlays/convert"
@@ -101,7 +100,7 @@ func Read(paths []string, opts Options) (*Import, error) {
 		file  string
 		lines []int // by feature index; nil for .geojson inputs
 	}
-	fsys := fstest.MapFS{}
+	fsys := memFS{}
 	origins := map[string]origin{}
 	for _, p := range paths {
 		data, err := readRegular(p)
@@ -121,7 +120,7 @@ func Read(paths []string, opts Options) (*Import, error) {
 				continue
 			}
 			origins[name] = origin{file: p}
-			fsys[name] = &fstest.MapFile{Data: data}
+			fsys[name] = data
 			imp.Files = append(imp.Files, File{Name: name, Source: p, Data: data})
 			continue
 		case ".kml":
@@ -164,7 +163,7 @@ func Read(paths []string, opts Options) (*Import, error) {
 			lines[i] = f.Line
 		}
 		origins[name] = origin{file: p, lines: lines}
-		fsys[name] = &fstest.MapFile{Data: data}
+		fsys[name] = data
 		imp.Files = append(imp.Files, File{Name: name, Source: p, Data: data})
 	}
 	// The features that were read are validated even when others were
