@@ -235,7 +235,7 @@ func (imp *Import) Write(dir string) error {
 func Load(path string, opts Options) (*overlays.Campaign, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("campaign data: %w", err)
+		return nil, fmt.Errorf("campaign directory or file: %w", err)
 	}
 	if st.IsDir() {
 		entries, err := os.ReadDir(path)
