@@ -59,7 +59,7 @@ func Write(w io.Writer, sel overlays.Selection, opts Options) error {
 		writeSideStyle(bw, s)
 	}
 	for _, l := range sel {
-		bw.WriteString(" <Folder id=\"" + l.ID + "\">\n")
+		bw.WriteString(" <Folder id=\"layer-" + l.ID + "\">\n") // an XML id may not start with a digit, as a layer id may
 		name := l.Title
 		if name == "" {
 			name = l.ID
