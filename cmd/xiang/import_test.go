@@ -84,6 +84,11 @@ func TestImport(t *testing.T) {
 			}
 		})
 	}
+	// validate reads such files with their lines.
+	if code, stdout, _ := runCmd(t, "validate", kmlData+"broken.kml"); code != 1 ||
+		!strings.HasPrefix(stdout, kmlData+"broken.kml:6: <gx:Track> has 7 <when> and 6 <gx:coord>") {
+		t.Errorf("validate a broken .kml: exit %d: %s", code, stdout)
+	}
 	// -data takes the files themselves too.
 	if code, stdout, _ := runCmd(t, "validate", kmlData+"tracks.kml"); code != 0 || !strings.Contains(stdout, "ok: 1 layers, 2 features") {
 		t.Errorf("validate a .kml: exit %d: %s", code, stdout)
