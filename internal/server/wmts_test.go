@@ -132,16 +132,20 @@ func TestWMTSGDAL(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	src := "WMTS:" + ts.URL + WMTSPath
-	out, err := exec.CommandContext(ctx, info, src).CombinedOutput()
+	dir := t.TempDir()
+	// GDAL's WMTS driver caches tiles in ./gdalwmscache unless told.
+	env := append(os.Environ(), "GDAL_DEFAULT_WMS_CACHE_PATH="+filepath.Join(dir, "cache"), "GDAL_HTTP_TIMEOUT=60")
+	cmd := exec.CommandContext(ctx, info, src)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), src+",layer=changsha") {
 		t.Fatalf("gdalinfo %s: %v\n%s", src, err, out)
 	}
-	dir := t.TempDir()
 	png := filepath.Join(dir, "mosaic.png")
-	cmd := exec.CommandContext(ctx, gdal, "-q", "-of", "PNG", "-outsize", "512", "0",
+	cmd = exec.CommandContext(ctx, gdal, "-q", "-of", "PNG", "-outsize", "512", "0",
 		"-projwin", "112.3", "29.3", "113.8", "27.6", "-projwin_srs", "EPSG:4326",
 		src+",layer=all", png)
-	cmd.Env = append(os.Environ(), "GDAL_HTTP_TIMEOUT=60", "CPL_VSIL_CURL_USE_HEAD=NO")
+	cmd.Env = env
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("gdal_translate: %v\n%s", err, out)
 	}
