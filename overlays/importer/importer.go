@@ -217,7 +217,8 @@ func (imp *Import) Write(dir string) error {
 		}
 		_, werr := tmp.Write(f.Data)
 		cerr := tmp.Close()
-		if err := errors.Join(werr, cerr); err != nil {
+		merr := os.Chmod(tmp.Name(), 0o644) // CreateTemp makes it 0600
+		if err := errors.Join(werr, cerr, merr); err != nil {
 			os.Remove(tmp.Name())
 			return err
 		}

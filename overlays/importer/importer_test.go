@@ -51,6 +51,11 @@ func TestRead(t *testing.T) {
 	if err := imp.Write(out); err != nil {
 		t.Fatal(err)
 	}
+	for _, f := range imp.Files {
+		if st, err := os.Stat(filepath.Join(out, f.Name)); err != nil || st.Mode().Perm() != 0o644 {
+			t.Errorf("%s: %v, %v; want a file readable by all", f.Name, st, err)
+		}
+	}
 	c, err := overlays.LoadDir(out)
 	if err != nil {
 		t.Fatal(err)
