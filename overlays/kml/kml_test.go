@@ -173,6 +173,48 @@ func TestReadErrors(t *testing.T) {
 	}
 }
 
+// TestReadVariants reads the shapes of KML older tools and other
+// producers write.
+func TestReadVariants(t *testing.T) {
+	tests := map[string]struct {
+		doc  string
+		want string // kind name start..end of the first feature
+	}{
+		"KML 2.1 namespace, CDATA description": {
+			doc: `<kml xmlns="http://earth.google.com/kml/2.1"><Document><Placemark><name>Fort</name>` +
+				`<description><![CDATA[<b>Held</b> until July]]></description><TimeSpan><begin>1944-06-23</begin></TimeSpan>` +
+				`<Point><coordinates>112.6,26.9</coordinates></Point></Placemark></Document></kml>`,
+			want: "event Fort 1944-06-23..<nil> <b>Held</b> until July"},
+		"kml: prefixed elements": {
+			doc: `<kml:kml xmlns:kml="http://www.opengis.net/kml/2.2"><kml:Placemark><kml:name>Ford</kml:name>` +
+				`<kml:Point><kml:coordinates>112.6,26.9,0</kml:coordinates></kml:Point></kml:Placemark></kml:kml>`,
+			want: "place Ford <nil>..<nil> <nil>"},
+		"placemark at the root, ISO-8859-1": {
+			doc: `<?xml version="1.0" encoding="ISO-8859-1"?><kml><Placemark><name>Pr` + "\xe9" + `</name>` +
+				`<TimeStamp><when>1944-06</when></TimeStamp><LineString><coordinates>1,2 3,4</coordinates></LineString></Placemark></kml>`,
+			want: "movement Pré 1944-06..1944-06 <nil>"},
+		"GDAL's SchemaData": {
+			doc: `<kml><Document><Schema name="t" id="t"><SimpleField name="kind" type="string"/></Schema><Folder><name>t</name>` +
+				`<Placemark><ExtendedData><SchemaData schemaUrl="#t"><SimpleData name="kind">artillery</SimpleData>` +
+				`<SimpleData name="start">1944-07-01</SimpleData><SimpleData name="source">S1</SimpleData></SchemaData></ExtendedData>` +
+				`<MultiGeometry><Point><coordinates>1,2</coordinates></Point><Point><coordinates>1.1,2</coordinates></Point></MultiGeometry>` +
+				`</Placemark></Folder></Document></kml>`,
+			want: "artillery <nil> 1944-07-01..<nil> <nil>"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			l, _, err := Read("v.kml", []byte(tc.doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := l.Features[0].Properties
+			if got := fmt.Sprintf("%v %v %v..%v %v", p["kind"], p["name"], p["start"], p["end"], p["description"]); got != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestReadKMZ(t *testing.T) {
 	data, err := os.ReadFile("testdata/tracks.kml")
 	if err != nil {

@@ -160,6 +160,9 @@ func (t *reader) date(v string, order Order) (string, error) {
 		// Year-first dates are unambiguous whatever -dates says.
 		iso = strings.ReplaceAll(v, "/", "-")
 		d, s, err := convert.ParseTime(iso)
+		if err != nil && iso != v {
+			return "", fmt.Errorf("date %q: %w: want YYYY-MM-DD, YYYY/MM/DD, or day and month before a four-digit year (08/17/1944)", v, errDate)
+		}
 		if err != nil {
 			return "", err
 		}

@@ -101,6 +101,9 @@ func TestReadErrors(t *testing.T) {
 		"told wrong": {doc: "name,lat,lon,date\nA,1,2,13/01/1944\n", dates: OrderMDY, want: []string{
 			`x.csv:2: column "date": date "13/01/1944": invalid date: month out of range`,
 		}},
+		"two-digit year": {doc: "name,lat,lon,date\nA,1,2,6/18/44\n", want: []string{
+			`x.csv:2: column "date": date "6/18/44": invalid date: want YYYY-MM-DD, YYYY/MM/DD, or day and month before a four-digit year (08/17/1944)`,
+		}},
 		"no lat": {doc: "name,lon\nA,2\n", want: []string{
 			"x.csv:1: no lat column (want a header such as lat/latitude and lon/lng/longitude)",
 		}},
