@@ -193,8 +193,31 @@ func (t *reader) features(l *convert.Layer, rows []row) {
 			t.movement(l, id, g)
 			continue
 		}
+		if len(g) >= 2 && kind == string(overlays.KindUnit) {
+			unitPositions(g)
+		}
 		for _, r := range g {
 			t.point(l, r)
+		}
+	}
+}
+
+// unitPositions dates the rows of one unit's positions: each row without
+// an end lasts until the day before the next row's date, so the unit
+// stands in one place a day. The last row keeps its end, or none.
+func unitPositions(g []row) {
+	slices.SortStableFunc(g, func(a, b row) int {
+		return int(convert.Day(a.cells["start"])) - int(convert.Day(b.cells["start"]))
+	})
+	for i := 0; i+1 < len(g); i++ {
+		start, next := g[i].cells["start"], g[i+1].cells["start"]
+		if start == "" || next == "" || g[i].cells["end"] != "" {
+			continue
+		}
+		if d := convert.Day(next) - 1; d >= convert.Day(start) {
+			g[i].cells["end"] = d.String()
+		} else {
+			g[i].cells["end"] = start
 		}
 	}
 }

@@ -52,6 +52,12 @@ func TestRead(t *testing.T) {
 			"event Yuelu 1944-06-10..1944-06-18",
 			"place Xiangtan <nil>..<nil>",
 		}},
+		"a unit's positions": {file: "positions.csv", want: []string{
+			"unit 10th Army 1944-06-22..1944-06-27",
+			"unit 10th Army 1944-06-28..1944-08-07",
+			"unit 10th Army 1944-08-08..<nil>",
+			"unit 68th Division 1944-06-28..<nil>",
+		}},
 		"undecided, told mdy": {file: "ambiguous.csv", dates: OrderMDY, want: []string{
 			"event A 1944-06-07..1944-06-07",
 			"event B 1944-05-04..1944-05-04",
