@@ -2,6 +2,7 @@ package gpx
 
 import (
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"os"
@@ -176,6 +177,47 @@ func FuzzRead(f *testing.F) {
 			ls, isLine := f.Geometry.(orb.LineString)
 			if f.Line <= 0 || (ct != nil && (!isLine || len(ct) != len(ls))) {
 				t.Fatalf("feature %d: line %d, %d times for %v", i, f.Line, len(ct), f.Geometry)
+			}
+		}
+	})
+}
+
+// FuzzPoints fuzzes the points of a track and a waypoint inside an
+// otherwise well-formed document: coordinates and times.
+func FuzzPoints(f *testing.F) {
+	f.Add("26.7", "112.3", "2006-05-12T08:00:00Z", "2006-05-13T08:00:00.5+02:00", "1944-06")
+	f.Add("91", "x", "", "2006-05-13", "1944-02-30")
+	f.Fuzz(func(t *testing.T, lat, lon, t1, t2, wt string) {
+		if len(lat)+len(lon)+len(t1)+len(t2)+len(wt) > 1<<10 {
+			return
+		}
+		esc := func(s string) string {
+			var b strings.Builder
+			xml.EscapeText(&b, []byte(s))
+			return b.String()
+		}
+		pt := func(tm string) string {
+			s := `<trkpt lat="` + esc(lat) + `" lon="` + esc(lon) + `">`
+			if tm != "" {
+				s += `<time>` + esc(tm) + `</time>`
+			}
+			return s + `</trkpt>`
+		}
+		doc := `<gpx version="1.1"><wpt lat="` + esc(lat) + `" lon="` + esc(lon) + `"><time>` + esc(wt) + `</time></wpt>` +
+			`<trk><trkseg>` + pt(t1) + pt(t2) + `</trkseg></trk></gpx>`
+		l, _, err := Read("fuzz.gpx", []byte(doc))
+		var ps *convert.Problems
+		if err != nil && !errors.As(err, &ps) {
+			t.Fatalf("error %v is not a *convert.Problems", err)
+		}
+		if l == nil {
+			t.Fatalf("a well-formed document gave no layer: %v", err)
+		}
+		for _, f := range l.Features {
+			for _, k := range []string{"start", "end"} {
+				if s, ok := f.Properties[k].(string); ok && convert.Day(s) == convert.Day("x") {
+					t.Fatalf("%s %q is not a date", k, s)
+				}
 			}
 		}
 	})

@@ -408,3 +408,45 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPlacemark fuzzes the inside of one placemark of an otherwise
+// well-formed document, where byte mutations of whole files rarely reach:
+// times, tracks, coordinates, geometries, styles and ExtendedData.
+func FuzzPlacemark(f *testing.F) {
+	for _, body := range []string{
+		`<name>a</name><TimeStamp><when>1944-06-18T07:30:15Z</when></TimeStamp><Point><coordinates>112,27</coordinates></Point>`,
+		`<TimeSpan><begin>1944-06</begin><end>1944</end></TimeSpan><styleUrl>#s</styleUrl><LineString><coordinates>1,2 3,4</coordinates></LineString>`,
+		`<gx:Track><when>1944-06-01</when><when>1944-06-02T10:00Z</when><gx:coord>1 2 0</gx:coord><gx:coord>1.1 2 0</gx:coord></gx:Track>`,
+		`<gx:MultiTrack><gx:Track><when>1944</when><gx:coord>1 2</gx:coord></gx:Track></gx:MultiTrack>`,
+		`<ExtendedData><Data name="kind"><value>artillery</value></Data><Data name="rank"><value>x</value></Data></ExtendedData><MultiGeometry><Point><coordinates>1,2</coordinates></Point><Polygon><outerBoundaryIs><LinearRing><coordinates>0,0 1,0 1,1</coordinates></LinearRing></outerBoundaryIs></Polygon></MultiGeometry>`,
+	} {
+		f.Add(body)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		if len(body) > 1<<12 {
+			return
+		}
+		doc := `<kml xmlns:gx="http://www.google.com/kml/ext/2.2"><Document><Style id="s"><LineStyle><color>ff0000ff</color>` +
+			`</LineStyle></Style><Placemark>` + body + `</Placemark></Document></kml>`
+		l, _, err := Read("fuzz.kml", []byte(doc))
+		var ps *convert.Problems
+		if err != nil && !errors.As(err, &ps) {
+			t.Fatalf("error %v is not a *convert.Problems", err)
+		}
+		if l == nil {
+			return
+		}
+		for i, f := range l.Features {
+			ct, _ := f.Properties["coordTimes"].([]any)
+			ls, isLine := f.Geometry.(orb.LineString)
+			if f.Line <= 0 || f.Properties["kind"] == nil || (ct != nil && (!isLine || len(ct) != len(ls))) {
+				t.Fatalf("feature %d: line %d, %d times for %v, %v", i, f.Line, len(ct), f.Geometry, f.Properties)
+			}
+			for j := 1; j < len(ct); j++ {
+				if convert.Day(ct[j].(string)) < convert.Day(ct[j-1].(string)) {
+					t.Fatalf("feature %d: coordTimes %v decrease", i, ct)
+				}
+			}
+		}
+	})
+}
