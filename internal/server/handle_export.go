@@ -7,6 +7,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/overlays/kml"
 	"github.com/xiang-maps/xiang/overlays/table"
 )
@@ -31,7 +32,7 @@ func (s *Server) handleLayerExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if lf.date != "" {
-		s.fail(w, r, badPart("date", lf.date, "a "+ext+" export keeps every feature with its times; ?date= is for .geojson"))
+		s.fail(w, r, api.BadPart("date", lf.date, "a "+ext+" export keeps every feature with its times; ?date= is for .geojson"))
 		return
 	}
 	done, err := s.admit(r)
@@ -63,5 +64,5 @@ func (s *Server) handleLayerExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := buf.Bytes()
-	serveEntry(w, r, newEntry(body, typ, etagOf(body)), s.headers.meta)
+	api.ServeEntry(w, r, api.NewEntry(body, typ, api.ETagOf(body)), s.headers.Meta)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/overlays"
 )
 
@@ -39,7 +40,7 @@ const scale0 = 559082264.0287178
 func (s *Server) handleWMTS(w http.ResponseWriter, r *http.Request) {
 	d := s.data.Load()
 	body := wmtsCapabilities(d.campaign, s.baseURL(w, r), s.cfg.MaxZoom, s.cfg.Title)
-	serveEntry(w, r, newEntry(body, contentTypeXML, etagOf(body)), s.headers.meta)
+	api.ServeEntry(w, r, api.NewEntry(body, contentTypeXML, api.ETagOf(body)), s.headers.Meta)
 }
 
 // wmtsLayer is one layer of the capabilities.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/internal/testkit"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/overlays/hunan"
@@ -186,7 +187,7 @@ func TestLayerExport(t *testing.T) {
 		"csv":        {"/api/layers/all.csv", contentTypeCSV, "id,layer,kind", 200},
 		"date":       {"/api/layers/all.kml?date=1944-06-18", "application/json", "?date= is for .geojson", 400},
 		"unknown":    {"/api/layers/nope.csv", "application/json", "unknown layer", 404},
-		"geojson ok": {"/api/layers/all.geojson", contentTypeGeoJSON, "FeatureCollection", 200},
+		"geojson ok": {"/api/layers/all.geojson", api.ContentTypeGeoJSON, "FeatureCollection", 200},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
