@@ -365,6 +365,7 @@ func (s *Server) routes() http.Handler {
 	r.HandleFunc("/animate/{layers}/{view}/{file}", s.route("animate", s.handleAnimate)).Methods(get...)
 	r.PathPrefix("/animate/").HandlerFunc(s.route("animate_bad", s.badImagePath)).Methods(get...)
 	r.HandleFunc("/print/{file}", s.route("print", s.handlePrint)).Methods(get...)
+	r.HandleFunc("/atlas/{file}", s.route("atlas", s.handleAtlas)).Methods(get...)
 	r.HandleFunc("/", s.route("viewer", s.handleViewer(false))).Methods(get...)
 	r.HandleFunc(embedPath, s.route("embed", s.handleViewer(true))).Methods(get...)
 	r.HandleFunc("/oembed", s.route("oembed", s.handleOEmbed)).Methods(get...)
