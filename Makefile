@@ -41,6 +41,8 @@ web:
 	cp internal/web/node_modules/leaflet/dist/leaflet.js internal/web/node_modules/leaflet/dist/leaflet.css internal/web/assets/leaflet/
 	cp internal/web/node_modules/leaflet/dist/images/layers.png internal/web/node_modules/leaflet/dist/images/layers-2x.png internal/web/assets/leaflet/images/
 	cp internal/web/node_modules/leaflet/LICENSE internal/web/assets/leaflet/LICENSE
+	mkdir -p internal/web/assets/scrollama
+	cp internal/web/node_modules/scrollama/build/scrollama.min.js internal/web/node_modules/scrollama/LICENSE internal/web/assets/scrollama/
 
 # bench measures xiang against Mapnik (cold render) and nginx (warm serving)
 # in one run: bench/run.sh installs the peers when missing and writes

@@ -369,6 +369,8 @@ func (s *Server) routes() http.Handler {
 	r.HandleFunc("/", s.route("viewer", s.handleViewer(false))).Methods(get...)
 	r.HandleFunc(embedPath, s.route("embed", s.handleViewer(true))).Methods(get...)
 	r.HandleFunc("/oembed", s.route("oembed", s.handleOEmbed)).Methods(get...)
+	r.HandleFunc(storyPath, s.route("story", s.handleStory)).Methods(get...)
+	r.HandleFunc(storyScriptPath, s.route("story_script", s.handleStoryScript)).Methods(get...)
 	r.PathPrefix(web.AssetsPath + "/").Handler(s.route("assets", http.StripPrefix(web.AssetsPath, web.Assets()).ServeHTTP)).Methods(get...)
 	r.HandleFunc("/healthz", s.route("healthz", s.handleHealth)).Methods(get...)
 	r.Handle("/metrics", s.route("metrics", s.metrics.handler().ServeHTTP)).Methods(get...)
