@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/paulmach/orb"
+
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
@@ -66,7 +68,13 @@ func New(r *tiles.Renderer, sel overlays.Selection, req Request) (*Atlas, error)
 	}
 	total := len(days) + 1
 	for i, d := range days {
-		s, err := sheet.New(r, sel, req.sheet(d))
+		sr := req.sheet(d)
+		if sr.Auto() {
+			if b, ok := dayBound(sel, d); ok {
+				sr.BBox = b
+			}
+		}
+		s, err := sheet.New(r, sel, sr)
 		if err != nil {
 			return nil, err
 		}
@@ -147,6 +155,42 @@ func (a *Atlas) WritePDF(ctx context.Context, w io.Writer) error {
 	}
 	_, err = d.WriteTo(w)
 	return err
+}
+
+// dayBound is the lon/lat bound, grown by a tenth on each side (at least
+// 0.05°), of the features of the selection that have a side and dates and
+// are on the map on day d: what happens that day, without the undated
+// features (airfields, garrisons) that stand all campaign long far from
+// it. ok is false when there are none; the sheet then fits itself.
+func dayBound(sel overlays.Selection, d geo.Day) (b orb.Bound, ok bool) {
+	for _, l := range sel {
+		for _, f := range l.Features {
+			if f.Side == overlays.SideNone || f.Span == geo.All {
+				continue
+			}
+			st := f.At(d)
+			if !st.Visible {
+				continue
+			}
+			g := f.GeometryAt(st)
+			if g == nil {
+				continue
+			}
+			if !ok {
+				b, ok = g.Bound(), true
+			} else {
+				b = b.Union(g.Bound())
+			}
+		}
+	}
+	if !ok {
+		return b, false
+	}
+	dx := max(b.Max[0]-b.Min[0], 0.1) / 10
+	dy := max(b.Max[1]-b.Min[1], 0.1) / 10
+	b.Min = orb.Point{max(b.Min[0]-max(dx, 0.05), -180), max(b.Min[1]-max(dy, 0.05), -overlays.MaxLat)}
+	b.Max = orb.Point{min(b.Max[0]+max(dx, 0.05), 180), min(b.Max[1]+max(dy, 0.05), overlays.MaxLat)}
+	return b, true
 }
 
 // coverTitle joins the titles of the selected layers whose dates reach one

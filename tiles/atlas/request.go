@@ -51,7 +51,8 @@ type Request struct {
 	Days   []geo.Day
 	Phases int
 	// BBox is the lon/lat box every sheet shows; the zero Bound fits each
-	// sheet to what is on the map on its own date.
+	// sheet to what is dated and on the map on its own date (the features
+	// with a side and dates, not those that stand all campaign long).
 	BBox        orb.Bound
 	Paper       sheet.Paper
 	Orientation sheet.Orientation

@@ -122,12 +122,6 @@ func (d *Document) Fit(str string, size float64, bold bool, width float64) strin
 	return d.ts.fit(str, size, bold, width)
 }
 
-// Wrap breaks str at spaces into at most max lines at most width points
-// wide at size points; the last line ends in "…" when text is left over.
-func (d *Document) Wrap(str string, size float64, bold bool, width float64, max int) []string {
-	return d.ts.wrap(str, size, bold, width, max)
-}
-
 // Line strokes a polyline of page points (y down) on the current page.
 func (d *Document) Line(pts []orb.Point, col color.NRGBA, width float64) { d.c.line(pts, col, width) }
 
