@@ -68,6 +68,9 @@ func TestStory(t *testing.T) {
 	if told < storySections {
 		t.Errorf("%d events told", told)
 	}
+	if !strings.Contains(page, `<link rel="alternate" type="application/json+oembed" href="`+ts.URL+`/oembed?format=json&amp;url=`+url.QueryEscape(ts.URL+"/story")+`"`) {
+		t.Error("the page has no oEmbed discovery link to itself")
+	}
 	if !strings.Contains(page, `<script src="/story.js" data-base="none"`) {
 		t.Error("the page does not load /story.js with the context layer as its base")
 	}
