@@ -141,7 +141,9 @@ func (a *Atlas) WritePDF(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	a.drawCover(d)
+	if err := a.drawCover(ctx, d); err != nil {
+		return err
+	}
 	for _, s := range a.Sheets {
 		if err := d.AddSheet(ctx, s); err != nil {
 			return err

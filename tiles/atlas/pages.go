@@ -1,6 +1,7 @@
 package atlas
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strconv"
@@ -95,7 +96,7 @@ func (a *Atlas) footer(d *sheet.Document, p page, n int, note string) {
 // drawCover draws page 1: the title, the span of the sheets, and the
 // contents — each sheet's date, title and page, with the events of its
 // phase — then the sources' page.
-func (a *Atlas) drawCover(d *sheet.Document) {
+func (a *Atlas) drawCover(ctx context.Context, d *sheet.Document) error {
 	p := a.page()
 	d.AddPage(p.w, p.h)
 	a.header(d, p, a.Title, a.Subtitle)
@@ -144,6 +145,12 @@ func (a *Atlas) drawCover(d *sheet.Document) {
 	}
 	note += fmt.Sprintf(" · %s %s, %d dpi, Web Mercator", a.Request.Paper, a.Request.Orientation, a.Request.DPI)
 	a.footer(d, p, 1, note)
+	// The key map fills what the contents leave.
+	top := y + lead*0.8
+	d.Text("KEY MAP", x, top+8*p.u, 0, sheet.TextStyle{Size: 8 * p.u, Bold: true, Color: sheet.Ink})
+	d.Text("each sheet's map outlined and numbered", x+d.Width("KEY MAP", 8*p.u, true)+8*p.u, top+8*p.u, 0, sheet.TextStyle{Size: 7.5 * p.u, Color: sheet.Grey})
+	top += 13 * p.u
+	return a.drawKeyMap(ctx, d, x, top, width, p.bottom-4*p.u-top)
 }
 
 // drawSources draws the i-th page of sources.

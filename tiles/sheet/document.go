@@ -3,6 +3,7 @@ package sheet
 import (
 	"context"
 	"fmt"
+	"image"
 	"image/color"
 	"io"
 
@@ -121,6 +122,9 @@ func (d *Document) Width(str string, size float64, bold bool) float64 {
 func (d *Document) Fit(str string, size float64, bold bool, width float64) string {
 	return d.ts.fit(str, size, bold, width)
 }
+
+// Image draws img into the page rectangle x, y, w, h (points).
+func (d *Document) Image(img image.Image, x, y, w, h float64) { d.c.image(img, Rect{x, y, w, h}) }
 
 // Line strokes a polyline of page points (y down) on the current page.
 func (d *Document) Line(pts []orb.Point, col color.NRGBA, width float64) { d.c.line(pts, col, width) }
