@@ -160,7 +160,8 @@ func (a *Atlas) WritePDF(ctx context.Context, w io.Writer) error {
 }
 
 // dayBound is the lon/lat bound, grown by a tenth on each side (at least
-// 0.05°), of the features of the selection that have a side and dates and
+// 0.15°, so that a day of one event still shows its surroundings), of the
+// features of the selection that have a side and dates and
 // are on the map on day d: what happens that day, without the undated
 // features (airfields, garrisons) that stand all campaign long far from
 // it. ok is false when there are none; the sheet then fits itself.
@@ -190,8 +191,8 @@ func dayBound(sel overlays.Selection, d geo.Day) (b orb.Bound, ok bool) {
 	}
 	dx := max(b.Max[0]-b.Min[0], 0.1) / 10
 	dy := max(b.Max[1]-b.Min[1], 0.1) / 10
-	b.Min = orb.Point{max(b.Min[0]-max(dx, 0.05), -180), max(b.Min[1]-max(dy, 0.05), -overlays.MaxLat)}
-	b.Max = orb.Point{min(b.Max[0]+max(dx, 0.05), 180), min(b.Max[1]+max(dy, 0.05), overlays.MaxLat)}
+	b.Min = orb.Point{max(b.Min[0]-max(dx, 0.15), -180), max(b.Min[1]-max(dy, 0.15), -overlays.MaxLat)}
+	b.Max = orb.Point{min(b.Max[0]+max(dx, 0.15), 180), min(b.Max[1]+max(dy, 0.15), overlays.MaxLat)}
 	return b, true
 }
 

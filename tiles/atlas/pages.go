@@ -147,6 +147,9 @@ func (a *Atlas) drawCover(ctx context.Context, d *sheet.Document) error {
 	a.footer(d, p, 1, note)
 	// The key map fills what the contents leave.
 	top := y + lead*0.8
+	if p.bottom-4*p.u-(top+13*p.u) < minKeyHeight {
+		return nil
+	}
 	d.Text("KEY MAP", x, top+8*p.u, 0, sheet.TextStyle{Size: 8 * p.u, Bold: true, Color: sheet.Ink})
 	d.Text("each sheet's map outlined and numbered", x+d.Width("KEY MAP", 8*p.u, true)+8*p.u, top+8*p.u, 0, sheet.TextStyle{Size: 7.5 * p.u, Color: sheet.Grey})
 	top += 13 * p.u
