@@ -21,7 +21,7 @@ func TestAtlasUsage(t *testing.T) {
 		"both":         {[]string{"atlas", "-dates", "1944-06-18", "-phases", "3"}, 2, "give dates or phases, not both"},
 		"many phases":  {[]string{"atlas", "-phases", "40"}, 2, "40 sheets, at most 16"},
 		"paper":        {[]string{"atlas", "-phases", "3", "-paper", "B5"}, 2, `-paper "B5": unknown paper size`},
-		"pixels":       {[]string{"atlas", "-phases", "16", "-paper", "A3", "-dpi", "400"}, 2, "sheet too large: too many sheets"},
+		"pixels":       {[]string{"atlas", "-phases", "16", "-paper", "A3", "-dpi", "400"}, 2, "atlas too large: 16 sheets of A3 at 400 dpi"},
 		"layer":        {[]string{"atlas", "-phases", "2", "-data", printData, "-layers", "nope"}, 2, `layer "nope"`},
 		"extra":        {[]string{"atlas", "-phases", "2", "extra"}, 2, `unexpected argument "extra"`},
 	}

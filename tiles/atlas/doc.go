@@ -6,8 +6,10 @@
 // legend of only the symbols on that sheet, scale bar, north arrow,
 // graticule, locator map, the sources it cites — and its page number in
 // the footer. The cover lists the sheets with their dates and pages (and,
-// for phases, the events of each phase); the sources page lists every work
-// cited on any sheet once, with the sheets that cite it.
+// for phases, the events of each phase) over a key map of the campaign's
+// context layer with each sheet's map outlined and numbered; the sources
+// page lists every work cited on any sheet once, with the sheets that cite
+// it.
 //
 // The dates are given, or derived from the campaign's own events by
 // Phases: the distinct days on which the selected layers' events begin are

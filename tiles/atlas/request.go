@@ -36,11 +36,20 @@ var (
 	// ErrPhases is a bad count of phases, or phases of layers with no
 	// events.
 	ErrPhases = errors.New("invalid phases")
-	// ErrTooMany is an atlas over MaxSheets or MaxPixels; it wraps
-	// sheet.ErrTooLarge, so a server answers it as it does a print over
-	// the pixel cap (413).
-	ErrTooMany = fmt.Errorf("%w: too many sheets", sheet.ErrTooLarge)
+	// ErrTooMany is an atlas over MaxSheets or MaxPixels. It matches
+	// sheet.ErrTooLarge with errors.Is, so a server answers it as it does
+	// a print over the pixel cap (413).
+	ErrTooMany error = tooLarge{}
 )
+
+// tooLarge is ErrTooMany: an error of its own that is also a
+// sheet.ErrTooLarge.
+type tooLarge struct{}
+
+func (tooLarge) Error() string { return "atlas too large" }
+
+// Is reports whether target is sheet.ErrTooLarge.
+func (tooLarge) Is(target error) bool { return target == sheet.ErrTooLarge }
 
 // Request is what an atlas shows: its dates (Days) or a number of phases
 // of the campaign's events, the area, the paper and the resolution. The
