@@ -38,6 +38,7 @@ var commands = map[string]command{
 	"static":   {"render a static PNG map centred on a point, fitting a box or the layers", runStatic},
 	"print":    {"render a printable map (PDF or PNG) with legend, scale bar and sources", runPrint},
 	"animate":  {"render an animated GIF of the campaign over time", runAnimate},
+	"atlas":    {"render a campaign atlas (PDF): a cover, one sheet per date, the sources", runAtlas},
 	"serve":    {"serve tiles, TileJSON and the layer API over HTTP", runServe},
 }
 

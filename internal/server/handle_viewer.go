@@ -247,9 +247,17 @@ func (s *Server) handleOEmbed(w http.ResponseWriter, r *http.Request) {
 	}
 	base := s.baseURL(w, r)
 	res, err := web.OEmbed(page, base, embedPath, title, limits[0], limits[1])
+	if errors.Is(err, web.ErrNotEmbeddable) {
+		// The story page embeds as itself.
+		if st, ok := storyOf(s.data.Load().campaign); ok {
+			if sres, serr := web.OEmbedStory(page, base, storyPath, st.Title, limits[0], limits[1]); !errors.Is(serr, web.ErrNotEmbeddable) {
+				res, err = sres, serr
+			}
+		}
+	}
 	switch {
 	case errors.Is(err, web.ErrNotEmbeddable):
-		e := api.BadPart("url", page, "not a viewer page of this server (want "+base+"/ or "+embedPath+", with any query)")
+		e := api.BadPart("url", page, "not a viewer page of this server (want "+base+"/, "+embedPath+" or "+storyPath+", with any query)")
 		e.Status = http.StatusNotFound
 		err = e
 	case errors.Is(err, web.ErrTooSmall):
