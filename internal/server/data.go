@@ -45,7 +45,11 @@ func (s *Server) load() (*dataset, error) {
 		renderer: tiles.New(c),
 		loaded:   time.Now(),
 	}
-	d.viewer = s.newViewerConfig(c)
+	var base web.Base
+	if s.cfg.BaseMap != BaseMapNone {
+		base = web.Base{URL: s.cfg.BaseMap, Attribution: s.cfg.BaseMapAttribution}
+	}
+	d.viewer = web.NewConfig(c, s.cfg.Title, s.cfg.MaxZoom, base)
 	d.version, err = contentVersion(c)
 	if err != nil {
 		return nil, err

@@ -53,7 +53,7 @@ func (s *Server) handleLayerGeoJSON(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	e, res, err := s.images.Do(ctx, key, func(ctx context.Context) (*api.Entry, error) {
 		var body []byte
-		err := s.work(ctx, s.imageSlots, func() (err error) {
+		err := s.imageSlots.Work(ctx, func() (err error) {
 			body, err = overlays.Export(lf.sel, lf.day).MarshalJSON()
 			return err
 		})

@@ -45,7 +45,7 @@ func (s *Server) handleLayerExport(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	var buf bytes.Buffer
 	var typ string
-	err = s.work(ctx, s.imageSlots, func() error {
+	err = s.imageSlots.Work(ctx, func() error {
 		switch ext {
 		case ".kml":
 			typ = contentTypeKML

@@ -268,7 +268,7 @@ func (s *Server) serveImage(w http.ResponseWriter, r *http.Request, key imageKey
 	defer cancel()
 	e, res, err := s.images.Do(ctx, key, func(ctx context.Context) (*api.Entry, error) {
 		var body []byte
-		err := s.work(ctx, s.imageSlots, func() error {
+		err := s.imageSlots.Work(ctx, func() error {
 			if s.onImage != nil {
 				s.onImage()
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/internal/fastlane"
+	"github.com/xiang-maps/xiang/internal/slots"
 	"github.com/xiang-maps/xiang/tiles"
 	"github.com/xiang-maps/xiang/tiles/cache"
 )
@@ -94,19 +95,19 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	// starts. A miss keeps that one slot for its render.
 	ctx, cancel := s.withTimeout(r.Context())
 	defer cancel()
-	sl, err := s.takeSlot(ctx)
+	sl, err := s.slots.Take(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	defer sl.release() // unless handed over to the render
+	defer sl.Release() // unless handed over to the render
 	plan, err := d.renderer.Plan(ctx, sel, req.Day, geo.TileFrame(req.Tile, req.Scale))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if plan.Empty() {
-		sl.release()
+		sl.Release()
 		s.index.Add(addr, tileRef{empty: true})
 		s.serveEmpty(w, r, d, req.Scale)
 		return
@@ -116,7 +117,7 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	etag := tileETag(key)
 	if inm, ok := r.Header["If-None-Match"]; ok && api.ETagMatch(inm, etag) {
 		// The client holds this content already: no need to draw it.
-		sl.release()
+		sl.Release()
 		setCache(w, "revalidated")
 		h := w.Header()
 		h["Etag"] = []string{etag}
@@ -129,8 +130,8 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	// its slot go while it waits.
 	e, res, err := s.tiles.DoWaiting(ctx, key, func(ctx context.Context) (*api.Entry, error) {
 		return s.render(ctx, sl, d.renderer, plan, etag)
-	}, sl.release)
-	sl.release()
+	}, sl.Release)
+	sl.Release()
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -165,13 +166,13 @@ func (s *Server) serveEmpty(w http.ResponseWriter, r *http.Request, d *dataset, 
 // render draws and encodes a plan in the tile slot sl, handed over by the
 // request that planned it; when that request has let it go already, it
 // takes a slot of its own first, or gives up when ctx ends.
-func (s *Server) render(ctx context.Context, sl *slot, r *tiles.Renderer, p *tiles.Plan, etag string) (*api.Entry, error) {
-	if !sl.handOver() {
-		if err := s.acquire(ctx, s.slots); err != nil {
+func (s *Server) render(ctx context.Context, sl *slots.Slot, r *tiles.Renderer, p *tiles.Plan, etag string) (*api.Entry, error) {
+	if !sl.HandOver() {
+		if err := s.slots.Acquire(ctx); err != nil {
 			return nil, err
 		}
 	}
-	defer s.release(s.slots)
+	defer s.slots.Release()
 	if s.onRender != nil {
 		s.onRender()
 	}

@@ -2,11 +2,9 @@ package server
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,7 +13,6 @@ import (
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/internal/web"
-	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles/view"
 )
 
@@ -31,75 +28,6 @@ const contentTypeHTML = "text/html; charset=utf-8"
 // from any base map, and any site may frame the page.
 const pageSecurity = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
 	"img-src * data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors *"
-
-// contextLayerID is the id the design gives the layer of rivers, railways
-// and towns.
-const contextLayerID = "context"
-
-// newViewerConfig is what the viewer script needs to know of a campaign,
-// except the URL prefixes, which depend on the request.
-func (s *Server) newViewerConfig(c *overlays.Campaign) web.Config {
-	cfg := web.Config{
-		Title:   s.cfg.Title,
-		MaxZoom: s.cfg.MaxZoom,
-		Layers:  make([]web.Layer, len(c.Layers)),
-	}
-	all := overlays.Selection(c.Layers)
-	for i, l := range c.Layers {
-		cfg.Layers[i] = web.Layer{ID: l.ID, Title: cmp.Or(l.Title, l.ID)}
-	}
-	// Map clients show attribution as HTML; the layer files hold text.
-	cfg.Attribution = html.EscapeString(all.Attribution())
-	if context := contextLayer(c); context != nil {
-		cfg.ContextLayer = context.ID
-		cfg.ContextAttribution = html.EscapeString(overlays.Selection{context}.Attribution())
-	}
-	if s.cfg.BaseMap != BaseMapNone {
-		cfg.Base = web.Base{URL: s.cfg.BaseMap, Attribution: s.cfg.BaseMapAttribution}
-	}
-	// Without any dated feature the extent stays empty: the viewer then
-	// shows the summary map without a slider.
-	if ext := view.Extent(all); !ext.Empty() && ext.From != geo.MinDay && ext.To != geo.MaxDay {
-		cfg.Extent = [2]string{ext.From.String(), ext.To.String()}
-		cfg.Date = firstEvent(c, ext).String()
-	}
-	if b := view.Bound(all); c.Features() > 0 {
-		cfg.Bounds = [4]float64{b.Min[0], max(b.Min[1], -overlays.MaxLat), b.Max[0], min(b.Max[1], overlays.MaxLat)}
-	} else {
-		cfg.Bounds = [4]float64{-180, -overlays.MaxLat, 180, overlays.MaxLat}
-	}
-	return cfg
-}
-
-// firstEvent is the day the viewer opens on: that of the first event in
-// the extent, where the story starts, else the extent's first day.
-func firstEvent(c *overlays.Campaign, ext geo.Span) geo.Day {
-	first := ext.From
-	found := false
-	for _, l := range c.Layers {
-		for _, f := range l.Features {
-			if d := f.Span.From; f.Kind == overlays.KindEvent && ext.Contains(d) && (!found || d < first) {
-				first, found = d, true
-			}
-		}
-	}
-	return first
-}
-
-// contextLayer is the layer the viewer draws as its base map when it has
-// no other: the undated layer called "context", else the first undated
-// layer with features, else nil.
-func contextLayer(c *overlays.Campaign) *overlays.Layer {
-	if l, ok := c.Layer(contextLayerID); ok && l.Extent == (geo.Span{}) {
-		return l
-	}
-	for _, l := range c.Layers {
-		if l.Extent == (geo.Span{}) && len(l.Features) > 0 {
-			return l
-		}
-	}
-	return nil
-}
 
 // prefix is the path prefix of PublicURL ("" when none): the viewer's URLs
 // of tiles, the API and assets start with it.
@@ -140,7 +68,7 @@ func (s *Server) handleViewer(embed bool) http.HandlerFunc {
 		defer s.bufs.Put(buf)
 		err := web.Render(buf, web.Page{
 			Title:       s.cfg.Title,
-			Description: s.describe(d.campaign),
+			Description: web.Describe(d.campaign),
 			Embed:       embed,
 			OEmbed:      base + "/oembed?" + url.Values{"url": {page}, "format": {"json"}}.Encode(),
 			Assets:      prefix + web.AssetsPath,
@@ -177,20 +105,6 @@ func checkViewerView(rawQuery string) error {
 		return err
 	}
 	return nil
-}
-
-// describe is the page's description: the titles of the dated layers.
-func (s *Server) describe(c *overlays.Campaign) string {
-	var titles []string
-	for _, l := range c.Layers {
-		if l.Extent != (geo.Span{}) {
-			titles = append(titles, cmp.Or(l.Title, l.ID))
-		}
-	}
-	if len(titles) == 0 {
-		return "A campaign map with a time slider."
-	}
-	return "A campaign map with a time slider: " + strings.Join(titles, "; ") + "."
 }
 
 // maxEmbedSide bounds oEmbed's maxwidth and maxheight.
@@ -249,7 +163,7 @@ func (s *Server) handleOEmbed(w http.ResponseWriter, r *http.Request) {
 	res, err := web.OEmbed(page, base, embedPath, title, limits[0], limits[1])
 	if errors.Is(err, web.ErrNotEmbeddable) {
 		// The story page embeds as itself.
-		if st, ok := storyOf(s.data.Load().campaign); ok {
+		if st, ok := web.StoryOf(s.data.Load().campaign); ok {
 			if sres, serr := web.OEmbedStory(page, base, storyPath, st.Title, limits[0], limits[1]); !errors.Is(serr, web.ErrNotEmbeddable) {
 				res, err = sres, serr
 			}

@@ -19,7 +19,9 @@ import (
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/internal/metrics"
+	"github.com/xiang-maps/xiang/internal/slots"
 	"github.com/xiang-maps/xiang/internal/web"
+	"github.com/xiang-maps/xiang/internal/wmts"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
 	"github.com/xiang-maps/xiang/tiles/cache"
@@ -152,12 +154,12 @@ type Server struct {
 	// drawn on first use.
 	swatches func() map[string][3]*api.Entry
 	seed     maphash.Seed
-	slots    chan struct{} // tile slots: plans and renders
+	slots    *slots.Pool // tile slots: plans and renders
 	// imageSlots are the slots of static images, animations, prints and
 	// exports.
-	imageSlots chan struct{}
-	clients    clients   // expensive requests under way, by client
-	bufs       sync.Pool // *bytes.Buffer for encoding
+	imageSlots *slots.Pool
+	clients    slots.Clients // expensive requests under way, by client
+	bufs       sync.Pool     // *bytes.Buffer for encoding
 	metrics    *metrics.Set
 	headers    api.CacheControls
 	handler    http.Handler
@@ -229,24 +231,23 @@ func New(cfg Config) (*Server, error) {
 	}
 	budget := max(cfg.CacheBytes, 0)
 	s := &Server{
-		cfg:        cfg,
-		log:        cfg.Logger,
-		tiles:      cache.New(budget-budget/16-budget/128, entrySize),
-		index:      cache.New(budget/16, refSize),
-		bodies:     cache.New(budget/128, func(uint64, tiles.Key) int64 { return bodyRefSize }),
-		images:     cache.New(max(cfg.ImageCacheBytes, 0), imageSize),
-		seed:       maphash.MakeSeed(),
-		loading:    make(chan struct{}, 1),
-		slots:      make(chan struct{}, cfg.MaxRenders),
-		imageSlots: make(chan struct{}, cfg.MaxImageRenders),
-		clients:    clients{n: map[string]int{}},
-		bufs:       sync.Pool{New: func() any { return new(bytes.Buffer) }},
-		headers:    api.NewCacheControls(cfg.TileMaxAge),
+		cfg:     cfg,
+		log:     cfg.Logger,
+		tiles:   cache.New(budget-budget/16-budget/128, entrySize),
+		index:   cache.New(budget/16, refSize),
+		bodies:  cache.New(budget/128, func(uint64, tiles.Key) int64 { return bodyRefSize }),
+		images:  cache.New(max(cfg.ImageCacheBytes, 0), imageSize),
+		seed:    maphash.MakeSeed(),
+		loading: make(chan struct{}, 1),
+		bufs:    sync.Pool{New: func() any { return new(bytes.Buffer) }},
+		headers: api.NewCacheControls(cfg.TileMaxAge),
 	}
 	s.swatches = sync.OnceValue(s.drawSwatches)
 	s.metrics = metrics.New(map[string]func() cache.Stats{
 		"tile": s.tiles.Stats, "tile_index": s.index.Stats, "tile_bytes": s.bodies.Stats, "image": s.images.Stats,
 	})
+	s.slots = slots.NewPool(cfg.MaxRenders, s.metrics.InFlight)
+	s.imageSlots = slots.NewPool(cfg.MaxImageRenders, s.metrics.InFlight)
 	d, err := s.loadWithin()
 	if err != nil {
 		return nil, err
@@ -362,7 +363,7 @@ func (s *Server) routes() http.Handler {
 	r.HandleFunc("/api/layers", s.route("layers", s.handleLayers)).Methods(get...)
 	r.HandleFunc("/api/layers/{file:[^/]+\\.(?:kml|kmz|csv)}", s.route("layer_export", s.handleLayerExport)).Methods(get...)
 	r.HandleFunc("/api/layers/{file}", s.route("layer_geojson", s.handleLayerGeoJSON)).Methods(get...)
-	r.HandleFunc("/wmts/1.0.0/WMTSCapabilities.xml", s.route("wmts", s.handleWMTS)).Methods(get...)
+	r.HandleFunc(wmts.Path, s.route("wmts", s.handleWMTS)).Methods(get...)
 	r.HandleFunc("/api/events", s.route("events", s.handleEvents)).Methods(get...)
 	r.HandleFunc("/api/legend", s.route("legend", s.handleLegend)).Methods(get...)
 	r.HandleFunc("/api/legend/{file}", s.route("legend_swatch", s.handleSwatch)).Methods(get...)

@@ -655,9 +655,9 @@ func TestCoalescing(t *testing.T) {
 // a 503 JSON error with Retry-After; the server recovers when slots free.
 func TestRenderTimeout(t *testing.T) {
 	s, ts := newServer(t, "", Config{MaxRenders: 1, RenderTimeout: 50 * time.Millisecond})
-	s.slots <- struct{}{}
+	s.slots.Acquire(context.Background())
 	res := get(t, ts, "/tiles/all/1944-06-25/8/208/108.png")
-	<-s.slots
+	s.slots.Release()
 	if res.status != http.StatusServiceUnavailable || res.header.Get("Retry-After") == "" {
 		t.Errorf("busy server: %d, Retry-After %q", res.status, res.header.Get("Retry-After"))
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/xiang-maps/xiang/internal/testkit"
+	"github.com/xiang-maps/xiang/internal/web"
 	"github.com/xiang-maps/xiang/overlays/hunan"
 )
 
@@ -70,9 +71,9 @@ func TestStoryBrowser(t *testing.T) {
 	t.Cleanup(ts.Close)
 	browser := newBrowser(t, ctx)
 
-	st, ok := storyOf(s.data.Load().campaign)
-	if !ok || len(st.Sections) != storySections {
-		t.Fatalf("story: %d sections, want %d", len(st.Sections), storySections)
+	st, ok := web.StoryOf(s.data.Load().campaign)
+	if !ok || len(st.Sections) != web.StorySections {
+		t.Fatalf("story: %d sections, want %d", len(st.Sections), web.StorySections)
 	}
 	var want []string
 	for _, sec := range st.Sections {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xiang-maps/xiang/internal/web"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/overlays/hunan"
 	"github.com/xiang-maps/xiang/tiles/view"
@@ -30,8 +31,8 @@ func TestStory(t *testing.T) {
 	}
 	page := string(res.body)
 	secs := storySection.FindAllStringSubmatch(page, -1)
-	if len(secs) != storySections {
-		t.Fatalf("%d sections, want %d", len(secs), storySections)
+	if len(secs) != web.StorySections {
+		t.Fatalf("%d sections, want %d", len(secs), web.StorySections)
 	}
 	prev := ""
 	for i, m := range secs {
@@ -40,8 +41,8 @@ func TestStory(t *testing.T) {
 		}
 		prev = m[1]
 		v, err := view.ParseCenter(m[2])
-		if err != nil || v.Zoom < storyMinZoom || v.Zoom > storyMaxZoom || v.Point[0] < 112.4 || v.Point[0] > 112.8 || v.Point[1] < 26.7 || v.Point[1] > 27.0 {
-			t.Errorf("section %d: view %s (%v); want Hengyang at zoom %d to %d", i+1, m[2], err, storyMinZoom, storyMaxZoom)
+		if err != nil || v.Zoom < web.StoryMinZoom || v.Zoom > web.StoryMaxZoom || v.Point[0] < 112.4 || v.Point[0] > 112.8 || v.Point[1] < 26.7 || v.Point[1] > 27.0 {
+			t.Errorf("section %d: view %s (%v); want Hengyang at zoom %d to %d", i+1, m[2], err, web.StoryMinZoom, web.StoryMaxZoom)
 		}
 	}
 	// Every event of the layer in the siege is told as the data states it,
@@ -50,7 +51,7 @@ func TestStory(t *testing.T) {
 	l, _ := c.Layer("hengyang")
 	told := 0
 	for _, f := range l.Features {
-		if f.Kind != overlays.KindEvent || !storySpan.Contains(f.Span.From) {
+		if f.Kind != overlays.KindEvent || !web.StorySpan.Contains(f.Span.From) {
 			continue
 		}
 		told++
@@ -60,12 +61,12 @@ func TestStory(t *testing.T) {
 			}
 		}
 		for _, id := range f.SourceIDs() {
-			if !strings.Contains(page, `<a href="#source-`+anchor(id)+`">`+id+`</a>`) || !strings.Contains(page, `<li id="source-`+anchor(id)+`">`) {
+			if !strings.Contains(page, `<a href="#source-`+web.Anchor(id)+`">`+id+`</a>`) || !strings.Contains(page, `<li id="source-`+web.Anchor(id)+`">`) {
 				t.Errorf("event %q: source %s is not cited and listed", f.Name, id)
 			}
 		}
 	}
-	if told < storySections {
+	if told < web.StorySections {
 		t.Errorf("%d events told", told)
 	}
 	if !strings.Contains(page, `<link rel="alternate" type="application/json+oembed" href="`+ts.URL+`/oembed?format=json&amp;url=`+url.QueryEscape(ts.URL+"/story")+`"`) {

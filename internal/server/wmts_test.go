@@ -14,6 +14,7 @@ import (
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/internal/testkit"
+	"github.com/xiang-maps/xiang/internal/wmts"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/overlays/hunan"
 )
@@ -40,7 +41,7 @@ type wmtsCaps struct {
 
 func TestWMTSCapabilities(t *testing.T) {
 	_, ts := newServer(t, "", Config{MaxZoom: 14})
-	res := get(t, ts, WMTSPath)
+	res := get(t, ts, wmts.Path)
 	if res.status != 200 || !strings.HasPrefix(res.header.Get("Content-Type"), "application/xml") {
 		t.Fatalf("status %d, type %q", res.status, res.header.Get("Content-Type"))
 	}
@@ -112,7 +113,7 @@ func TestWMTSBusiestDay(t *testing.T) {
 				}
 				return n
 			}
-			def := busiestDay(l.Extent, l)
+			def := wmts.BusiestDay(l.Extent, l)
 			best := visible(def)
 			for d := l.Extent.From; d <= l.Extent.To; d++ {
 				if v := visible(d); v > best || (v == best && d < def) {
@@ -132,7 +133,7 @@ func TestWMTSGDAL(t *testing.T) {
 	_, ts := newServer(t, "", Config{Load: hunan.Load, MaxZoom: 12})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	src := "WMTS:" + ts.URL + WMTSPath
+	src := "WMTS:" + ts.URL + wmts.Path
 	dir := t.TempDir()
 	// GDAL's WMTS driver caches tiles in ./gdalwmscache unless told.
 	env := append(os.Environ(), "GDAL_DEFAULT_WMS_CACHE_PATH="+filepath.Join(dir, "cache"), "GDAL_HTTP_TIMEOUT=60")
