@@ -53,7 +53,7 @@ func (p *Plan) Len() int { return len(p.prims) }
 // ETags are plan keys, and an HTTP cache keeps a tile under its ETag for
 // ever. TestGolden fails when reference tiles draw differently under the
 // same version.
-const keyVersion = 6
+const keyVersion = 7
 
 // Plan prepares a frame of the selected layers on day d (geo.NoDay: the
 // summary map). It gives up with ctx's error when ctx ends first.
