@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/paulmach/orb/maptile"
@@ -200,4 +202,23 @@ func OneParam(q url.Values, name string) (string, bool, error) {
 		return "", false, BadPart(name, strings.Join(vs, ","), "given more than once")
 	}
 	return vs[0], true, nil
+}
+
+// KnownParams checks that every parameter of q is one of allowed and is
+// given once; the error names the first (in sorted order) that is not.
+func KnownParams(q url.Values, allowed []string) error {
+	names := make([]string, 0, len(q))
+	for name := range q {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if !slices.Contains(allowed, name) {
+			return BadPart("query", name, "unknown parameter; want "+strings.Join(allowed, ", "))
+		}
+		if _, _, err := OneParam(q, name); err != nil {
+			return err
+		}
+	}
+	return nil
 }

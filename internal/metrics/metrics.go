@@ -26,7 +26,7 @@ type Set struct {
 	requests  *prometheus.CounterVec   // route, code
 	latency   *prometheus.HistogramVec // route
 	Renders   prometheus.Histogram     // one observation per tile drawn
-	Images    *prometheus.HistogramVec // kind: static, animation, print, geojson
+	Images    *prometheus.HistogramVec // kind: static, animation, print, atlas, geojson, export
 	Empty     prometheus.Counter       // tiles answered with the shared empty tile
 	Panics    prometheus.Counter       // panics recovered
 	Reloads   *prometheus.CounterVec   // result: ok, error
@@ -63,7 +63,7 @@ func New(caches map[string]func() cache.Stats) *Set {
 		Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .2, .5, 1, 5},
 	})
 	m.Images = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name: "xiang_image_render_duration_seconds", Help: "Time to draw and encode a static image or an animated GIF, by kind (static, animation).",
+		Name: "xiang_image_render_duration_seconds", Help: "Time to draw and encode a picture or document, by kind (static, animation, print, atlas, geojson, export).",
 		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 	}, []string{"kind"})
 	m.Empty = prometheus.NewCounter(prometheus.CounterOpts{

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"path"
 	"strings"
@@ -37,37 +38,15 @@ func (s *Server) handleLayerGeoJSON(w http.ResponseWriter, r *http.Request) {
 	// Exports are cached with the images (bounded in bytes), keyed on the
 	// data's generation, the layers and the day; an export of a big layer
 	// is real work, bounded like a render.
-	key := imageKey{gen: lf.d.gen, layers: lf.sel.String(), day: lf.day, geojson: true}
-	if e, ok := s.images.Get(key); ok {
-		setCache(w, "hit")
-		api.ServeEntry(w, r, e, s.headers.Meta)
-		return
-	}
-	done, err := s.admit(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	defer done()
-	ctx, cancel := s.withTimeout(r.Context())
-	defer cancel()
-	e, res, err := s.images.Do(ctx, key, func(ctx context.Context) (*api.Entry, error) {
-		var body []byte
-		err := s.imageSlots.Work(ctx, func() (err error) {
-			body, err = overlays.Export(lf.sel, lf.day).MarshalJSON()
-			return err
-		})
+	key := imageKey{gen: lf.d.gen, layers: lf.sel.String(), day: lf.day, export: ".geojson"}
+	s.serveImage(w, r, key, api.ContentTypeGeoJSON, s.headers.Meta, s.cfg.RenderTimeout, "geojson", func(_ context.Context, w io.Writer) error {
+		body, err := overlays.Export(lf.sel, lf.day).MarshalJSON()
 		if err != nil {
-			return nil, err
+			return err
 		}
-		return api.NewEntry(append(body, '\n'), api.ContentTypeGeoJSON, api.ETagOf(body)), nil
+		_, err = w.Write(append(body, '\n'))
+		return err
 	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	setCache(w, resultName(res))
-	api.ServeEntry(w, r, e, s.headers.Meta)
 }
 
 // health is the body of /healthz.

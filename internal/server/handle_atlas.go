@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"sort"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -34,18 +33,8 @@ func parseAtlasRequest(file, rawQuery string) (layers string, req atlas.Request,
 	if err != nil {
 		return "", req, err
 	}
-	names := make([]string, 0, len(q))
-	for name := range q {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if !contains(atlasParams, name) {
-			return "", req, api.BadPart("query", name, "unknown parameter; want "+strings.Join(atlasParams, ", "))
-		}
-		if _, _, err := api.OneParam(q, name); err != nil {
-			return "", req, err
-		}
+	if err := api.KnownParams(q, atlasParams); err != nil {
+		return "", req, err
 	}
 	if req, err = atlas.ParseRequest(q); err != nil {
 		return "", req, printError(err)
@@ -75,7 +64,7 @@ func (s *Server) handleAtlas(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := imageKey{gen: d.gen, layers: sel.String(), print: "atlas?" + a.Request.String()}
-	s.serveImage(w, r, key, "application/pdf", s.cfg.AnimationTimeout, "atlas", func(ctx context.Context, w io.Writer) error {
+	s.serveImage(w, r, key, "application/pdf", s.headers.Tile, s.cfg.AnimationTimeout, "atlas", func(ctx context.Context, w io.Writer) error {
 		return a.WritePDF(ctx, w)
 	})
 }

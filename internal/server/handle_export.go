@@ -1,12 +1,14 @@
 package server
 
 import (
-	"bytes"
+	"context"
+	"io"
 	"net/http"
 	"strings"
 
 	"github.com/gorilla/mux"
 
+	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/overlays/kml"
 	"github.com/xiang-maps/xiang/overlays/table"
@@ -23,7 +25,8 @@ const (
 // feature with its times (KML TimeSpan, movements as gx:Track; CSV rows of
 // points and movement vertices). A ?date= is refused: these keep the
 // whole campaign. The body depends only on the data and the layers, so it
-// carries a strong ETag; it is drawn in an image slot, not cached.
+// carries a strong ETag; it is drawn in an image slot and kept in the
+// image cache.
 func (s *Server) handleLayerExport(w http.ResponseWriter, r *http.Request) {
 	file := mux.Vars(r)["file"]
 	ext := file[strings.LastIndexByte(file, '.'):]
@@ -35,34 +38,16 @@ func (s *Server) handleLayerExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, api.BadPart("date", lf.date, "a "+ext+" export keeps every feature with its times; ?date= is for .geojson"))
 		return
 	}
-	done, err := s.admit(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	defer done()
-	ctx, cancel := s.withTimeout(r.Context())
-	defer cancel()
-	var buf bytes.Buffer
-	var typ string
-	err = s.imageSlots.Work(ctx, func() error {
+	typ := map[string]string{".kml": contentTypeKML, ".kmz": contentTypeKMZ, ".csv": contentTypeCSV}[ext]
+	key := imageKey{gen: lf.d.gen, layers: lf.sel.String(), day: geo.NoDay, export: ext}
+	s.serveImage(w, r, key, typ, s.headers.Meta, s.cfg.RenderTimeout, "export", func(_ context.Context, w io.Writer) error {
 		switch ext {
 		case ".kml":
-			typ = contentTypeKML
-			return kml.Write(&buf, lf.sel, kml.Options{})
+			return kml.Write(w, lf.sel, kml.Options{})
 		case ".kmz":
-			typ = contentTypeKMZ
-			return kml.WriteKMZ(&buf, lf.sel, kml.Options{})
-		default:
-			typ = contentTypeCSV
-			_, err := table.Write(&buf, lf.sel)
-			return err
+			return kml.WriteKMZ(w, lf.sel, kml.Options{})
 		}
+		_, err := table.Write(w, lf.sel)
+		return err
 	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	body := buf.Bytes()
-	api.ServeEntry(w, r, api.NewEntry(body, typ, api.ETagOf(body)), s.headers.Meta)
 }

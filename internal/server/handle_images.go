@@ -155,7 +155,7 @@ type imageKey struct {
 	gif      bool
 	plain    bool   // animations without furniture
 	print    string // printed sheets: the canonical request
-	geojson  bool   // /api/layers/{layers}.geojson exports
+	export   string // /api/layers/{layers}.{ext} exports: the extension
 }
 
 // imageSize approximates the memory of a cached image.
@@ -181,7 +181,7 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	frame := req.view.Frame(sel, req.width, req.height, float64(req.scale))
 	key := imageKey{gen: d.gen, layers: sel.String(), frame: frame, day: req.day}
 	opt := tiles.ImageOptions{Background: tiles.Paper, Caption: view.Caption(req.day), Attribution: sel.Attribution()}
-	s.serveImage(w, r, key, api.ContentTypePNG, s.cfg.RenderTimeout, "static", func(ctx context.Context, w io.Writer) error {
+	s.serveImage(w, r, key, api.ContentTypePNG, s.headers.Tile, s.cfg.RenderTimeout, "static", func(ctx context.Context, w io.Writer) error {
 		return d.renderer.Static(ctx, w, sel, req.day, frame, opt)
 	})
 }
@@ -242,7 +242,7 @@ func (s *Server) handleAnimate(w http.ResponseWriter, r *http.Request) {
 	}
 	key := imageKey{gen: d.gen, layers: sel.String(), frame: frame, from: req.from, to: req.to, step: req.step, gif: true, plain: req.plain}
 	opt := tiles.AnimationOptions{ImageOptions: tiles.ImageOptions{Background: tiles.Paper, Attribution: sel.Attribution()}, Plain: req.plain}
-	s.serveImage(w, r, key, api.ContentTypeGIF, s.cfg.AnimationTimeout, "animation", func(ctx context.Context, w io.Writer) error {
+	s.serveImage(w, r, key, api.ContentTypeGIF, s.headers.Tile, s.cfg.AnimationTimeout, "animation", func(ctx context.Context, w io.Writer) error {
 		return d.renderer.Animate(ctx, w, sel, days, frame, opt)
 	})
 }
@@ -251,11 +251,11 @@ func (s *Server) handleAnimate(w http.ResponseWriter, r *http.Request) {
 // draw in an image slot on a miss, within timeout; a miss counts against
 // the client's MaxImagesPerClient. Its strong ETag is a
 // hash of its bytes, which the same request always reproduces.
-func (s *Server) serveImage(w http.ResponseWriter, r *http.Request, key imageKey, contentType string,
+func (s *Server) serveImage(w http.ResponseWriter, r *http.Request, key imageKey, contentType string, cacheControl []string,
 	timeout time.Duration, kind string, draw func(context.Context, io.Writer) error) {
 	if e, ok := s.images.Get(key); ok {
 		setCache(w, "hit")
-		api.ServeEntry(w, r, e, s.headers.Tile)
+		api.ServeEntry(w, r, e, cacheControl)
 		return
 	}
 	done, err := s.admit(r)
@@ -291,7 +291,7 @@ func (s *Server) serveImage(w http.ResponseWriter, r *http.Request, key imageKey
 		return
 	}
 	setCache(w, resultName(res))
-	api.ServeEntry(w, r, e, s.headers.Tile)
+	api.ServeEntry(w, r, e, cacheControl)
 }
 
 // badImagePath answers a path under /static/ or /animate/ that fits no

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"sort"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -41,18 +40,8 @@ func parsePrintRequest(file, rawQuery string) (layers string, req sheet.Request,
 	if err != nil {
 		return "", req, err
 	}
-	names := make([]string, 0, len(q))
-	for name := range q {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if !contains(printParams, name) {
-			return "", req, api.BadPart("query", name, "unknown parameter; want "+strings.Join(printParams, ", "))
-		}
-		if _, _, err := api.OneParam(q, name); err != nil {
-			return "", req, err
-		}
+	if err := api.KnownParams(q, printParams); err != nil {
+		return "", req, err
 	}
 	if req, err = sheet.ParseRequest(q); err != nil {
 		return "", req, printError(err)
@@ -62,15 +51,6 @@ func parsePrintRequest(file, rawQuery string) (layers string, req sheet.Request,
 		return "", req, printError(err)
 	}
 	return layers, req, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // printError turns a sheet.RequestError into a 400 naming its parameter
@@ -101,7 +81,7 @@ func (s *Server) handlePrint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := imageKey{gen: d.gen, layers: sel.String(), print: req.Normalize().String()}
-	s.serveImage(w, r, key, req.Format.ContentType(), s.cfg.AnimationTimeout, "print", func(ctx context.Context, w io.Writer) error {
+	s.serveImage(w, r, key, req.Format.ContentType(), s.headers.Tile, s.cfg.AnimationTimeout, "print", func(ctx context.Context, w io.Writer) error {
 		return printError(sheet.Write(ctx, w, d.renderer, sel, req))
 	})
 }
