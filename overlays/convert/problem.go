@@ -50,6 +50,16 @@ func (ps *Problems) Add(file string, line int, err error) {
 	}
 }
 
+// AddXML adds the error of ReadXML on file, at its line when it has one.
+func (ps *Problems) AddXML(file string, err error) {
+	var le *LineError
+	line := 0
+	if errors.As(err, &le) {
+		line = le.Line
+	}
+	ps.Add(file, line, err)
+}
+
 // Addf records a problem at file:line with a formatted message.
 func (ps *Problems) Addf(file string, line int, format string, args ...any) {
 	ps.Add(file, line, fmt.Errorf(format, args...))

@@ -1,7 +1,6 @@
 package gpx
 
 import (
-	"errors"
 	"path"
 	"strconv"
 
@@ -23,12 +22,7 @@ func Read(file string, data []byte) (*convert.Layer, convert.Summary, error) {
 	r.l = &convert.Layer{ID: convert.LayerID(file), File: file}
 	root, err := convert.ReadXML(data)
 	if err != nil {
-		var le *convert.LineError
-		line := 0
-		if errors.As(err, &le) {
-			line = le.Line
-		}
-		r.probs.Add(file, line, err)
+		r.probs.AddXML(file, err)
 		return nil, r.sum, r.probs
 	}
 	if root.Name != "gpx" {

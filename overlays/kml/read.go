@@ -3,7 +3,6 @@ package kml
 import (
 	"archive/zip"
 	"bytes"
-	"errors"
 	"io"
 	"path"
 	"strings"
@@ -68,12 +67,7 @@ func Read(file string, data []byte) (*convert.Layer, convert.Summary, error) {
 	r.l = &convert.Layer{ID: convert.LayerID(base), File: file}
 	root, err := convert.ReadXML(data)
 	if err != nil {
-		var le *convert.LineError
-		line := 0
-		if errors.As(err, &le) {
-			line = le.Line
-		}
-		r.probs.Add(file, line, err)
+		r.probs.AddXML(file, err)
 		return nil, r.sum, r.probs
 	}
 	if root.Name != "kml" {
