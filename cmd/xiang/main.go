@@ -38,6 +38,7 @@ var commands = map[string]command{
 	"print":    {"render a printable map (PDF or PNG) with legend, scale bar and sources", runPrint},
 	"animate":  {"render an animated GIF of the campaign over time", runAnimate},
 	"serve":    {"serve tiles, TileJSON and the layer API over HTTP", runServe},
+	"seed":     {"render tiles of a box, zooms and dates into PMTiles or MBTiles archives (resumable)", runSeed},
 }
 
 // errUsage marks an error the command has already explained with its usage.

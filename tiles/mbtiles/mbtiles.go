@@ -193,3 +193,6 @@ func (r *Reader) Close() error {
 	r.get.Close()
 	return r.db.Close()
 }
+
+// Distinct returns the number of distinct tile bodies added.
+func (w *Writer) Distinct() int { return len(w.seen) }

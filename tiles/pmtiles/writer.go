@@ -192,3 +192,6 @@ func (w *Writer) Close() error {
 	}
 	return err
 }
+
+// Distinct returns the number of distinct tile bodies added.
+func (w *Writer) Distinct() int { return len(w.contents) }
