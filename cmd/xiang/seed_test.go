@@ -18,15 +18,16 @@ func TestSeedUsage(t *testing.T) {
 		args []string
 		has  string
 	}{
-		"no -o":       {[]string{"seed"}, "-o: want an output directory"},
-		"bad format":  {[]string{"seed", "-o", "x", "-format", "tiff"}, `format "tiff"`},
-		"bad zoom":    {[]string{"seed", "-o", "x", "-zoom", "9-3"}, `-zoom: "9-3"`},
-		"bad dates":   {[]string{"seed", "-o", "x", "-dates", "1944-07-10/1944-07-01/P1D"}, "before start"},
-		"bad period":  {[]string{"seed", "-o", "x", "-dates", "1944-07-10/1944-07-12/P1Y"}, "period"},
-		"bad bbox":    {[]string{"seed", "-o", "x", "-bbox", "1,2,3"}, "-bbox"},
-		"too many":    {[]string{"seed", "-o", "x", "-bbox", "-180,-85,180,85", "-zoom", "0-14"}, "more than"},
-		"bad scale":   {[]string{"seed", "-o", "x", "-scale", "3"}, "-scale 3"},
-		"bad workers": {[]string{"seed", "-o", "x", "-workers", "0"}, "-workers 0"},
+		"no -o":             {[]string{"seed"}, "-o: want an output directory"},
+		"bad format":        {[]string{"seed", "-o", "x", "-format", "tiff"}, `format "tiff"`},
+		"bad zoom":          {[]string{"seed", "-o", "x", "-zoom", "9-3"}, `-zoom: "9-3"`},
+		"bad dates":         {[]string{"seed", "-o", "x", "-dates", "1944-07-10/1944-07-01/P1D"}, "before start"},
+		"bad period":        {[]string{"seed", "-o", "x", "-dates", "1944-07-10/1944-07-12/P1Y"}, "period"},
+		"bad bbox":          {[]string{"seed", "-o", "x", "-bbox", "1,2,3"}, "-bbox"},
+		"too many":          {[]string{"seed", "-o", "x", "-bbox", "-180,-85,180,85", "-zoom", "0-14"}, "more than"},
+		"bad scale":         {[]string{"seed", "-o", "x", "-scale", "3"}, "-scale 3"},
+		"bad workers":       {[]string{"seed", "-o", "x", "-workers", "0"}, "-workers 0"},
+		"archives and data": {[]string{"serve", "-archives", "x", "-data", "y"}, "-archives and -data"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

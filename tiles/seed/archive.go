@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/paulmach/orb/maptile"
 
@@ -14,9 +15,11 @@ import (
 	"github.com/xiang-maps/xiang/tiles/pmtiles"
 )
 
-// tileJSON is the archive metadata shared by both formats, in TileJSON's
-// vocabulary, with xiang's own under "xiang".
-type tileJSON struct {
+// Description is the metadata of an archive Run writes, the same for
+// both formats, in TileJSON's vocabulary with xiang's own under "xiang":
+// PMTiles holds it as its JSON metadata, MBTiles as rows of its metadata
+// table (bounds and center as comma lists, xiang's members as xiang:…).
+type Description struct {
 	Name        string     `json:"name"`
 	Description string     `json:"description,omitempty"`
 	Attribution string     `json:"attribution,omitempty"`
@@ -30,7 +33,7 @@ type tileJSON struct {
 	Xiang       Metadata   `json:"xiang"`
 }
 
-func describe(job Job, meta Metadata) tileJSON {
+func describe(job Job, meta Metadata) Description {
 	b, c := job.Bounds, job.Bounds.Center()
 	name := job.Name
 	if name == "" {
@@ -39,7 +42,7 @@ func describe(job Job, meta Metadata) tileJSON {
 			name += " " + meta.Date
 		}
 	}
-	return tileJSON{
+	return Description{
 		Name: name, Description: job.Description, Attribution: job.Selection.Attribution(),
 		Type: "overlay", Format: "png",
 		Bounds:  [4]float64{b.Min.Lon(), b.Min.Lat(), b.Max.Lon(), b.Max.Lat()},
@@ -96,6 +99,9 @@ func writeMBTiles(path string, job Job, meta Metadata, sorted []maptile.Tile, j 
 	if meta.Date != "" {
 		md["xiang:date"] = meta.Date
 	}
+	if meta.All {
+		md["xiang:all"] = "true"
+	}
 	w, err := mbtiles.Create(path, md)
 	if err != nil {
 		return 0, err
@@ -118,34 +124,98 @@ func writeMBTiles(path string, job Job, meta Metadata, sorted []maptile.Tile, j 
 
 // ReadMetadata returns what an archive written by Run says it holds.
 func ReadMetadata(path string, format Format) (Metadata, error) {
-	switch format {
-	case PMTiles:
+	a, err := Open(path)
+	if err != nil {
+		return Metadata{}, err
+	}
+	defer a.Close()
+	if a.Format != format {
+		return Metadata{}, fmt.Errorf("%s: a %s archive, want %s", path, a.Format, format)
+	}
+	return a.Xiang, nil
+}
+
+// Archive is an archive written by Run, open for reading. It is safe for
+// concurrent use.
+type Archive struct {
+	Format Format
+	Path   string
+	Description
+	pm    *pmtiles.Reader
+	mb    *mbtiles.Reader
+	close func() error
+}
+
+// Open opens an archive Run wrote; the format is its extension's
+// (.pmtiles or .mbtiles).
+func Open(path string) (*Archive, error) {
+	a := &Archive{Path: path}
+	switch filepath.Ext(path) {
+	case ".pmtiles":
+		a.Format = PMTiles
 		f, err := os.Open(path)
 		if err != nil {
-			return Metadata{}, err
+			return nil, err
 		}
-		defer f.Close()
 		rd, err := pmtiles.Open(f)
+		if err == nil {
+			err = json.Unmarshal(rd.Metadata(), &a.Description)
+		}
 		if err != nil {
-			return Metadata{}, err
+			f.Close()
+			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		var tj tileJSON
-		if err := json.Unmarshal(rd.Metadata(), &tj); err != nil {
-			return Metadata{}, fmt.Errorf("%s: metadata: %w", path, err)
-		}
-		return tj.Xiang, nil
-	case MBTiles:
+		a.pm, a.close = rd, f.Close
+	case ".mbtiles":
+		a.Format = MBTiles
 		rd, err := mbtiles.Open(path)
 		if err != nil {
-			return Metadata{}, err
+			return nil, err
 		}
-		defer rd.Close()
 		md, err := rd.Metadata(context.Background())
 		if err != nil {
-			return Metadata{}, err
+			rd.Close()
+			return nil, err
 		}
-		scale, _ := strconv.Atoi(md["xiang:scale"])
-		return Metadata{Layers: md["xiang:layers"], Date: md["xiang:date"], Scale: scale, Job: md["xiang:job"]}, nil
+		a.Description = fromRows(md)
+		a.mb, a.close = rd, rd.Close
+	default:
+		return nil, fmt.Errorf("%s: want a .pmtiles or .mbtiles file", path)
 	}
-	return Metadata{}, fmt.Errorf("format %q: want pmtiles or mbtiles", format)
+	if a.Xiang.Job == "" {
+		a.Close()
+		return nil, fmt.Errorf("%s: not an archive of xiang seed (no xiang metadata)", path)
+	}
+	return a, nil
 }
+
+// fromRows reads the Description of MBTiles metadata rows.
+func fromRows(md map[string]string) Description {
+	floats := func(s string, out []float64) {
+		for i, p := range strings.SplitN(s, ",", len(out)) {
+			out[i], _ = strconv.ParseFloat(strings.TrimSpace(p), 64)
+		}
+	}
+	d := Description{Name: md["name"], Description: md["description"], Attribution: md["attribution"],
+		Type: md["type"], Format: md["format"]}
+	floats(md["bounds"], d.Bounds[:])
+	floats(md["center"], d.Center[:])
+	d.MinZoom, _ = strconv.Atoi(md["minzoom"])
+	d.MaxZoom, _ = strconv.Atoi(md["maxzoom"])
+	d.Xiang = Metadata{Layers: md["xiang:layers"], Date: md["xiang:date"], Job: md["xiang:job"], All: md["xiang:all"] == "true"}
+	d.Xiang.Scale, _ = strconv.Atoi(md["xiang:scale"])
+	d.TileSize = 256 * max(d.Xiang.Scale, 1)
+	return d
+}
+
+// Tile returns the bytes of tile t, or ok false when the archive does not
+// hold it.
+func (a *Archive) Tile(ctx context.Context, t maptile.Tile) (data []byte, ok bool, err error) {
+	if a.pm != nil {
+		return a.pm.Tile(t)
+	}
+	return a.mb.Tile(ctx, t)
+}
+
+// Close closes the archive.
+func (a *Archive) Close() error { return a.close() }

@@ -100,6 +100,9 @@ type Metadata struct {
 	// Date is YYYY-MM-DD, or empty for the summary map.
 	Date  string `json:"date,omitempty"`
 	Scale int    `json:"scale"`
+	// All reports that Layers are every layer of the campaign, what the
+	// layer list "all" selects.
+	All bool `json:"all,omitempty"`
 	// Job identifies the job that wrote the archive (a hash of the data,
 	// layers, date, box, zooms, scale and format).
 	Job string `json:"job"`
@@ -178,7 +181,8 @@ func Run(ctx context.Context, job Job) (Stats, error) {
 		return st, fmt.Errorf("seed: journal %s: %w", journalPath, err)
 	}
 	start = time.Now()
-	meta := Metadata{Layers: job.Selection.String(), Scale: job.Scale, Job: id}
+	meta := Metadata{Layers: job.Selection.String(), Scale: job.Scale, Job: id,
+		All: len(job.Selection) == len(job.Renderer.Campaign().Layers)}
 	if job.Day != geo.NoDay {
 		meta.Date = job.Day.String()
 	}
