@@ -113,3 +113,26 @@ func TestSeedKilled(t *testing.T) {
 func goPMTiles(t *testing.T) string {
 	return testkit.GoTool(t, "go-pmtiles", "github.com/protomaps/go-pmtiles@v1.31.2")
 }
+
+func TestSeedCommand(t *testing.T) {
+	dir := t.TempDir()
+	box := "112.55,26.85,112.65,26.95"
+	for _, format := range []string{"pmtiles", "mbtiles"} {
+		if code, out, errOut := runCmd(t, "seed", "-bbox", box, "-zoom", "9-10", "-format", format, "-o", dir, "-v"); code != 0 || !strings.Contains(errOut, "summary."+format) {
+			t.Fatalf("seed -format %s: exit %d\n%s%s", format, code, out, errOut)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "summary."+format)); err != nil {
+			t.Error(err)
+		}
+	}
+	// Again: nothing to do; with other zooms: refused without -force.
+	if code, _, errOut := runCmd(t, "seed", "-bbox", box, "-zoom", "9-10", "-o", dir, "-v"); code != 0 || !strings.Contains(errOut, "already seeded") {
+		t.Errorf("second seed: exit %d\n%s", code, errOut)
+	}
+	if code, _, errOut := runCmd(t, "seed", "-bbox", box, "-zoom", "9-9", "-o", dir); code != 1 || !strings.Contains(errOut, "-force") {
+		t.Errorf("another job: exit %d\n%s", code, errOut)
+	}
+	if code, _, errOut := runCmd(t, "seed", "-bbox", box, "-zoom", "9-9", "-o", dir, "-force"); code != 0 {
+		t.Errorf("forced: exit %d\n%s", code, errOut)
+	}
+}
