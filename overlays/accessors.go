@@ -26,6 +26,10 @@ func (f *Feature) Hollow() bool { a := f.Action(); return a == "retreat" || a ==
 // blocked): it ends in a bar.
 func (f *Feature) Failed() bool { return f.Prop("outcome") == "failed" }
 
+// Approximate reports whether the feature's place or route is an estimate
+// (`approximate: true`): drawn so that it looks approximate.
+func (f *Feature) Approximate() bool { v, _ := f.Properties["approximate"].(bool); return v }
+
 // Echelon is a unit's echelon: army-group, army, corps, division, brigade,
 // regiment, battalion, detachment, or "".
 func (f *Feature) Echelon() string { return f.Prop("echelon") }

@@ -2,6 +2,7 @@ package overlays
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -216,4 +217,59 @@ func (sel Selection) Attribution() string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// Historical reports whether f belongs to the history rather than the
+// context: it has a side or dates.
+func (f *Feature) Historical() bool {
+	return f.Side != SideNone || f.Span != geo.All
+}
+
+// Title is the default title of a picture of the selection on day d
+// (geo.NoDay: the summary) that shows the layers shown: the titles of the
+// shown layers with historical features whose dates span d, those with the
+// most features first; or else of every selected layer with historical
+// features; or else of every selected layer; "Map" when there is none.
+func (sel Selection) Title(shown Selection, d geo.Day) string {
+	type count struct {
+		title string
+		n     int
+	}
+	counts := func(ls Selection, hist bool) []count {
+		var out []count
+		for _, l := range ls {
+			n := 0
+			for _, f := range l.Features {
+				if f.Historical() {
+					n++
+				}
+			}
+			if hist && (n == 0 || d != geo.NoDay && !l.Extent.Contains(d)) {
+				continue
+			}
+			t := l.Title
+			if t == "" {
+				t = l.ID
+			}
+			out = append(out, count{t, n})
+		}
+		slices.SortStableFunc(out, func(a, b count) int { return b.n - a.n })
+		return out
+	}
+	c := counts(shown, true)
+	if len(c) == 0 {
+		d = geo.NoDay
+		c = counts(sel, true)
+	}
+	if len(c) == 0 {
+		c = counts(sel, false)
+	}
+	if len(c) == 0 {
+		return "Map"
+	}
+	t := make([]string, len(c))
+	for i, x := range c {
+		t[i] = x.title
+	}
+	return strings.Join(t, " · ")
 }

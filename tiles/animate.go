@@ -29,10 +29,17 @@ type AnimationOptions struct {
 	// Progress, when set, is called after each frame with the number of
 	// frames drawn and the total.
 	Progress func(done, total int)
+	// Plain leaves out the furniture every frame otherwise has: the title
+	// (by default the selection's, for the frame's day), a scale bar and a
+	// legend of what the frame shows. The date caption and attribution
+	// stay.
+	Plain bool
 }
 
 // Animate writes an animated GIF of the frame on each of days, the date as
-// each frame's caption. All frames share one palette, built from the
+// each frame's caption, with a title, scale bar and legend unless Plain. A
+// frame whose map is unchanged from the frame before (the same plan key)
+// reuses its drawing. All frames share one palette, built from the
 // campaign's colours over the background, so colours do not shift from
 // frame to frame; pixels map to their nearest palette colour without
 // dithering, so unchanged areas stay identical between frames.
@@ -55,6 +62,7 @@ func (r *Renderer) Animate(ctx context.Context, w io.Writer, sel overlays.Select
 	opt.Background = bg
 	pal := newPalette(bg)
 	anim := &gif.GIF{LoopCount: 0}
+	var mc mapCache
 	for _, d := range days {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -63,7 +71,8 @@ func (r *Renderer) Animate(ctx context.Context, w io.Writer, sel overlays.Select
 		if fo.Caption == "" {
 			fo.Caption = d.Long()
 		}
-		img, err := r.Image(ctx, sel, d, f, fo)
+		fo.Furniture = !opt.Plain
+		img, _, _, err := r.image(ctx, sel, d, f, fo, &mc)
 		if err != nil {
 			return err
 		}

@@ -73,7 +73,7 @@ func (c *frameCtx) clipPx(g orb.Geometry, margin float64) orb.Geometry {
 }
 
 // shape returns the drawing operations of one feature in state st.
-func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx) []paint.Prim {
+func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx, lay *layout) []paint.Prim {
 	f := it.f
 	stl := f.Style
 	sc := c.f.Scale
@@ -96,17 +96,31 @@ func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx) []paint.Prim 
 		}
 		sym := paint.FeatureSymbol(f, c.sz, sc)
 		reach := sym.Reach()
-		var pts []orb.Point
-		switch g := f.World.(type) {
-		case orb.Point:
-			pts = []orb.Point{g}
-		case orb.MultiPoint:
-			pts = g
-		case orb.Polygon:
-			pts = []orb.Point{g.Bound().Center()}
-		}
-		for _, w := range pts {
+		for i, w := range symbolPoints(f.World) {
+			k := symKey{it.seq, i}
+			if lay.dropped[k] {
+				continue
+			}
 			p := c.px(w)
+			if m, ok := lay.moved[k]; ok {
+				// Moved aside: a leader from the true position, marked by a
+				// dot, to the symbol drawn where the layout put it.
+				q := orb.Point{m[0] - c.f.X, m[1] - c.f.Y}
+				lead := c.clipPx(orb.LineString{p, q}, 2*sc)
+				add(paint.Prim{Op: paint.OpStroke, Geom: lead, Color: paint.Halo, Width: 3 * sc})
+				add(paint.Prim{Op: paint.OpStroke, Geom: lead, Color: side, Width: 1.2 * sc})
+				if c.frame.Pad(3 * sc).Contains(p) {
+					add(paint.Prim{Op: paint.OpFill, Geom: circleAt(quantize(p), 2.6*sc), Color: paint.Halo})
+					add(paint.Prim{Op: paint.OpFill, Geom: circleAt(quantize(p), 1.8*sc), Color: side})
+				}
+				p = q
+			}
+			if f.Approximate() && c.frame.Pad(reach*approxHalo).Contains(p) {
+				// An estimated position: a soft halo of the side's colour.
+				q := quantize(p)
+				add(paint.Prim{Op: paint.OpFill, Geom: circleAt(q, reach*approxHalo), Color: scaleAlpha(f.Style.Marker, 0.10)})
+				add(paint.Prim{Op: paint.OpFill, Geom: circleAt(q, reach*(1+approxHalo)/2), Color: scaleAlpha(f.Style.Marker, 0.14)})
+			}
 			if c.frame.Pad(reach).Contains(p) {
 				out = append(out, paint.Prim{Op: paint.OpSymbol, Geom: quantize(p), Sym: sym})
 			}
@@ -260,6 +274,11 @@ func (r *Renderer) arrow(it *item, st overlays.State, c *frameCtx) []paint.Prim 
 			if g := c.clipPx(dashes(ring, 5*sc, 3*sc, c.frame.Pad(margin)), margin); g != nil {
 				out = append(out, paint.Prim{Op: paint.OpStroke, Geom: g, Color: col, Width: 1.3 * sc})
 			}
+		} else if f.Approximate() {
+			// An estimated route: a dotted edge around the body.
+			if g := c.clipPx(dashes(ring, approxDot*sc, approxGap*sc, c.frame.Pad(margin)), margin); g != nil {
+				out = append(out, paint.Prim{Op: paint.OpStroke, Geom: g, Color: paint.Halo, Width: 1.4 * sc})
+			}
 		}
 	}
 	bodyEnd := math.Max(at-hl*0.7, 0)
@@ -342,4 +361,25 @@ func subLine(ls []orb.Point, from, to float64) []orb.Point {
 		out = append(out, ls[0])
 	}
 	return out
+}
+
+// How approximate features look: estimated positions get a soft halo
+// approxHalo times the symbol's reach; estimated routes a dotted edge of
+// dots approxDot long every approxDot+approxGap pixels (at scale 1).
+const (
+	approxHalo = 1.6
+	approxDot  = 1.5
+	approxGap  = 2.5
+)
+
+// circleAt returns a disc of radius r around p as a polygon.
+func circleAt(p orb.Point, r float64) orb.Polygon {
+	const n = 16
+	ring := make(orb.Ring, n+1)
+	for i := range n {
+		a := 2 * math.Pi * float64(i) / n
+		ring[i] = orb.Point{p[0] + r*math.Cos(a), p[1] + r*math.Sin(a)}
+	}
+	ring[n] = ring[0]
+	return orb.Polygon{ring}
 }

@@ -151,7 +151,7 @@ func TestRetreatAndFailedDiffer(t *testing.T) {
 		it := newItem(&f)
 		fr := geo.CenterFrame(orb.Point{112.3, 27.3}, 8, 1, 256, 256) // around the head
 		st := f.At(day(t, "1944-07-20"))
-		p := &Plan{Frame: fr, prims: r.shape(it, st, newFrameCtx(fr))}
+		p := &Plan{Frame: fr, prims: r.shape(it, st, newFrameCtx(fr), &layout{})}
 		return p.Draw(r.fonts)
 	}
 	adv, ret, fail := draw("attack", ""), draw("retreat", ""), draw("attack", "failed")

@@ -55,6 +55,12 @@ func newItem(f *overlays.Feature) *item {
 	if f.Route != nil {
 		it.overhang = 40
 	}
+	if f.Approximate() && f.Route == nil {
+		it.overhang = it.overhang*approxHalo + 1 // the soft halo of an estimated position
+	}
+	if displaces(f) {
+		it.overhang += maxDisplace // a unit moved aside, and its leader
+	}
 	if f.Route == nil && geo.Vertices(f.World) >= minSimplifyVertices {
 		it.levels = make([]orb.Geometry, maxSimplifyZoom+1)
 		for z := range it.levels {

@@ -18,6 +18,13 @@ import (
 // touches: a label crossing a tile edge is drawn whole, at the same place,
 // in both tiles — never cut, never doubled. Collisions are resolved
 // greedily by priority, then campaign order, so the result is deterministic.
+// The names of key towns (cities, and the towns that name a layer) are
+// placed first and never dropped; units that would overlap are then moved
+// aside (declutter.go); every other label gives way to both.
+//
+// A picture — a static image, a GIF frame, a printed map — has edges and
+// furniture of its own: its labels are placed for it, wholly inside it and
+// clear of its caption and attribution.
 
 // layout is the set of labels placed for one key.
 type layout struct {
@@ -25,12 +32,18 @@ type layout struct {
 	// hidden holds the items (by seq) whose unit symbol gives way to a
 	// higher echelon's at this zoom.
 	hidden map[uint32]bool
+	// moved holds where, in world pixels, the symbols of units moved
+	// aside are drawn; dropped, the symbols of a unit's several points that
+	// found no free place.
+	moved   map[symKey]orb.Point
+	dropped map[symKey]bool
 }
 
 type layoutKey struct {
 	sel         string
 	day         geo.Day
 	zoom, scale float64
+	pic         picture
 }
 
 // DefaultLayoutBytes bounds the memory of a Renderer's cache of label
@@ -39,7 +52,7 @@ const DefaultLayoutBytes = 32 << 20
 
 // layoutSize approximates the memory of a layout and its key.
 func layoutSize(k layoutKey, lay *layout) int64 {
-	n := int64(256 + len(k.sel) + 48*len(lay.hidden))
+	n := int64(256 + len(k.sel) + 48*len(lay.hidden) + 64*len(lay.moved) + 48*len(lay.dropped))
 	for _, l := range lay.labels {
 		n += 160
 		for _, tl := range l.Lines {
@@ -92,14 +105,16 @@ type candidate struct {
 	centred     bool      // areas: centred on the anchor only
 	lines       []paint.TextLine
 	color       color.NRGBA
+	item        *item // the feature labelled (nil for dates)
+	unit        bool  // a unit's designation: follows the unit when it moves
 }
 
 // layout places the labels of the selection on day d at a zoom and scale,
 // once for every caller: layouts are kept in a byte-bounded cache, and
 // concurrent requests for one wait for a single placement.
-func (r *Renderer) layout(ctx context.Context, sel overlays.Selection, d geo.Day, zoom, scale float64) (*layout, error) {
-	k := layoutKey{sel.String(), d, zoom, scale}
-	lay, _, err := r.layouts.Do(ctx, k, func(ctx context.Context) (*layout, error) { return r.place(ctx, sel, d, zoom, scale) })
+func (r *Renderer) layout(ctx context.Context, sel overlays.Selection, d geo.Day, zoom, scale float64, pic picture) (*layout, error) {
+	k := layoutKey{sel.String(), d, zoom, scale, pic}
+	lay, _, err := r.layouts.Do(ctx, k, func(ctx context.Context) (*layout, error) { return r.place(ctx, sel, d, zoom, scale, pic) })
 	return lay, err
 }
 
@@ -107,17 +122,21 @@ func (r *Renderer) layout(ctx context.Context, sel overlays.Selection, d geo.Day
 // looks at their context.
 const checkEvery = 256
 
-func (r *Renderer) place(ctx context.Context, sel overlays.Selection, d geo.Day, zoom, scale float64) (*layout, error) {
+func (r *Renderer) place(ctx context.Context, sel overlays.Selection, d geo.Day, zoom, scale float64, pic picture) (*layout, error) {
 	ppw := geo.Frame{Zoom: zoom, Scale: scale}.PixelsPerWorld()
 	sz := paint.ZoomScale(zoom) * scale
 	_, cjk := r.fonts.HasCJK()
-	var cands []candidate
-	var obstacles []orb.Bound
 	want := make([]bool, len(r.campaign.Layers))
 	for _, l := range sel {
 		want[l.Index] = true
 	}
+	keyTowns := r.keyTowns(sel)
 	hidden := r.generalize(want, d, zoom, ppw, sz, scale)
+	if hidden == nil {
+		hidden = map[uint32]bool{}
+	}
+	var cands []candidate
+	var syms []placedSym // every point symbol, at its true position
 	for i, it := range r.ix.items {
 		if i%checkEvery == checkEvery-1 {
 			if err := ctx.Err(); err != nil {
@@ -137,32 +156,23 @@ func (r *Renderer) place(ctx context.Context, sel overlays.Selection, d geo.Day,
 		col := f.Style.Marker
 		var anchor orb.Point
 		gap := 0.0
-		centred := false
+		centred, key := false, false
 		switch f.Kind {
 		case overlays.KindPlace, overlays.KindUnit, overlays.KindAirfield, overlays.KindArtillery, overlays.KindEvent:
 			sym := paint.FeatureSymbol(f, sz, scale)
-			var pts []orb.Point
-			switch g := f.World.(type) {
-			case orb.Point:
-				pts = []orb.Point{g}
-			case orb.MultiPoint:
-				pts = g
-			case orb.Polygon:
-				pts = []orb.Point{g.Bound().Center()}
-			}
-			reach := sym.Reach()
-			for _, w := range pts {
-				p := orb.Point{w[0] * ppw, w[1] * ppw}
-				obstacles = append(obstacles, orb.Bound{Min: p, Max: p}.Pad(reach*0.8))
+			pts := symbolPoints(f.World)
+			for i, w := range pts {
+				syms = append(syms, placedSym{it: it, i: i, at: orb.Point{w[0] * ppw, w[1] * ppw}, box: sym.Box(), unit: displaces(f)})
 			}
 			if len(pts) == 0 {
 				continue
 			}
 			anchor = orb.Point{pts[0][0] * ppw, pts[0][1] * ppw}
-			gap = reach + 2*scale
+			gap = sym.Reach() + 2*scale
 			switch f.Kind {
 			case overlays.KindPlace:
 				ls, text, col = placeLabelStyle(sym.Rank), f.Name, paint.Ink
+				key = sym.Rank == 1 || keyTowns[f]
 			case overlays.KindUnit:
 				ls, text = unitLabel, f.Designation()
 				gap = sym.Size*0.55 + 3*scale
@@ -214,7 +224,12 @@ func (r *Renderer) place(ctx context.Context, sel overlays.Selection, d geo.Day,
 		if cjk && f.NameZh != "" && zoom >= zhZoom && f.Kind != overlays.KindArea {
 			lines = append(lines, paint.TextLine{Text: f.NameZh, Style: fonts.CJK, Size: ls.size * 0.95 * scale})
 		}
-		cands = append(cands, candidate{prio: ls.prio, order: int(it.seq) * 1024, anchor: anchor, gap: gap, centred: centred, lines: lines, color: col})
+		prio := ls.prio
+		if key {
+			prio = -1 // placed before units move, never dropped
+		}
+		cands = append(cands, candidate{prio: prio, order: int(it.seq) * 1024, anchor: anchor, gap: gap, centred: centred,
+			lines: lines, color: col, item: it, unit: displaces(f)})
 	}
 	slices.SortStableFunc(cands, func(a, b candidate) int {
 		if a.prio != b.prio {
@@ -223,65 +238,137 @@ func (r *Renderer) place(ctx context.Context, sel overlays.Selection, d geo.Day,
 		return a.order - b.order
 	})
 	out := layout{hidden: hidden}
-	var taken []orb.Bound
-	halo := 1.6 * scale
-	collides := func(b orb.Bound, own orb.Point, prio int) bool {
-		for _, t := range taken {
-			if t.Intersects(b) {
-				return true
-			}
+	pl := &placer{r: r, pic: pic, halo: 1.6 * scale}
+
+	// Key towns first: their names are never dropped and nothing moves onto
+	// them.
+	n := 0
+	for ; n < len(cands) && cands[n].prio < 0; n++ {
+		if l := pl.place(cands[n], true); l != nil {
+			out.labels = append(out.labels, l)
 		}
-		if prio == 0 {
-			return false // city names may cover symbols: they must not go missing
-		}
-		for _, o := range obstacles {
-			if o.Intersects(b) && !o.Contains(own) {
-				return true
-			}
-		}
-		return false
 	}
-	for _, c := range cands {
-		w, h := 0.0, 0.0
-		for _, l := range c.lines {
-			w = max(w, r.fonts.Width(l.Style, l.Size, l.Text))
-			h += l.Size * 1.15
+	// Then units that would overlap are moved aside, clear of each other
+	// and of those names.
+	out.moved, out.dropped = displace(syms, pl.taken, scale, hidden)
+	for i := range syms {
+		if p, ok := out.moved[syms[i].key()]; ok {
+			syms[i].at = p
 		}
-		var origins []orb.Point // top-left corners to try, in order
-		if c.centred {
-			origins = []orb.Point{{c.anchor[0] - w/2, c.anchor[1] - h/2}}
-		} else {
-			origins = []orb.Point{
-				{c.anchor[0] + c.gap, c.anchor[1] - h/2},     // right
-				{c.anchor[0] - c.gap - w, c.anchor[1] - h/2}, // left
-				{c.anchor[0] - w/2, c.anchor[1] - c.gap - h}, // above
-				{c.anchor[0] - w/2, c.anchor[1] + c.gap},     // below
+	}
+	for _, s := range syms {
+		if hidden[s.it.seq] || out.dropped[s.key()] {
+			continue
+		}
+		pl.obstacles = append(pl.obstacles, s.bound().Pad(-(s.box.Max[0]-s.box.Min[0])*0.1))
+	}
+	// Then every other label, by priority, clear of names and symbols.
+	for _, c := range cands[n:] {
+		if c.unit {
+			if hidden[c.item.seq] {
+				continue // gave way while units were moved
+			}
+			if p, ok := out.moved[symKey{c.item.seq, 0}]; ok {
+				c.anchor = p
 			}
 		}
-		for _, o := range origins {
-			box := orb.Bound{Min: o, Max: orb.Point{o[0] + w, o[1] + h}}.Pad(halo + 1)
-			if collides(box, c.anchor, c.prio) {
-				continue
-			}
-			p := &paint.Label{Color: c.color, Halo: halo, Box: box}
-			y := o[1]
-			for _, l := range c.lines {
-				lw := r.fonts.Width(l.Style, l.Size, l.Text)
-				y += l.Size * 1.15
-				l.X, l.Y = o[0]+(w-lw)/2, y-l.Size*0.25
-				if !c.centred && o[0] > c.anchor[0] {
-					l.X = o[0] // left-aligned right of the symbol
-				} else if !c.centred && o[0]+w < c.anchor[0] {
-					l.X = o[0] + w - lw // right-aligned left of it
-				}
-				p.Lines = append(p.Lines, l)
-			}
-			taken = append(taken, box)
-			out.labels = append(out.labels, p)
-			break
+		if l := pl.place(c, false); l != nil {
+			out.labels = append(out.labels, l)
 		}
 	}
 	return &out, nil
+}
+
+// placer places labels one after another, each clear of those placed
+// before it and of the obstacles.
+type placer struct {
+	r         *Renderer
+	pic       picture
+	halo      float64
+	taken     []orb.Bound
+	obstacles []orb.Bound
+}
+
+// place finds the first free place for a label around its anchor, or nil.
+// A forced label (a key town) takes its first place inside the picture
+// when every place collides.
+func (pl *placer) place(c candidate, force bool) *paint.Label {
+	w, h := 0.0, 0.0
+	for _, l := range c.lines {
+		w = max(w, pl.r.fonts.Width(l.Style, l.Size, l.Text))
+		h += l.Size * 1.15
+	}
+	var origins []orb.Point // top-left corners to try, in order
+	if c.centred {
+		origins = []orb.Point{{c.anchor[0] - w/2, c.anchor[1] - h/2}}
+	} else {
+		g, d := c.gap, c.gap*0.7
+		origins = []orb.Point{
+			{c.anchor[0] + g, c.anchor[1] - h/2},     // right
+			{c.anchor[0] - g - w, c.anchor[1] - h/2}, // left
+			{c.anchor[0] - w/2, c.anchor[1] - g - h}, // above
+			{c.anchor[0] - w/2, c.anchor[1] + g},     // below
+			{c.anchor[0] + d, c.anchor[1] - d - h},   // above right
+			{c.anchor[0] - d - w, c.anchor[1] - d - h},
+			{c.anchor[0] + d, c.anchor[1] + d}, // below right
+			{c.anchor[0] - d - w, c.anchor[1] + d},
+		}
+	}
+	var fallback orb.Point
+	fits := false
+	for _, o := range origins {
+		box := orb.Bound{Min: o, Max: orb.Point{o[0] + w, o[1] + h}}.Pad(pl.halo + 1)
+		if !pl.pic.allows(box) {
+			continue
+		}
+		if !fits {
+			fallback, fits = o, true
+		}
+		if pl.collides(box, c.anchor) {
+			continue
+		}
+		return pl.commit(c, o, w)
+	}
+	if force && fits {
+		return pl.commit(c, fallback, w)
+	}
+	return nil
+}
+
+func (pl *placer) collides(b orb.Bound, own orb.Point) bool {
+	for _, t := range pl.taken {
+		if t.Intersects(b) {
+			return true
+		}
+	}
+	for _, o := range pl.obstacles {
+		if o.Intersects(b) && !o.Contains(own) {
+			return true
+		}
+	}
+	return false
+}
+
+// commit places the label with its box's top-left text corner at o.
+func (pl *placer) commit(c candidate, o orb.Point, w float64) *paint.Label {
+	box := orb.Bound{Min: o, Max: orb.Point{o[0] + w, o[1]}}
+	p := &paint.Label{Color: c.color, Halo: pl.halo}
+	y := o[1]
+	for _, l := range c.lines {
+		lw := pl.r.fonts.Width(l.Style, l.Size, l.Text)
+		y += l.Size * 1.15
+		l.X, l.Y = o[0]+(w-lw)/2, y-l.Size*0.25
+		if !c.centred && o[0] > c.anchor[0] {
+			l.X = o[0] // left-aligned right of the symbol
+		} else if !c.centred && o[0]+w < c.anchor[0] {
+			l.X = o[0] + w - lw // right-aligned left of it
+		}
+		p.Lines = append(p.Lines, l)
+	}
+	box.Max[1] = y
+	p.Box = box.Pad(pl.halo + 1)
+	pl.taken = append(pl.taken, p.Box)
+	return p
 }
 
 // labelsIn returns the layout's labels whose box touches the frame, moved to
@@ -303,52 +390,4 @@ func (lay *layout) labelsIn(f geo.Frame) []*paint.Label {
 		out = append(out, m)
 	}
 	return out
-}
-
-// generalizeBelow is the zoom from which every unit symbol is drawn; below
-// it, a unit whose symbol would overlap a higher echelon's of its own side
-// (or an earlier one's of the same echelon) gives way, as on an atlas's
-// overview maps. Opposing units never hide each other.
-const generalizeBelow = 10
-
-// generalize returns the units hidden at this zoom: decided over the whole
-// campaign, like labels, so that every tile agrees.
-func (r *Renderer) generalize(want []bool, d geo.Day, zoom, ppw, sz, scale float64) map[uint32]bool {
-	if zoom >= generalizeBelow {
-		return nil
-	}
-	var units []*item
-	for _, it := range r.ix.items {
-		if it.f.Kind == overlays.KindUnit && want[it.f.Layer.Index] && it.f.At(d).Visible {
-			if _, ok := it.f.World.(orb.Point); ok {
-				units = append(units, it)
-			}
-		}
-	}
-	slices.SortStableFunc(units, func(a, b *item) int {
-		if ra, rb := a.f.EchelonRank(), b.f.EchelonRank(); ra != rb {
-			return rb - ra
-		}
-		return int(a.seq) - int(b.seq)
-	})
-	hidden := map[uint32]bool{}
-	kept := map[overlays.Side][]orb.Bound{} // each side's units give way only to their own
-	for _, it := range units {
-		w := it.f.World.(orb.Point)
-		p := orb.Point{w[0] * ppw, w[1] * ppw}
-		box := (&paint.Prim{Op: paint.OpSymbol, Geom: p, Sym: paint.FeatureSymbol(it.f, sz, scale)}).Bound()
-		clash := false
-		for _, k := range kept[it.f.Side] {
-			if k.Intersects(box) {
-				clash = true
-				break
-			}
-		}
-		if clash {
-			hidden[it.seq] = true
-			continue
-		}
-		kept[it.f.Side] = append(kept[it.f.Side], box)
-	}
-	return hidden
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/project"
@@ -21,6 +22,7 @@ type LegendEntry struct {
 	ID    string `json:"id"`
 	Group string `json:"group"`
 	Label string `json:"label"`
+	Short string `json:"short"` // a few words, for the legends of GIF frames
 	Color string `json:"color"`
 	// match reports whether a feature is drawn with this entry's symbol.
 	match func(f *overlays.Feature) bool
@@ -64,53 +66,57 @@ func areaRole(roles ...string) func(*overlays.Feature) bool {
 
 // legend lists every entry, in the order legends show them.
 var legend = []LegendEntry{
-	{ID: "unit-japan", Group: "Forces", Label: "Japanese unit (XX division, XXX corps, XXXX army)", Color: hexColor(overlays.ColorJapan),
+	{ID: "unit-japan", Short: "Japanese unit", Group: "Forces", Label: "Japanese unit (XX division, XXX corps, XXXX army)", Color: hexColor(overlays.ColorJapan),
 		match: sideKind(overlays.KindUnit, overlays.SideJapan), swatch: unitSwatch(overlays.ColorJapan)},
-	{ID: "unit-china", Group: "Forces", Label: "Chinese unit (a Chinese army is a corps: XXX)", Color: hexColor(overlays.ColorChina),
+	{ID: "unit-china", Short: "Chinese unit", Group: "Forces", Label: "Chinese unit (a Chinese army is a corps: XXX)", Color: hexColor(overlays.ColorChina),
 		match: sideKind(overlays.KindUnit, overlays.SideChina), swatch: unitSwatch(overlays.ColorChina)},
-	{ID: "unit-usa", Group: "Forces", Label: "American unit", Color: hexColor(overlays.ColorUSA),
+	{ID: "unit-usa", Short: "American unit", Group: "Forces", Label: "American unit", Color: hexColor(overlays.ColorUSA),
 		match: sideKind(overlays.KindUnit, overlays.SideUSA), swatch: unitSwatch(overlays.ColorUSA)},
-	{ID: "artillery", Group: "Forces", Label: "Artillery position", Color: hexColor(overlays.ColorChina),
+	{ID: "artillery", Short: "Artillery", Group: "Forces", Label: "Artillery position", Color: hexColor(overlays.ColorChina),
 		match: kindIs(overlays.KindArtillery), swatch: pointSwatch(overlays.KindArtillery, overlays.ColorChina)},
-	{ID: "airfield", Group: "Forces", Label: "Airfield", Color: hexColor(overlays.ColorUSA),
+	{ID: "airfield", Short: "Airfield", Group: "Forces", Label: "Airfield", Color: hexColor(overlays.ColorUSA),
 		match: kindIs(overlays.KindAirfield), swatch: pointSwatch(overlays.KindAirfield, overlays.ColorUSA)},
-	{ID: "advance-japan", Group: "Movements", Label: "Japanese advance; head where the troops are on the date", Color: hexColor(overlays.ColorJapan),
+	{ID: "advance-japan", Short: "Japanese advance", Group: "Movements", Label: "Japanese advance; head where the troops are on the date", Color: hexColor(overlays.ColorJapan),
 		match: movementWith(func(f *overlays.Feature) bool {
 			return f.Side == overlays.SideJapan && !f.Hollow() && !f.Failed()
 		}),
 		swatch: arrowSwatch(overlays.ColorJapan, "", false)},
-	{ID: "advance-china", Group: "Movements", Label: "Chinese advance or counter-attack", Color: hexColor(overlays.ColorChina),
+	{ID: "advance-china", Short: "Chinese advance", Group: "Movements", Label: "Chinese advance or counter-attack", Color: hexColor(overlays.ColorChina),
 		match: movementWith(func(f *overlays.Feature) bool {
 			return f.Side != overlays.SideJapan && !f.Hollow() && !f.Failed()
 		}),
 		swatch: arrowSwatch(overlays.ColorChina, "", false)},
-	{ID: "in-progress", Group: "Movements", Label: "Leg in progress on the date (lighter)", Color: hexColor(overlays.ColorJapan),
+	{ID: "in-progress", Short: "Leg in progress", Group: "Movements", Label: "Leg in progress on the date (lighter)", Color: hexColor(overlays.ColorJapan),
 		match: movementWith(func(f *overlays.Feature) bool { return len(f.Times) > 0 }), swatch: arrowSwatch(overlays.ColorJapan, "", true)},
-	{ID: "retreat", Group: "Movements", Label: "Retreat or withdrawal (hollow, dashed)", Color: hexColor(overlays.ColorChina),
+	{ID: "retreat", Short: "Retreat", Group: "Movements", Label: "Retreat or withdrawal (hollow, dashed)", Color: hexColor(overlays.ColorChina),
 		match: movementWith((*overlays.Feature).Hollow), swatch: arrowSwatch(overlays.ColorChina, "retreat", false)},
-	{ID: "failed", Group: "Movements", Label: "Failed attack or blocked relief (bar)", Color: hexColor(overlays.ColorChina),
+	{ID: "failed", Short: "Failed attack", Group: "Movements", Label: "Failed attack or blocked relief (bar)", Color: hexColor(overlays.ColorChina),
 		match: movementWith((*overlays.Feature).Failed), swatch: arrowSwatch(overlays.ColorChina, "failed", false)},
-	{ID: "siege", Group: "Areas and lines", Label: "Siege ring or encirclement (teeth inward)", Color: hexColor(overlays.ColorJapan),
+	{ID: "siege", Short: "Siege ring", Group: "Areas and lines", Label: "Siege ring or encirclement (teeth inward)", Color: hexColor(overlays.ColorJapan),
 		match: areaRole("siege", "encirclement"), swatch: areaSwatch(overlays.ColorJapan, "siege")},
-	{ID: "occupied", Group: "Areas and lines", Label: "Occupied or controlled area", Color: hexColor(overlays.ColorJapan),
+	{ID: "occupied", Short: "Occupied area", Group: "Areas and lines", Label: "Occupied or controlled area", Color: hexColor(overlays.ColorJapan),
 		match: areaRole("occupied", "control"), swatch: areaSwatch(overlays.ColorJapan, "occupied")},
-	{ID: "defence", Group: "Areas and lines", Label: "Defended area", Color: hexColor(overlays.ColorChina),
+	{ID: "defence", Short: "Defended area", Group: "Areas and lines", Label: "Defended area", Color: hexColor(overlays.ColorChina),
 		match: areaRole("defence"), swatch: areaSwatch(overlays.ColorChina, "defence")},
-	{ID: "battle", Group: "Areas and lines", Label: "Battle area (dashed)", Color: hexColor(overlays.ColorNeutral),
+	{ID: "battle", Short: "Battle area", Group: "Areas and lines", Label: "Battle area (dashed)", Color: hexColor(overlays.ColorNeutral),
 		match: areaRole("battle"), swatch: areaSwatch(overlays.ColorNeutral, "battle")},
-	{ID: "fortification", Group: "Areas and lines", Label: "Fortified line or perimeter (teeth outward)", Color: hexColor(overlays.ColorChina),
+	{ID: "fortification", Short: "Fortified line", Group: "Areas and lines", Label: "Fortified line or perimeter (teeth outward)", Color: hexColor(overlays.ColorChina),
 		match: kindIs(overlays.KindFortification), swatch: lineSwatch(overlays.KindFortification, overlays.ColorChina, 2.5)},
-	{ID: "front", Group: "Areas and lines", Label: "Front line", Color: hexColor(overlays.ColorJapan),
+	{ID: "front", Short: "Front line", Group: "Areas and lines", Label: "Front line", Color: hexColor(overlays.ColorJapan),
 		match: kindIs(overlays.KindFront), swatch: lineSwatch(overlays.KindFront, overlays.ColorJapan, 2.5)},
-	{ID: "event", Group: "Areas and lines", Label: "Dated event", Color: hexColor(overlays.ColorNeutral),
+	{ID: "approx-position", Short: "Approximate position", Group: "Forces", Label: "Approximate position (soft halo); a unit moved aside to stay legible has a leader to its place (dot)", Color: hexColor(overlays.ColorChina),
+		match: func(f *overlays.Feature) bool { return f.Approximate() && f.Route == nil && displaces(f) }, swatch: approxSwatch(overlays.ColorChina)},
+	{ID: "approx-route", Short: "Approximate route", Group: "Movements", Label: "Approximate route (dotted edge)", Color: hexColor(overlays.ColorJapan),
+		match: movementWith(func(f *overlays.Feature) bool { return f.Approximate() && !f.Hollow() }), swatch: arrowSwatch(overlays.ColorJapan, "approximate", false)},
+	{ID: "event", Short: "Event", Group: "Areas and lines", Label: "Dated event", Color: hexColor(overlays.ColorNeutral),
 		match: kindIs(overlays.KindEvent), swatch: pointSwatch(overlays.KindEvent, overlays.ColorNeutral)},
-	{ID: "place", Group: "Context", Label: "Town (city: square)", Color: hexColor(paint.Ink),
+	{ID: "place", Short: "Town", Group: "Context", Label: "Town (city: square)", Color: hexColor(paint.Ink),
 		match: kindIs(overlays.KindPlace), swatch: pointSwatch(overlays.KindPlace, paint.Ink)},
-	{ID: "river", Group: "Context", Label: "River", Color: hexColor(overlays.ColorWater),
+	{ID: "river", Short: "River", Group: "Context", Label: "River", Color: hexColor(overlays.ColorWater),
 		match: kindIs(overlays.KindRiver), swatch: lineSwatch(overlays.KindRiver, overlays.ColorWater, 1.5)},
-	{ID: "lake", Group: "Context", Label: "Lake", Color: hexColor(overlays.ColorLake),
+	{ID: "lake", Short: "Lake", Group: "Context", Label: "Lake", Color: hexColor(overlays.ColorLake),
 		match: kindIs(overlays.KindLake), swatch: areaSwatch(overlays.ColorWater, "lake")},
-	{ID: "railway", Group: "Context", Label: "Railway", Color: hexColor(overlays.ColorRail),
+	{ID: "railway", Short: "Railway", Group: "Context", Label: "Railway", Color: hexColor(overlays.ColorRail),
 		match: kindIs(overlays.KindRailway), swatch: lineSwatch(overlays.KindRailway, overlays.ColorRail, 1.5)},
 }
 
@@ -121,6 +127,36 @@ func Legend(sel overlays.Selection) []LegendEntry {
 	for _, e := range legend {
 		if sel == nil || usesEntry(sel, e) {
 			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// layers returns the layers of the features the plan draws, in campaign
+// order.
+func (p *Plan) layers() overlays.Selection {
+	var out overlays.Selection
+	seen := map[*overlays.Layer]bool{}
+	for _, f := range p.shown {
+		if !seen[f.Layer] {
+			seen[f.Layer] = true
+			out = append(out, f.Layer)
+		}
+	}
+	slices.SortFunc(out, func(a, b *overlays.Layer) int { return a.Index - b.Index })
+	return out
+}
+
+// Legend returns the entries for the symbols the plan draws, in legend
+// order.
+func (p *Plan) Legend() []LegendEntry {
+	var out []LegendEntry
+	for _, e := range legend {
+		for _, f := range p.shown {
+			if e.match(f) {
+				out = append(out, e)
+				break
+			}
 		}
 	}
 	return out
@@ -209,6 +245,9 @@ func arrowSwatch(c color.NRGBA, kind string, inProgress bool) func(w, h, sc floa
 				paint.Prim{Op: paint.OpStroke, Geom: orb.LineString(head), Color: c, Width: 1.3 * sc})
 		case "failed":
 			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: orb.LineString{{w - 1*sc, h*0.4 - 7*sc}, {w - 1*sc, h*0.4 + 7*sc}}, Color: c, Width: 2.5 * sc})
+		case "approximate":
+			keep := orb.Bound{Max: orb.Point{w, h}}.Pad(10)
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: dashes(body, approxDot*sc, approxGap*sc, keep), Color: paint.Halo, Width: 1.4 * sc})
 		}
 		return out
 	}
@@ -248,5 +287,18 @@ func lineSwatch(k overlays.Kind, c color.NRGBA, width float64) func(w, h, sc flo
 			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: ticks(line, 5*sc, 4*sc, 1, keep), Color: c, Width: 1.5 * sc})
 		}
 		return out
+	}
+}
+
+func approxSwatch(c color.NRGBA) func(w, h, sc float64) []paint.Prim {
+	return func(w, h, sc float64) []paint.Prim {
+		s := paint.NewSymbol(overlays.KindUnit, c, 0.7*sc, sc)
+		at := orb.Point{w / 2, h / 2}
+		reach := s.Reach()
+		return []paint.Prim{
+			{Op: paint.OpFill, Geom: circleAt(at, min(reach*approxHalo, h/2)), Color: scaleAlpha(c, 0.10)},
+			{Op: paint.OpFill, Geom: circleAt(at, min(reach*(1+approxHalo)/2, h/2)), Color: scaleAlpha(c, 0.14)},
+			{Op: paint.OpSymbol, Geom: at, Sym: s},
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"hash/fnv"
 	"image"
 	"math"
@@ -26,6 +27,7 @@ type Plan struct {
 	Day   geo.Day
 	prims []paint.Prim
 	key   Key
+	shown []*overlays.Feature // the features that paint in the frame
 }
 
 // Key identifies a drawing: equal keys draw equal pixels. It hashes the
@@ -51,7 +53,7 @@ func (p *Plan) Len() int { return len(p.prims) }
 // ETags are plan keys, and an HTTP cache keeps a tile under its ETag for
 // ever. TestGolden fails when reference tiles draw differently under the
 // same version.
-const keyVersion = 4
+const keyVersion = 6
 
 // Plan prepares a frame of the selected layers on day d (geo.NoDay: the
 // summary map). It gives up with ctx's error when ctx ends first.
@@ -59,11 +61,30 @@ func (r *Renderer) Plan(ctx context.Context, sel overlays.Selection, d geo.Day, 
 	if err := f.Check(); err != nil {
 		return nil, err
 	}
-	return r.plan(ctx, sel, d, f, r.ix.query(nil, f))
+	return r.plan(ctx, sel, d, f, r.ix.query(nil, f), picture{})
+}
+
+// PlanIn prepares frame f as part of a picture — a static image, a GIF
+// frame, a printed map — whose whole frame is whole, and whose furniture
+// covers the boxes avoid (in whole's pixels): its labels are placed for
+// that picture, wholly inside it and clear of the furniture, instead of
+// for the endless map of tiles.
+func (r *Renderer) PlanIn(ctx context.Context, sel overlays.Selection, d geo.Day, f, whole geo.Frame, avoid ...orb.Bound) (*Plan, error) {
+	if err := f.Check(); err != nil {
+		return nil, err
+	}
+	if len(avoid) > maxAvoid {
+		return nil, fmt.Errorf("picture: %d boxes of furniture, at most %d", len(avoid), maxAvoid)
+	}
+	pic := picture{bound: orb.Bound{Min: orb.Point{whole.X, whole.Y}, Max: orb.Point{whole.X + float64(whole.Width), whole.Y + float64(whole.Height)}}}
+	for i, a := range avoid {
+		pic.avoid[i] = orb.Bound{Min: orb.Point{a.Min[0] + whole.X, a.Min[1] + whole.Y}, Max: orb.Point{a.Max[0] + whole.X, a.Max[1] + whole.Y}}
+	}
+	return r.plan(ctx, sel, d, f, r.ix.query(nil, f), pic)
 }
 
 // plan builds the plan from candidate item positions, in draw order.
-func (r *Renderer) plan(ctx context.Context, sel overlays.Selection, d geo.Day, f geo.Frame, candidates []int32) (*Plan, error) {
+func (r *Renderer) plan(ctx context.Context, sel overlays.Selection, d geo.Day, f geo.Frame, candidates []int32, pic picture) (*Plan, error) {
 	want := make([]bool, len(r.campaign.Layers))
 	for _, l := range sel {
 		if l.Index < len(want) && r.campaign.Layers[l.Index] == l {
@@ -72,7 +93,7 @@ func (r *Renderer) plan(ctx context.Context, sel overlays.Selection, d geo.Day, 
 	}
 	p := &Plan{Frame: f, Day: d}
 	c := newFrameCtx(f)
-	lay, err := r.layout(ctx, sel, d, f.Zoom, f.Scale)
+	lay, err := r.layout(ctx, sel, d, f.Zoom, f.Scale, pic)
 	if err != nil {
 		return nil, err
 	}
@@ -90,10 +111,14 @@ func (r *Renderer) plan(ctx context.Context, sel overlays.Selection, d geo.Day, 
 		if !st.Visible {
 			continue
 		}
-		for _, pr := range r.shape(it, st, c) {
+		n := len(p.prims)
+		for _, pr := range r.shape(it, st, c, lay) {
 			if pr.Paints(f.Width, f.Height) {
 				p.prims = append(p.prims, pr)
 			}
+		}
+		if len(p.prims) > n {
+			p.shown = append(p.shown, it.f)
 		}
 	}
 	for _, l := range lay.labelsIn(f) {

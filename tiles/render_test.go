@@ -320,7 +320,7 @@ func (r *Renderer) planAll(sel overlays.Selection, d geo.Day, f geo.Frame) *Plan
 	for i := range all {
 		all[i] = int32(i)
 	}
-	p, err := r.plan(context.Background(), sel, d, f, all)
+	p, err := r.plan(context.Background(), sel, d, f, all, picture{})
 	if err != nil {
 		panic(err) // a background context does not end
 	}

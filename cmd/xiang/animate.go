@@ -24,6 +24,7 @@ func runAnimate(e *env, args []string) error {
 	bbox := fs.String("bbox", "", "`minlon,minlat,maxlon,maxlat` to fit")
 	size := fs.String("size", "640x480", "image `WxH` in pixels")
 	delay := fs.Duration("delay", 500*time.Millisecond, "how long each frame shows")
+	plain := fs.Bool("plain", false, "leave out the title, scale bar and legend of every frame (the date and attribution stay)")
 	out := fs.String("o", "", "output `file` (default: standard output)")
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
@@ -72,7 +73,7 @@ func runAnimate(e *env, args []string) error {
 		return usageErr(fs, "%v", err)
 	}
 	r := tiles.New(c)
-	opt := tiles.AnimationOptions{ImageOptions: tiles.ImageOptions{Background: tiles.Paper, Attribution: sel.Attribution()}, Delay: *delay}
+	opt := tiles.AnimationOptions{ImageOptions: tiles.ImageOptions{Background: tiles.Paper, Attribution: sel.Attribution()}, Delay: *delay, Plain: *plain}
 	if isTerminal(e.stderr) {
 		opt.Progress = func(done, total int) {
 			fmt.Fprintf(e.stderr, "\rframe %d of %d", done, total)

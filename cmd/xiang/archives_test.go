@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xiang-maps/xiang/internal/fastlane"
 	"github.com/xiang-maps/xiang/internal/server"
 )
 
@@ -30,7 +31,7 @@ func TestServeArchives(t *testing.T) {
 	cfg := server.Config{Archives: dir, Source: dir, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, ln, make(chan os.Signal)) }()
+	go func() { done <- serve(ctx, cfg, fastlane.Config{}, ln, make(chan os.Signal)) }()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {

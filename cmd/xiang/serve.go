@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/fastlane"
 	"github.com/xiang-maps/xiang/internal/server"
 	"github.com/xiang-maps/xiang/internal/web"
 	"github.com/xiang-maps/xiang/overlays"
@@ -47,6 +48,7 @@ func runServe(e *env, args []string) error {
 	logLevel := fs.String("log-level", "info", "`level` of logs: debug, info (every request), warn or error")
 	logJSON := fs.Bool("log-json", false, "log JSON lines instead of text")
 	archives := fs.String("archives", "", "serve the archives `directory` xiang seed wrote (tiles, TileJSON, /api/archives) instead of rendering: a read-only replica that needs no campaign data")
+	maxConns := fs.Int("max-conns", fastlane.DefaultMaxConns, "`number` of open connections above which new ones are closed at once; 0 for no bound")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -66,6 +68,9 @@ func runServe(e *env, args []string) error {
 	}
 	if memLimit > 0 {
 		debug.SetMemoryLimit(memLimit)
+	}
+	if *maxConns < 0 {
+		return usageErr(fs, "-max-conns %d: want 0 (no bound) or more", *maxConns)
 	}
 	if *maxZoom < 1 || *maxZoom > geo.MaxZoom {
 		return usageErr(fs, "-max-zoom %d: want 1 to %d", *maxZoom, geo.MaxZoom)
@@ -121,15 +126,20 @@ func runServe(e *env, args []string) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	return serve(ctx, cfg, ln, hup)
+	lane := fastlane.Config{MaxConns: *maxConns, Logger: log}
+	if *maxConns == 0 {
+		lane.MaxConns = -1
+	}
+	return serve(ctx, cfg, lane, ln, hup)
 }
 
 // serve serves cfg on ln until ctx ends, then shuts down gracefully:
 // in-flight requests are answered, for up to shutdownGrace. Each value on
 // reload reloads the data, in a goroutine of its own so that this loop
 // always sees ctx end; reloads asked for while one runs are coalesced into
-// one more. It closes ln.
-func serve(ctx context.Context, cfg server.Config, ln net.Listener, reload <-chan os.Signal) error {
+// one more. Connections are accepted through a fast lane configured by
+// lane. It closes ln.
+func serve(ctx context.Context, cfg server.Config, lane fastlane.Config, ln net.Listener, reload <-chan os.Signal) error {
 	start := time.Now()
 	log := cfg.Logger
 	s, err := newServer(ctx, cfg)
@@ -154,10 +164,15 @@ func serve(ctx context.Context, cfg server.Config, ln net.Listener, reload <-cha
 		IdleTimeout:    2 * time.Minute,
 		MaxHeaderBytes: 16 << 10,
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// Let a cold tile handed over by the fast lane skip the parse and
+		// lookup the fast lane did, and a connection handed over come back
+		// to the fast lane between requests.
+		ConnContext: fastlane.ConnContext,
+		ConnState:   fastlane.ConnState,
 	}
 	errc := make(chan error, 1)
 	// Warm tiles are answered by the fast lane; everything else by hs.
-	fl := s.FastLane(ln)
+	fl := s.FastLane(ln, lane)
 	go func() { errc <- hs.Serve(fl) }()
 	log.Info("serving", "url", serverURL(ln.Addr()), "data", cfg.Source, "version", s.Version(),
 		"cache", cfg.CacheBytes, "memory_limit", debug.SetMemoryLimit(-1), "max_zoom", cfg.MaxZoom, "startup", time.Since(start).Round(time.Millisecond))

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xiang-maps/xiang/internal/fastlane"
 	"github.com/xiang-maps/xiang/internal/server"
 	"github.com/xiang-maps/xiang/overlays"
 )
@@ -139,7 +140,7 @@ func TestServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	reload := make(chan os.Signal)
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, ln, reload) }()
+	go func() { done <- serve(ctx, cfg, fastlane.Config{}, ln, reload) }()
 
 	base := "http://" + ln.Addr().String()
 	health := func() (version string, layers int) {
@@ -248,7 +249,7 @@ func TestServeHungLoad(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			reload := make(chan os.Signal, 1)
 			done := make(chan error, 1)
-			go func() { done <- serve(ctx, cfg, ln, reload) }()
+			go func() { done <- serve(ctx, cfg, fastlane.Config{}, ln, reload) }()
 			if !tc.hangFirst {
 				waitFor(t, "the server", func() bool { return strings.Contains(logs.String(), "msg=serving") })
 				reload <- nil

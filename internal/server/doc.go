@@ -17,6 +17,12 @@
 // renders: it parses the URL, does two map lookups and writes bytes and
 // headers prepared when the tile was cached.
 //
+// Server is also the Responder of a fast lane (internal/fastlane, started
+// by FastLane): warm tiles are answered by Respond with heads prepared
+// once per cached tile from the headers serveEntry and the CORS
+// middleware set, and a cold tile declined there reaches handleTile with
+// its parse and failed lookup noted, so neither is done twice.
+//
 // Renders run on at most Config.MaxRenders goroutines at once, concurrent
 // requests for the same content share one render, and a request waits for
 // its render at most Config.RenderTimeout. The campaign and its renderer

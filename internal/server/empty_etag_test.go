@@ -22,31 +22,31 @@ func TestOneEmptyETag(t *testing.T) {
 	d := s.data.Load()
 	day := geo.Date(1944, 7, 15)
 	sel := overlays.Selection(d.campaign.Layers)
-	// Search the Hengyang block at z10 for tiles whose plans are not empty
-	// but draw nothing (a feature's overhang reaches the tile, its ink does
-	// not).
-	var drawnEmpty []maptile.Tile
-	for x := uint32(826); x <= 836; x++ {
-		for y := uint32(426); y <= 438; y++ {
-			tl := maptile.New(x, y, 10)
-			p, err := d.renderer.Plan(context.Background(), sel, day, geo.TileFrame(tl, 1))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if p.Empty() {
-				continue
-			}
-			if empty, err := d.renderer.Encode(io.Discard, p); err != nil {
-				t.Fatal(err)
-			} else if empty {
-				drawnEmpty = append(drawnEmpty, tl)
+	for i, scale := range []string{"", "@2x"} {
+		// Search the Hengyang block at z10 for tiles whose plans are not
+		// empty but draw nothing (a feature's overhang reaches the tile,
+		// its ink does not).
+		var drawnEmpty []maptile.Tile
+		for x := uint32(822); x <= 840; x++ {
+			for y := uint32(422); y <= 442; y++ {
+				tl := maptile.New(x, y, 10)
+				p, err := d.renderer.Plan(context.Background(), sel, day, geo.TileFrame(tl, i+1))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.Empty() {
+					continue
+				}
+				if empty, err := d.renderer.Encode(io.Discard, p); err != nil {
+					t.Fatal(err)
+				} else if empty {
+					drawnEmpty = append(drawnEmpty, tl)
+				}
 			}
 		}
-	}
-	if len(drawnEmpty) == 0 {
-		t.Fatal("no tile near Hengyang is drawn empty; the test needs one")
-	}
-	for _, scale := range []string{"", "@2x"} {
+		if len(drawnEmpty) == 0 {
+			t.Fatalf("no tile near Hengyang is drawn empty at scale %d; the test needs one", i+1)
+		}
 		far := get(t, ts, "/tiles/all/1944-07-15/10/0/0"+scale+".png")
 		for _, tl := range drawnEmpty[:min(3, len(drawnEmpty))] {
 			res := get(t, ts, fmt.Sprintf("/tiles/all/1944-07-15/%d/%d/%d%s.png", tl.Z, tl.X, tl.Y, scale))

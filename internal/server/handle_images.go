@@ -28,6 +28,7 @@ type imageRequest struct {
 	// and the step between frames.
 	from, to geo.Day
 	step     geo.Step
+	plain    bool // furniture=0: no title, scale bar or legend
 }
 
 // parseImagePath parses the {layers}/{view}/{w}x{h}[@2x].{ext} of the image
@@ -127,6 +128,17 @@ func parseAnimateRequest(vars map[string]string, rawQuery string) (imageRequest,
 	if req.from != geo.NoDay && req.to != geo.NoDay && req.to < req.from {
 		return req, badPart("to", req.to.String(), "is before from ("+req.from.String()+")")
 	}
+	furniture, ok, err := oneParam(q, "furniture")
+	if err != nil {
+		return req, err
+	}
+	switch {
+	case !ok || furniture == "1":
+	case furniture == "0":
+		req.plain = true
+	default:
+		return req, badPart("furniture", furniture, "want 1 (title, scale bar and legend on every frame; the default) or 0 (the date and attribution only)")
+	}
 	return req, nil
 }
 
@@ -140,6 +152,7 @@ type imageKey struct {
 	from, to geo.Day // animations
 	step     geo.Step
 	gif      bool
+	plain    bool   // animations without furniture
 	print    string // printed sheets: the canonical request
 	geojson  bool   // /api/layers/{layers}.geojson exports
 }
@@ -172,9 +185,11 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// handleAnimate serves /animate/{layers}/{view}/{w}x{h}.gif[?from=&to=&step=]:
-// an animated GIF with a frame for every step from from to to (by default
-// the layers' time extent), each with its date.
+// handleAnimate serves
+// /animate/{layers}/{view}/{w}x{h}.gif[?from=&to=&step=&furniture=]: an
+// animated GIF with a frame for every step from from to to (by default the
+// layers' time extent), each with its date and, unless furniture=0, a
+// title, scale bar and legend.
 func (s *Server) handleAnimate(w http.ResponseWriter, r *http.Request) {
 	req, err := parseAnimateRequest(mux.Vars(r), r.URL.RawQuery)
 	if err != nil {
@@ -224,8 +239,8 @@ func (s *Server) handleAnimate(w http.ResponseWriter, r *http.Request) {
 				len(days), frame.Width, frame.Height, tiles.MaxAnimationPixels)})
 		return
 	}
-	key := imageKey{gen: d.gen, layers: sel.String(), frame: frame, from: req.from, to: req.to, step: req.step, gif: true}
-	opt := tiles.AnimationOptions{ImageOptions: tiles.ImageOptions{Background: tiles.Paper, Attribution: sel.Attribution()}}
+	key := imageKey{gen: d.gen, layers: sel.String(), frame: frame, from: req.from, to: req.to, step: req.step, gif: true, plain: req.plain}
+	opt := tiles.AnimationOptions{ImageOptions: tiles.ImageOptions{Background: tiles.Paper, Attribution: sel.Attribution()}, Plain: req.plain}
 	s.serveImage(w, r, key, contentTypeGIF, s.cfg.AnimationTimeout, "animation", func(ctx context.Context, w io.Writer) error {
 		return d.renderer.Animate(ctx, w, sel, days, frame, opt)
 	})

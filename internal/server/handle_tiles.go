@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/fastlane"
 	"github.com/xiang-maps/xiang/tiles"
 	"github.com/xiang-maps/xiang/tiles/cache"
 )
@@ -51,25 +52,35 @@ func resultName(r cache.Result) string {
 // handleTile serves dated and summary tiles:
 // /tiles/{layers}/{date}/{z}/{x}/{y}[@2x].png and
 // /tiles/{layers}/{z}/{x}/{y}[@2x].png[?date=].
+//
+// A request the fast lane handed over comes with its note: the request is
+// not parsed again, nor its address looked up again in the same data.
 func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
-	req, err := parseTileRequest(mux.Vars(r), r.URL.RawQuery, s.cfg.MaxZoom)
-	if err != nil {
-		s.fail(w, r, err)
+	d := s.data.Load()
+	var note tileNote
+	if n, ok := fastlane.Note(r).(*tileNote); ok {
+		note = *n
+	} else {
+		note.req, note.err = parseTileRequest(mux.Vars(r), r.URL.RawQuery, s.cfg.MaxZoom)
+	}
+	if note.err != nil {
+		s.fail(w, r, note.err)
 		return
 	}
-	d := s.data.Load()
-	addr := addrKey{gen: d.gen, layers: req.layers, day: req.day,
-		z: uint32(req.tile.Z), x: req.tile.X, y: req.tile.Y, scale: uint8(req.scale)}
+	req := note.req
+	addr := tileAddr(d, req)
 
 	// Warm path: an address seen before, whose content is still cached.
-	if e, empty, ok := s.warm(d, addr, req.scale); ok {
-		if empty {
-			setCache(w, "empty")
-		} else {
-			setCache(w, "hit")
+	if note.looked != d.gen {
+		if e, empty, ok := s.warm(d, addr, req.scale); ok {
+			if empty {
+				setCache(w, "empty")
+			} else {
+				setCache(w, "hit")
+			}
+			serveEntry(w, r, e, s.headers.tile)
+			return
 		}
-		serveEntry(w, r, e, s.headers.tile)
-		return
 	}
 
 	sel, err := selectLayers(d.campaign, req.layers)

@@ -127,6 +127,8 @@ var malformed = []struct {
 	{"animate step in years", "", "/animate/march/auto/100x80.gif?step=P1Y", 400, "step"},
 	{"animate step zero", "", "/animate/march/auto/100x80.gif?step=P0D", 400, "step"},
 	{"animate step twice", "", "/animate/march/auto/100x80.gif?step=P1D&step=P2D", 400, "step"},
+	{"animate furniture word", "", "/animate/march/auto/100x80.gif?furniture=yes", 400, "furniture"},
+	{"animate furniture twice", "", "/animate/march/auto/100x80.gif?furniture=0&furniture=1", 400, "furniture"},
 	{"animate bad from", "", "/animate/march/auto/100x80.gif?from=June", 400, "from"},
 	{"animate bad to", "", "/animate/march/auto/100x80.gif?to=1944-06-31", 400, "to"},
 	{"animate to before from", "", "/animate/march/auto/100x80.gif?from=1944-07-01&to=1944-06-01", 400, "to"},

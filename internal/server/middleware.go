@@ -137,15 +137,26 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
+// CORS header values, shared by every response; nobody may modify them.
+var (
+	corsAllowOrigin = []string{"*"}
+	corsExpose      = []string{"ETag, Content-Length, Retry-After"}
+)
+
+// setCORS sets the CORS headers of a response to anything but a preflight:
+// the one place they are decided, for the middleware and the fast lane.
+func setCORS(h http.Header) {
+	h["Access-Control-Allow-Origin"] = corsAllowOrigin
+	h["Access-Control-Expose-Headers"] = corsExpose
+}
+
 // cors lets pages on any origin read every route: all are read-only.
 // Preflight requests are answered here, for every path.
 func (s *Server) cors(next http.Handler) http.Handler {
-	allowOrigin := []string{"*"}
-	expose := []string{"ETag, Content-Length, Retry-After"}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h["Access-Control-Allow-Origin"] = allowOrigin
 		if r.Method == http.MethodOptions {
+			h["Access-Control-Allow-Origin"] = corsAllowOrigin
 			setRoute(w, "preflight")
 			h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
 			if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
@@ -156,7 +167,7 @@ func (s *Server) cors(next http.Handler) http.Handler {
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
-		h["Access-Control-Expose-Headers"] = expose
+		setCORS(h)
 		next.ServeHTTP(w, r)
 	})
 }

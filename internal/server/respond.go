@@ -31,7 +31,7 @@ type entry struct {
 	etagHeader    []string // {etag}
 	contentType   []string
 	contentLength []string
-	wireHead      atomic.Pointer[wireHead] // the fast lane's prepared heads
+	wire          atomic.Pointer[wireHeads] // the fast lane's prepared heads
 }
 
 // newEntry prepares body (which it keeps) for serving with a strong ETag.
@@ -80,17 +80,27 @@ func newHeaderValues(tileMaxAge time.Duration) headerValues {
 // request's If-None-Match names e's ETag. HEAD gets the headers only.
 func serveEntry(w http.ResponseWriter, r *http.Request, e *entry, cacheControl []string) {
 	h := w.Header()
-	h["Etag"] = e.etagHeader
-	h["Cache-Control"] = cacheControl
 	if inm, ok := r.Header["If-None-Match"]; ok && etagMatch(inm, e.etag) {
+		e.setHeader(h, cacheControl, http.StatusNotModified)
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h["Content-Type"] = e.contentType
-	h["Content-Length"] = e.contentLength
+	e.setHeader(h, cacheControl, http.StatusOK)
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(e.body)
+	}
+}
+
+// setHeader sets the headers of e's response with the given status, 200
+// or 304 (which has no Content-Type or -Length): the one place they are
+// decided, for net/http and the fast lane alike.
+func (e *entry) setHeader(h http.Header, cacheControl []string, status int) {
+	h["Etag"] = e.etagHeader
+	h["Cache-Control"] = cacheControl
+	if status != http.StatusNotModified {
+		h["Content-Type"] = e.contentType
+		h["Content-Length"] = e.contentLength
 	}
 }
 

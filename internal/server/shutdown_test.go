@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/xiang-maps/xiang/internal/fastlane"
 )
 
 // TestShutdownFinishesInFlight: a tile whose render is under way when the
@@ -24,8 +26,8 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fl := s.FastLane(ln)
-	hs := &http.Server{Handler: s}
+	fl := s.FastLane(ln, fastlane.Config{})
+	hs := &http.Server{Handler: s, ConnContext: fastlane.ConnContext, ConnState: fastlane.ConnState}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(fl) }()
 

@@ -3,8 +3,6 @@ package sheet
 import (
 	"fmt"
 	"math"
-	"slices"
-	"strings"
 
 	"github.com/paulmach/orb"
 
@@ -88,7 +86,7 @@ func New(r *tiles.Renderer, sel overlays.Selection, req Request) (*Sheet, error)
 	shown := visible(sel, req.Day, view)
 	s.Title = req.Title
 	if s.Title == "" {
-		s.Title = defaultTitle(sel, shown, req.Day)
+		s.Title = sel.Title(shown, req.Day)
 	}
 	s.DateLine = dateLine(sel, req.Day)
 	s.Subtitle = req.Subtitle
@@ -200,60 +198,6 @@ func visible(sel overlays.Selection, d geo.Day, b orb.Bound) overlays.Selection 
 		}
 	}
 	return out
-}
-
-// historical reports whether f belongs to the history rather than the
-// context: it has a side or dates.
-func historical(f *overlays.Feature) bool {
-	return f.Side != overlays.SideNone || f.Span != geo.All
-}
-
-// defaultTitle joins the titles of the layers with historical features on
-// the sheet whose dates span day d, those with the most features first; or
-// else of every selected layer with historical features; or else of every
-// selected layer. The header shortens it to fit.
-func defaultTitle(sel, shown overlays.Selection, d geo.Day) string {
-	type count struct {
-		title string
-		n     int
-	}
-	counts := func(ls overlays.Selection, hist bool) []count {
-		var out []count
-		for _, l := range ls {
-			n := 0
-			for _, f := range l.Features {
-				if historical(f) {
-					n++
-				}
-			}
-			if hist && (n == 0 || d != geo.NoDay && !l.Extent.Contains(d)) {
-				continue
-			}
-			t := l.Title
-			if t == "" {
-				t = l.ID
-			}
-			out = append(out, count{t, n})
-		}
-		slices.SortStableFunc(out, func(a, b count) int { return b.n - a.n })
-		return out
-	}
-	c := counts(shown, true)
-	if len(c) == 0 {
-		d = geo.NoDay
-		c = counts(sel, true)
-	}
-	if len(c) == 0 {
-		c = counts(sel, false)
-	}
-	if len(c) == 0 {
-		return "Map"
-	}
-	t := make([]string, len(c))
-	for i, x := range c {
-		t[i] = x.title
-	}
-	return strings.Join(t, " · ")
 }
 
 // dateLine is "Situation on 18 June 1944", or for the summary map the span
