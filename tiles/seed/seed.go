@@ -205,10 +205,25 @@ func Run(ctx context.Context, job Job) (Stats, error) {
 // render draws the tiles of list that the journal lacks, with job.Workers
 // goroutines, appending each to the journal; it returns how many it drew.
 func render(ctx context.Context, job Job, list []maptile.Tile, j *journal) (int, error) {
-	var todo []maptile.Tile
+	// The first tile of each zoom waits for the labels of that zoom and
+	// day to be placed, which no other worker can share: taking the zooms
+	// in turn lets workers place different zooms' labels at once.
+	byZoom := map[maptile.Zoom][]maptile.Tile{}
+	var zooms []maptile.Zoom
 	for _, t := range list {
 		if _, ok := j.done[t]; !ok {
-			todo = append(todo, t)
+			if byZoom[t.Z] == nil {
+				zooms = append(zooms, t.Z)
+			}
+			byZoom[t.Z] = append(byZoom[t.Z], t)
+		}
+	}
+	var todo []maptile.Tile
+	for i := 0; len(todo) < len(list)-len(j.done); i++ {
+		for _, z := range zooms {
+			if i < len(byZoom[z]) {
+				todo = append(todo, byZoom[z][i])
+			}
 		}
 	}
 	total, done := len(list), len(list)-len(todo)
