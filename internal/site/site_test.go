@@ -164,8 +164,8 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(hash, "date=1944-08-08") {
 		t.Errorf("URL state %q lacks the date", hash)
 	}
-	// Both sides drawn: Japanese red and Chinese blue on the first date.
-	for _, img := range []*image.RGBA{a} {
+	// Both sides drawn on both dates: Japanese red and Chinese blue.
+	for _, img := range []*image.RGBA{a, b} {
 		red, blue := shade(img, 0xc8, 0x10, 0x2e), shade(img, 0x1f, 0x4e, 0x9c)
 		if red < 50 || blue < 50 {
 			t.Errorf("Japanese red %d px, Chinese blue %d px; want both", red, blue)
