@@ -153,6 +153,9 @@ func Run(ctx context.Context, job Job) (Stats, error) {
 		if m.Job != id {
 			return st, fmt.Errorf("seed: %s: %w (-force replaces it)", job.Path, ErrExists)
 		}
+		// A run killed between the rename and removing its journal
+		// leaves one behind.
+		os.Remove(journalPath)
 		st.Skipped = true
 		st.Tiles = len(list)
 		if fi, err := os.Stat(job.Path); err == nil {
