@@ -155,7 +155,7 @@ func progressBar(w io.Writer, name string, start time.Time) func(done, total int
 		rate := float64(done-first) / max(now.Sub(start).Seconds(), 1e-3)
 		eta := "?"
 		if rate > 0 {
-			eta = (time.Duration(float64(total-done)/rate) * time.Second).Round(time.Second).String()
+			eta = time.Duration(float64(total-done) / rate * float64(time.Second)).Round(time.Second).String()
 		}
 		fmt.Fprintf(w, "\r%s [%s%s] %d/%d tiles %.1f/s ETA %s   ", name,
 			strings.Repeat("#", n), strings.Repeat(".", width-n), done, total, rate, eta)
