@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,7 +58,12 @@ func TestSeedKilled(t *testing.T) {
 	}
 	bin := buildXiang(t)
 	dir := t.TempDir()
-	dates := []string{"1944-07-14", "1944-07-15", "1944-07-16"}
+	// Ten dates, about 8,000 tiles: several seconds for one worker even
+	// on a fast idle machine.
+	var dates []string
+	for d := 10; d <= 19; d++ {
+		dates = append(dates, fmt.Sprintf("1944-07-%02d", d))
+	}
 	args := []string{"seed", "-dates", strings.Join(dates, ","), "-bbox", "112.35,26.7,112.9,27.1", "-zoom", "6-14", "-workers", "1", "-o", dir}
 	cmd := exec.Command(bin, args...)
 	var stderr bytes.Buffer
