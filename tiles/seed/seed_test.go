@@ -148,7 +148,7 @@ func TestRun(t *testing.T) {
 		day    geo.Day
 		scale  int
 	}{
-		{PMTiles, siege, 1}, {MBTiles, siege, 1}, {PMTiles, geo.NoDay, 2},
+		{PMTiles, siege, 1}, {MBTiles, siege, 1}, {PMTiles, geo.NoDay, 2}, {MBTiles, geo.NoDay, 2},
 	} {
 		t.Run(fmt.Sprintf("%s %s @%dx", tc.format, tc.day, tc.scale), func(t *testing.T) {
 			job := Job{Renderer: r, Selection: sel, Day: tc.day, Bounds: hengyang, MinZoom: 9, MaxZoom: 11,
