@@ -9,7 +9,7 @@
   const archive = new pmtiles.PMTiles(new URL('tiles.pmtiles', location.href).href);
   const hash = new URLSearchParams(location.hash.slice(1));
   if (hash.get('embed') === '1') document.body.classList.add('embed');
-  window.xiangSite = { loads: (window.xiangSite && window.xiangSite.loads || 0) + 1 };
+  window.xiangSite = {};
 
   fetch('site.json').then((r) => r.json()).then(start).catch((e) => {
     document.title = 'error: ' + e;
