@@ -36,6 +36,8 @@ gallery:
 	$(GO) run ./cmd/xiang static -date 1944-07-15 -bbox 112.45,26.78,112.8,27.0 -size 900x640 -o docs/gallery/hengyang-1944-07-15.png
 	$(GO) run ./cmd/xiang static -date 1944-08-08 -bbox 112.45,26.78,112.8,27.0 -size 900x640 -o docs/gallery/hengyang-1944-08-08.png
 	$(GO) run ./cmd/xiang static -date 1945-05-01 -bbox 109.5,26.3,112.0,28.0 -size 900x640 -o docs/gallery/west-hunan-1945-05-01.png
+	$(GO) run ./cmd/xiang atlas -layers all -dates 1944-06-18,1944-07-15,1944-08-08 -paper a4 -o docs/gallery/atlas.pdf
+	pdftoppm -r 100 -png -f 4 -l 4 -singlefile docs/gallery/atlas.pdf docs/gallery/atlas-page && rm docs/gallery/atlas.pdf
 
 # web refreshes the viewer's front-end dependencies from npm (versions in
 # internal/web/package-lock.json) into the embedded assets.
@@ -44,6 +46,8 @@ web:
 	cp internal/web/node_modules/leaflet/dist/leaflet.js internal/web/node_modules/leaflet/dist/leaflet.css internal/web/assets/leaflet/
 	cp internal/web/node_modules/leaflet/dist/images/layers.png internal/web/node_modules/leaflet/dist/images/layers-2x.png internal/web/assets/leaflet/images/
 	cp internal/web/node_modules/leaflet/LICENSE internal/web/assets/leaflet/LICENSE
+	mkdir -p internal/web/assets/scrollama
+	cp internal/web/node_modules/scrollama/build/scrollama.min.js internal/web/node_modules/scrollama/LICENSE internal/web/assets/scrollama/
 
 # bench measures xiang against Mapnik (cold render) and nginx (warm serving)
 # in one run: bench/run.sh installs the peers when missing and writes

@@ -6,14 +6,17 @@ import (
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/overlays/hunan"
+	"github.com/xiang-maps/xiang/overlays/importer"
 )
 
 // loadCampaign loads dir, or the embedded default campaign when dir is "".
+// dir may also be a CSV, KML, KMZ, GPX or GeoJSON file, or a directory
+// holding such files, read as xiang import reads them.
 func loadCampaign(dir string) (*overlays.Campaign, error) {
 	if dir == "" {
 		return hunan.Load()
 	}
-	return overlays.LoadDir(dir)
+	return importer.Load(dir, importer.Options{})
 }
 
 // selection holds the flags that choose what to draw: -data, -layers and,
@@ -24,7 +27,7 @@ type selection struct{ data, layers, date *string }
 // (what no date shows) is not empty.
 func selectionFlags(fs *flag.FlagSet, dateDefault string) *selection {
 	sf := &selection{
-		data:   fs.String("data", "", "campaign `directory` (default: the embedded campaign)"),
+		data:   fs.String("data", "", "campaign `directory`, or a .csv/.kml/.kmz/.gpx/.geojson file or a directory of them (default: the embedded campaign)"),
 		layers: fs.String("layers", "all", "layer `list`: all, one id, or ids separated by commas"),
 	}
 	if dateDefault != "" {

@@ -33,10 +33,12 @@ type env struct {
 var commands = map[string]command{
 	"validate": {"check a campaign directory and report its problems (the first 100, and a count)", runValidate},
 	"tile":     {"render one XYZ tile as PNG", runTile},
-	"export":   {"write the features visible on a date as GeoJSON", runExport},
+	"export":   {"write the layers as GeoJSON (the features visible on a date), KML, KMZ or CSV", runExport},
+	"import":   {"read CSV, KML, KMZ, GPX and GeoJSON files into a campaign directory", runImport},
 	"static":   {"render a static PNG map centred on a point, fitting a box or the layers", runStatic},
 	"print":    {"render a printable map (PDF or PNG) with legend, scale bar and sources", runPrint},
 	"animate":  {"render an animated GIF of the campaign over time", runAnimate},
+	"atlas":    {"render a campaign atlas (PDF): a cover, one sheet per date, the sources", runAtlas},
 	"serve":    {"serve tiles, TileJSON and the layer API over HTTP", runServe},
 	"seed":     {"render tiles of a box, zooms and dates into PMTiles or MBTiles archives (resumable)", runSeed},
 	"site":     {"build a static web site (viewer, tiles stored once across dates) for any static host", runSite},

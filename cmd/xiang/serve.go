@@ -37,7 +37,7 @@ func runServe(e *env, args []string) error {
 			"SIGHUP reloads -data (invalid data is rejected and the old data kept);\n"+
 			"SIGINT or SIGTERM stop the server once in-flight requests are answered.")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`, host:port")
-	data := fs.String("data", "", "campaign `directory` (default: the embedded campaign)")
+	data := fs.String("data", "", "campaign `directory`, or a .csv/.kml/.kmz/.gpx/.geojson file or a directory of them (default: the embedded campaign)")
 	cacheFlag := fs.String("cache", "256MB", "memory bound of the tile cache: a `size` such as 256MB or 1GiB; 0 disables it")
 	memFlag := fs.String("memory-limit", "auto", "soft limit of the Go heap (debug.SetMemoryLimit): a `size`, auto (-cache + the image cache + 192MiB; GOMEMLIMIT wins when set) or off")
 	maxZoom := fs.Int("max-zoom", server.DefaultMaxZoom, fmt.Sprintf("deepest zoom level served, 1 to %d", geo.MaxZoom))

@@ -6,12 +6,14 @@ import (
 	"strconv"
 
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/overlays/convert"
 )
 
 func runValidate(e *env, args []string) error {
 	fs := flagSet(e, "validate", "[DIR]",
 		"Validate every *.geojson layer in DIR (default: the embedded campaign) against\n"+
-			"docs/format.md. Prints the first "+strconv.Itoa(overlays.MaxProblems)+" problems as FILE: feature N (\"name\"): what is\n"+
+			"docs/format.md. DIR may also be a CSV, KML, KMZ or GPX file, or a directory of\n"+
+			"them, read as xiang import reads them (problems as FILE:LINE: what is wrong).\nPrints the first "+strconv.Itoa(overlays.MaxProblems)+" problems as FILE: feature N (\"name\"): what is\n"+
 			"wrong, and how many more, and exits 1; or prints a one-line summary and exits 0.")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -30,6 +32,16 @@ func runValidate(e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "… and %d more problem(s), not listed\n", ve.More)
 		}
 		return &exitError{1, fmt.Errorf("%d problem(s) found", ve.Len())}
+	}
+	var ps *convert.Problems // DIR is a CSV, KML, KMZ or GPX file, or holds some
+	if errors.As(err, &ps) {
+		for _, p := range ps.List {
+			fmt.Fprintln(e.stdout, p)
+		}
+		if ps.More > 0 {
+			fmt.Fprintf(e.stdout, "… and %d more problem(s), not listed\n", ps.More)
+		}
+		return &exitError{1, fmt.Errorf("%d problem(s) found", ps.Len())}
 	}
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/tiles"
 	"github.com/xiang-maps/xiang/tiles/fastpng"
 	"github.com/xiang-maps/xiang/tiles/seed"
@@ -159,13 +160,13 @@ func (set *archiveSet) find(layers string, day geo.Day, scale int) (*seed.Archiv
 	if what == "" {
 		what = "the summary map"
 	}
-	msg := fmt.Sprintf("layers %s on %s at @%dx: not seeded; ", quote(layers), what, scale)
+	msg := fmt.Sprintf("layers %s on %s at @%dx: not seeded; ", api.Quote(layers), what, scale)
 	if len(dates) == 0 {
 		msg += "seeded layer sets: " + limitList(sets)
 	} else {
 		msg += "seeded dates of these layers: " + limitList(dates)
 	}
-	return nil, &requestError{Status: http.StatusNotFound, Part: "archive", Msg: msg}
+	return nil, &api.Error{Status: http.StatusNotFound, Part: "archive", Msg: msg}
 }
 
 // dayName is a day as YYYY-MM-DD, or "" for geo.NoDay.
@@ -195,7 +196,7 @@ func (s *Server) loadArchives() (*dataset, *archiveSet, error) {
 	d := &dataset{gen: s.gen.Add(1), version: set.version, loaded: time.Now()}
 	for _, scale := range []int{1, 2} {
 		png := fastpng.Empty(geo.TileSize*scale, geo.TileSize*scale)
-		d.empty[scale] = newEntry(png, contentTypePNG, etagOf(png))
+		d.empty[scale] = api.NewEntry(png, api.ContentTypePNG, api.ETagOf(png))
 	}
 	return d, set, nil
 }
@@ -208,7 +209,7 @@ func (s *Server) startArchives() (*Server, error) {
 	}
 	s.archives.Store(set)
 	s.data.Store(d)
-	s.metrics.loaded(d)
+	s.metrics.Loaded(d.gen, d.loaded, d.version)
 	s.handler = s.archiveRoutes()
 	s.log.Debug("archives opened", "dir", s.cfg.Archives, "archives", len(set.byKey), "version", set.version)
 	return s, nil
@@ -218,7 +219,7 @@ func (s *Server) startArchives() (*Server, error) {
 func (s *Server) reloadArchives() error {
 	d, set, err := s.loadArchives()
 	if err != nil {
-		s.metrics.reloads.WithLabelValues("error").Inc()
+		s.metrics.Reloads.WithLabelValues("error").Inc()
 		s.log.Error("reload rejected; still serving the previous archives", "dir", s.cfg.Archives, "err", truncate(err.Error(), maxLoggedError))
 		return err
 	}
@@ -226,8 +227,8 @@ func (s *Server) reloadArchives() error {
 	s.data.Store(d)
 	s.index.Purge()
 	time.AfterFunc(archiveGrace, old.close)
-	s.metrics.reloads.WithLabelValues("ok").Inc()
-	s.metrics.loaded(d)
+	s.metrics.Reloads.WithLabelValues("ok").Inc()
+	s.metrics.Loaded(d.gen, d.loaded, d.version)
 	s.log.Info("reloaded archives", "dir", s.cfg.Archives, "archives", len(set.byKey), "version", set.version)
 	return nil
 }
@@ -247,7 +248,7 @@ func (s *Server) archiveRoutes() http.Handler {
 	r.PathPrefix("/tiles/").HandlerFunc(s.route("tile_bad", s.badTilePath)).Methods(get...)
 	r.HandleFunc("/api/archives", s.route("archives", s.handleArchiveList)).Methods(get...)
 	r.HandleFunc("/healthz", s.route("healthz", s.handleArchiveHealth)).Methods(get...)
-	r.Handle("/metrics", s.route("metrics", s.metrics.handler().ServeHTTP)).Methods(get...)
+	r.Handle("/metrics", s.route("metrics", s.metrics.Handler().ServeHTTP)).Methods(get...)
 	return s.logRequests(s.recoverPanics(s.cors(s.limits(r))))
 }
 
@@ -256,38 +257,38 @@ func (s *Server) archiveRoutes() http.Handler {
 // for empty tiles, as when rendering); once served, the address is warm
 // for the fast lane too.
 func (s *Server) handleArchiveTile(w http.ResponseWriter, r *http.Request) {
-	req, err := parseTileRequest(mux.Vars(r), r.URL.RawQuery, s.cfg.MaxZoom)
+	req, err := api.ParseTileRequest(mux.Vars(r), r.URL.RawQuery, s.cfg.MaxZoom)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	d := s.data.Load()
-	addr := addrKey{gen: d.gen, layers: req.layers, day: req.day,
-		z: uint32(req.tile.Z), x: req.tile.X, y: req.tile.Y, scale: uint8(req.scale)}
-	if e, empty, ok := s.warm(d, addr, req.scale); ok {
+	addr := addrKey{gen: d.gen, layers: req.Layers, day: req.Day,
+		z: uint32(req.Tile.Z), x: req.Tile.X, y: req.Tile.Y, scale: uint8(req.Scale)}
+	if e, empty, ok := s.warm(d, addr, req.Scale); ok {
 		setCache(w, map[bool]string{true: "empty", false: "hit"}[empty])
-		serveEntry(w, r, e, s.headers.tile)
+		api.ServeEntry(w, r, e, s.headers.Tile)
 		return
 	}
-	a, err := s.archives.Load().find(req.layers, req.day, req.scale)
+	a, err := s.archives.Load().find(req.Layers, req.Day, req.Scale)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	body, ok, err := a.Tile(r.Context(), req.tile)
+	body, ok, err := a.Tile(r.Context(), req.Tile)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if !ok {
-		t := req.tile
-		s.fail(w, r, &requestError{Status: http.StatusNotFound, Part: "tile",
+		t := req.Tile
+		s.fail(w, r, &api.Error{Status: http.StatusNotFound, Part: "tile",
 			Msg: fmt.Sprintf("tile %d/%d/%d: outside the archive %s (zooms %d-%d, bounds %v)", t.Z, t.X, t.Y, filepath.Base(a.Path), a.MinZoom, a.MaxZoom, a.Bounds)})
 		return
 	}
-	if bytes.Equal(body, d.empty[req.scale].body) {
+	if bytes.Equal(body, d.empty[req.Scale].Body) {
 		s.index.Add(addr, tileRef{empty: true})
-		s.serveEmpty(w, r, d, req.scale)
+		s.serveEmpty(w, r, d, req.Scale)
 		return
 	}
 	sum := sha256.Sum256(body)
@@ -295,12 +296,12 @@ func (s *Server) handleArchiveTile(w http.ResponseWriter, r *http.Request) {
 	copy(key[:], sum[:])
 	e, ok := s.tiles.Get(key)
 	if !ok {
-		e = newEntry(body, contentTypePNG, tileETag(key))
+		e = api.NewEntry(body, api.ContentTypePNG, tileETag(key))
 		s.tiles.Add(key, e)
 	}
 	s.index.Add(addr, tileRef{key: key})
 	setCache(w, "archive")
-	serveEntry(w, r, e, s.headers.tile)
+	api.ServeEntry(w, r, e, s.headers.Tile)
 }
 
 // handleArchiveTileJSON serves /tiles/{layers}.json[?date=] for an
@@ -309,18 +310,18 @@ func (s *Server) handleArchiveTileJSON(w http.ResponseWriter, r *http.Request) {
 	file := mux.Vars(r)["file"]
 	spec, ok := strings.CutSuffix(file, ".json")
 	if !ok {
-		s.fail(w, r, badPart("extension", filepath.Ext(file), "want .json for TileJSON; tiles are /tiles/{layers}/{date}/{z}/{x}/{y}.png"))
+		s.fail(w, r, api.BadPart("extension", filepath.Ext(file), "want .json for TileJSON; tiles are /tiles/{layers}/{date}/{z}/{x}/{y}.png"))
 		return
 	}
-	spec, err := checkLayers(spec)
+	spec, err := api.CheckLayers(spec)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	day := geo.NoDay
-	date, has, err := queryDate(r.URL.RawQuery)
+	date, has, err := api.QueryDate(r.URL.RawQuery)
 	if err == nil && has {
-		day, err = parseDay(date)
+		day, err = api.ParseDay(date)
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -352,7 +353,7 @@ func (s *Server) handleArchiveTileJSON(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	serveEntry(w, r, newEntry(append(body, '\n'), contentTypeJSON, etagOf(body)), s.headers.meta)
+	api.ServeEntry(w, r, api.NewEntry(append(body, '\n'), api.ContentTypeJSON, api.ETagOf(body)), s.headers.Meta)
 }
 
 // handleArchiveList serves /api/archives: what is seeded.
@@ -366,7 +367,7 @@ func (s *Server) handleArchiveList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	serveEntry(w, r, newEntry(append(body, '\n'), contentTypeJSON, etagOf(body)), s.headers.meta)
+	api.ServeEntry(w, r, api.NewEntry(append(body, '\n'), api.ContentTypeJSON, api.ETagOf(body)), s.headers.Meta)
 }
 
 // handleArchiveHealth serves /healthz for a server of archives.
@@ -384,5 +385,5 @@ func (s *Server) handleArchiveHealth(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	serveEntry(w, r, newEntry(append(body, '\n'), contentTypeJSON, etagOf(body)), s.headers.noStore)
+	api.ServeEntry(w, r, api.NewEntry(append(body, '\n'), api.ContentTypeJSON, api.ETagOf(body)), s.headers.NoStore)
 }

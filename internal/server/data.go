@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/internal/web"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
@@ -23,12 +24,12 @@ type dataset struct {
 	gen      uint64
 	campaign *overlays.Campaign
 	renderer *tiles.Renderer
-	version  string     // hash of the content: catalog and every feature
-	loaded   time.Time  // when this generation was loaded
-	catalog  *entry     // /api/layers
-	events   *entry     // /api/events
-	empty    [3]*entry  // the shared transparent tile, by scale (1 and 2)
-	viewer   web.Config // the viewer's configuration, less URL prefixes
+	version  string        // hash of the content: catalog and every feature
+	loaded   time.Time     // when this generation was loaded
+	catalog  *api.Entry    // /api/layers
+	events   *api.Entry    // /api/events
+	empty    [3]*api.Entry // the shared transparent tile, by scale (1 and 2)
+	viewer   web.Config    // the viewer's configuration, less URL prefixes
 }
 
 // load calls the configured loader and prepares a new generation.
@@ -44,7 +45,11 @@ func (s *Server) load() (*dataset, error) {
 		renderer: tiles.New(c),
 		loaded:   time.Now(),
 	}
-	d.viewer = s.newViewerConfig(c)
+	var base web.Base
+	if s.cfg.BaseMap != BaseMapNone {
+		base = web.Base{URL: s.cfg.BaseMap, Attribution: s.cfg.BaseMapAttribution}
+	}
+	d.viewer = web.NewConfig(c, s.cfg.Title, s.cfg.MaxZoom, base)
 	d.version, err = contentVersion(c)
 	if err != nil {
 		return nil, err
@@ -53,15 +58,15 @@ func (s *Server) load() (*dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.catalog = newEntry(append(cat, '\n'), contentTypeJSON, etagOf(cat))
+	d.catalog = api.NewEntry(append(cat, '\n'), api.ContentTypeJSON, api.ETagOf(cat))
 	ev, err := json.Marshal(eventList{Version: d.version, Events: events(c)})
 	if err != nil {
 		return nil, err
 	}
-	d.events = newEntry(append(ev, '\n'), contentTypeJSON, etagOf(ev))
+	d.events = api.NewEntry(append(ev, '\n'), api.ContentTypeJSON, api.ETagOf(ev))
 	for _, scale := range []int{1, 2} {
 		png := d.renderer.EmptyPNG(geo.TileSize*scale, geo.TileSize*scale)
-		d.empty[scale] = newEntry(png, contentTypePNG, etagOf(png))
+		d.empty[scale] = api.NewEntry(png, api.ContentTypePNG, api.ETagOf(png))
 	}
 	s.log.Debug("data loaded", "source", s.cfg.Source, "version", d.version,
 		"layers", len(c.Layers), "features", c.Features(), "took", time.Since(start))

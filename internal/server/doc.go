@@ -19,7 +19,7 @@
 //
 // Server is also the Responder of a fast lane (internal/fastlane, started
 // by FastLane): warm tiles are answered by Respond with heads prepared
-// once per cached tile from the headers serveEntry and the CORS
+// once per cached tile from the headers api.ServeEntry and the CORS
 // middleware set, and a cold tile declined there reaches handleTile with
 // its parse and failed lookup noted, so neither is done twice.
 //

@@ -9,43 +9,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles/cache"
 )
-
-// requestError is a client error: a message naming the part of the
-// request at fault (z, x, y, scale, extension, date, layers, url, …), the
-// value found and what was expected. It becomes a 4xx JSON response.
-type requestError struct {
-	Status int    // 400 unless set
-	Part   string // the bad part, for tests and logs
-	Msg    string
-	Err    error // the underlying error, if any
-	// RetryAfter, when positive, is sent as Retry-After, in seconds.
-	RetryAfter int
-}
-
-// Error returns the message sent to the client.
-func (e *requestError) Error() string { return e.Msg }
-
-// Unwrap returns the underlying error, if any.
-func (e *requestError) Unwrap() error { return e.Err }
-
-// badPart returns a 400 error about one part of the request.
-func badPart(part, value, want string) *requestError {
-	return &requestError{Status: http.StatusBadRequest, Part: part, Msg: part + " " + quote(value) + ": " + want}
-}
-
-// maxQuoted bounds how much of a bad value an error message repeats.
-const maxQuoted = 64
-
-// quote quotes a value for a message, shortened when long.
-func quote(s string) string {
-	if len(s) > maxQuoted {
-		return fmt.Sprintf("%q… (%d bytes)", s[:maxQuoted], len(s))
-	}
-	return fmt.Sprintf("%q", s)
-}
 
 // errorBody is the JSON shape of every error response.
 type errorBody struct {
@@ -56,7 +23,7 @@ type errorBody struct {
 func (s *Server) writeError(w http.ResponseWriter, status int, msg string) {
 	h := w.Header()
 	h["Content-Type"] = []string{"application/json; charset=utf-8"}
-	h["Cache-Control"] = s.headers.noStore
+	h["Cache-Control"] = s.headers.NoStore
 	h["X-Content-Type-Options"] = []string{"nosniff"}
 	h.Del("Etag")
 	h.Del("Content-Length")
@@ -69,7 +36,7 @@ func (s *Server) writeError(w http.ResponseWriter, status int, msg string) {
 // unknown layer as 4xx, a render that took too long as 503, a client that
 // went away with nothing (logged as 499), anything else as a logged 500.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var re *requestError
+	var re *api.Error
 	var pe *cache.PanicError
 	switch {
 	case errors.As(err, &re):
@@ -90,7 +57,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.writeError(w, http.StatusServiceUnavailable,
 			"render did not finish in time; try again")
 	case errors.As(err, &pe):
-		s.metrics.panics.Inc()
+		s.metrics.Panics.Inc()
 		s.log.Error("render panicked", "path", r.URL.Path, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
 		s.writeError(w, http.StatusInternalServerError, "internal error")
 	default:
@@ -103,15 +70,15 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	setRoute(w, "not_found")
 	if strings.Contains(r.URL.Path, "//") {
-		s.fail(w, r, badPart("path", r.URL.Path, "has an empty segment"))
+		s.fail(w, r, api.BadPart("path", r.URL.Path, "has an empty segment"))
 		return
 	}
-	s.writeError(w, http.StatusNotFound, fmt.Sprintf("path %s: no such route (see /api/layers, /tiles/{layers}.json)", quote(r.URL.Path)))
+	s.writeError(w, http.StatusNotFound, fmt.Sprintf("path %s: no such route (see /api/layers, /tiles/{layers}.json)", api.Quote(r.URL.Path)))
 }
 
 // methodNotAllowed answers a method other than GET, HEAD or OPTIONS.
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	setRoute(w, "method_not_allowed")
 	w.Header().Set("Allow", "GET, HEAD, OPTIONS")
-	s.writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s: want GET or HEAD", quote(r.Method)))
+	s.writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s: want GET or HEAD", api.Quote(r.Method)))
 }

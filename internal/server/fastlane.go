@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/internal/fastlane"
 )
 
@@ -39,7 +40,7 @@ var _ fastlane.Responder = (*Server)(nil)
 // the parsed request (or why it is bad) and, when the address was looked
 // up, the generation of the data it was looked up in.
 type tileNote struct {
-	req    tileRequest
+	req    api.TileRequest
 	err    error
 	looked uint64 // data generation of the failed lookup; 0: none
 }
@@ -92,13 +93,13 @@ func (s *Server) Respond(req *fastlane.Request) (fastlane.Response, bool) {
 	} else {
 		vars["layers"], vars["z"], vars["x"], vars["file"] = seg[0], seg[1], seg[2], seg[3]
 	}
-	tr, err := parseTileRequest(vars, rawQuery, s.cfg.MaxZoom)
+	tr, err := api.ParseTileRequest(vars, rawQuery, s.cfg.MaxZoom)
 	if err != nil {
 		req.Note = &tileNote{err: err}
 		return fastlane.Response{}, false
 	}
 	d := s.data.Load()
-	e, empty, ok := s.warm(d, tileAddr(d, tr), tr.scale)
+	e, empty, ok := s.warm(d, tileAddr(d, tr), tr.Scale)
 	if !ok {
 		req.Note = &tileNote{req: tr, looked: d.gen}
 		return fastlane.Response{}, false
@@ -108,13 +109,13 @@ func (s *Server) Respond(req *fastlane.Request) (fastlane.Response, bool) {
 		route = "tile_summary"
 	}
 	w := s.wire(e)
-	res := fastlane.Response{Head: w.ok, Body: e.body}
-	if len(req.IfNoneMatch) > 0 && etagMatch(req.IfNoneMatch, e.etag) {
-		status, res = http.StatusNotModified, fastlane.Response{Head: w.notModified}
+	res := fastlane.Response{Head: w.OK, Body: e.Body}
+	if len(req.IfNoneMatch) > 0 && api.ETagMatch(req.IfNoneMatch, e.ETag) {
+		status, res = http.StatusNotModified, fastlane.Response{Head: w.NotModified}
 	}
 	// Counted before the write, so that a client that has read the response
 	// finds it counted.
-	s.metrics.observe(route, status, time.Since(start))
+	s.metrics.Observe(route, status, time.Since(start))
 	if s.log.Enabled(context.Background(), slog.LevelDebug) {
 		cache := "hit"
 		if empty {
@@ -127,31 +128,27 @@ func (s *Server) Respond(req *fastlane.Request) (fastlane.Response, bool) {
 }
 
 // tileAddr is the index address of a parsed tile request in d.
-func tileAddr(d *dataset, tr tileRequest) addrKey {
-	return addrKey{gen: d.gen, layers: tr.layers, day: tr.day,
-		z: uint32(tr.tile.Z), x: tr.tile.X, y: tr.tile.Y, scale: uint8(tr.scale)}
+func tileAddr(d *dataset, tr api.TileRequest) addrKey {
+	return addrKey{gen: d.gen, layers: tr.Layers, day: tr.Day,
+		z: uint32(tr.Tile.Z), x: tr.Tile.X, y: tr.Tile.Y, scale: uint8(tr.Scale)}
 }
-
-// wireHeads are an entry's status lines and headers as net/http writes
-// them (sorted, canonical names), without the Date.
-type wireHeads struct{ ok, notModified []byte }
 
 // wire returns e's prepared heads, built on first use from the same
 // headers serveEntry and the CORS middleware set.
-func (s *Server) wire(e *entry) *wireHeads {
-	if w := e.wire.Load(); w != nil {
+func (s *Server) wire(e *api.Entry) *api.Heads {
+	if w := e.Wire.Load(); w != nil {
 		return w
 	}
 	head := func(status int) []byte {
 		h := http.Header{}
 		setCORS(h)
-		e.setHeader(h, s.headers.tile, status)
+		e.SetHeader(h, s.headers.Tile, status)
 		var b bytes.Buffer
 		b.WriteString("HTTP/1.1 " + strconv.Itoa(status) + " " + http.StatusText(status) + "\r\n")
 		h.Write(&b)
 		return b.Bytes()
 	}
-	w := &wireHeads{ok: head(http.StatusOK), notModified: head(http.StatusNotModified)}
-	e.wire.Store(w)
+	w := &api.Heads{OK: head(http.StatusOK), NotModified: head(http.StatusNotModified)}
+	e.Wire.Store(w)
 	return w
 }

@@ -11,18 +11,19 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/overlays"
 )
 
 // handleLayers serves /api/layers: the catalog, prepared at load.
 func (s *Server) handleLayers(w http.ResponseWriter, r *http.Request) {
-	serveEntry(w, r, s.data.Load().catalog, s.headers.meta)
+	api.ServeEntry(w, r, s.data.Load().catalog, s.headers.Meta)
 }
 
 // handleEvents serves /api/events: the event features of every layer by
 // date, prepared at load.
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
-	serveEntry(w, r, s.data.Load().events, s.headers.meta)
+	api.ServeEntry(w, r, s.data.Load().events, s.headers.Meta)
 }
 
 // handleLayerGeoJSON serves /api/layers/{layers}.geojson[?date=]: the
@@ -39,7 +40,7 @@ func (s *Server) handleLayerGeoJSON(w http.ResponseWriter, r *http.Request) {
 	key := imageKey{gen: lf.d.gen, layers: lf.sel.String(), day: lf.day, geojson: true}
 	if e, ok := s.images.Get(key); ok {
 		setCache(w, "hit")
-		serveEntry(w, r, e, s.headers.meta)
+		api.ServeEntry(w, r, e, s.headers.Meta)
 		return
 	}
 	done, err := s.admit(r)
@@ -50,23 +51,23 @@ func (s *Server) handleLayerGeoJSON(w http.ResponseWriter, r *http.Request) {
 	defer done()
 	ctx, cancel := s.withTimeout(r.Context())
 	defer cancel()
-	e, res, err := s.images.Do(ctx, key, func(ctx context.Context) (*entry, error) {
+	e, res, err := s.images.Do(ctx, key, func(ctx context.Context) (*api.Entry, error) {
 		var body []byte
-		err := s.work(ctx, s.imageSlots, func() (err error) {
+		err := s.imageSlots.Work(ctx, func() (err error) {
 			body, err = overlays.Export(lf.sel, lf.day).MarshalJSON()
 			return err
 		})
 		if err != nil {
 			return nil, err
 		}
-		return newEntry(append(body, '\n'), contentTypeGeoJSON, etagOf(body)), nil
+		return api.NewEntry(append(body, '\n'), api.ContentTypeGeoJSON, api.ETagOf(body)), nil
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	setCache(w, resultName(res))
-	serveEntry(w, r, e, s.headers.meta)
+	api.ServeEntry(w, r, e, s.headers.Meta)
 }
 
 // health is the body of /healthz.
@@ -93,7 +94,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	serveEntry(w, r, newEntry(append(body, '\n'), contentTypeJSON, etagOf(body)), s.headers.noStore)
+	api.ServeEntry(w, r, api.NewEntry(append(body, '\n'), api.ContentTypeJSON, api.ETagOf(body)), s.headers.NoStore)
 }
 
 // layerFile is a parsed /…/{layers}{ext}[?date=] request.
@@ -112,22 +113,22 @@ func (s *Server) layerFile(w http.ResponseWriter, r *http.Request, ext, want str
 	file := mux.Vars(r)["file"]
 	spec, found := strings.CutSuffix(file, ext)
 	if !found {
-		e := badPart("extension", path.Ext(file), want)
+		e := api.BadPart("extension", path.Ext(file), want)
 		e.Status = http.StatusNotFound
 		s.fail(w, r, e)
 		return lf, false
 	}
 	var err error
-	if lf.spec, err = checkLayers(spec); err != nil {
+	if lf.spec, err = api.CheckLayers(spec); err != nil {
 		s.fail(w, r, err)
 		return lf, false
 	}
-	if lf.day, lf.date, err = optionalDay(r.URL.RawQuery); err != nil {
+	if lf.day, lf.date, err = api.OptionalDay(r.URL.RawQuery); err != nil {
 		s.fail(w, r, err)
 		return lf, false
 	}
 	lf.d = s.data.Load()
-	if lf.sel, err = selectLayers(lf.d.campaign, lf.spec); err != nil {
+	if lf.sel, err = api.SelectLayers(lf.d.campaign, lf.spec); err != nil {
 		s.fail(w, r, err)
 		return lf, false
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/tiles"
 	"github.com/xiang-maps/xiang/tiles/view"
 )
@@ -36,7 +37,7 @@ type imageRequest struct {
 func parseImagePath(vars map[string]string, ext string, allow2x bool) (imageRequest, error) {
 	req := imageRequest{scale: 1, day: geo.NoDay, from: geo.NoDay, to: geo.NoDay}
 	var err error
-	if req.layers, err = checkLayers(vars["layers"]); err != nil {
+	if req.layers, err = api.CheckLayers(vars["layers"]); err != nil {
 		return req, err
 	}
 	if req.view, err = view.Parse(vars["view"]); err != nil {
@@ -49,14 +50,14 @@ func parseImagePath(vars map[string]string, ext string, allow2x bool) (imageRequ
 		if i := strings.LastIndexByte(file, '.'); i >= 0 {
 			got = file[i:]
 		}
-		return req, badPart("extension", got, "want "+ext+" (the file is "+quote(file)+")")
+		return req, api.BadPart("extension", got, "want "+ext+" (the file is "+api.Quote(file)+")")
 	}
 	if i := strings.IndexByte(stem, '@'); i >= 0 {
 		if !allow2x {
-			return req, badPart("scale", stem[i:], "animations have no @2x; ask for the size in pixels")
+			return req, api.BadPart("scale", stem[i:], "animations have no @2x; ask for the size in pixels")
 		}
 		if stem[i:] != "@2x" {
-			return req, badPart("scale", stem[i:], "want @2x or nothing before "+ext)
+			return req, api.BadPart("scale", stem[i:], "want @2x or nothing before "+ext)
 		}
 		stem, req.scale = stem[:i], 2
 	}
@@ -70,7 +71,7 @@ func parseImagePath(vars map[string]string, ext string, allow2x bool) (imageRequ
 func viewError(err error) error {
 	var ve *view.Error
 	if errors.As(err, &ve) {
-		return badPart(ve.Part, ve.Value, ve.Want)
+		return api.BadPart(ve.Part, ve.Value, ve.Want)
 	}
 	return err
 }
@@ -81,7 +82,7 @@ func parseStaticRequest(vars map[string]string, rawQuery string) (imageRequest, 
 	if err != nil {
 		return req, err
 	}
-	req.day, _, err = optionalDay(rawQuery)
+	req.day, _, err = api.OptionalDay(rawQuery)
 	return req, err
 }
 
@@ -96,7 +97,7 @@ func parseAnimateRequest(vars map[string]string, rawQuery string) (imageRequest,
 	if err != nil {
 		return req, err
 	}
-	q, err := parseQuery(rawQuery)
+	q, err := api.ParseQuery(rawQuery)
 	if err != nil {
 		return req, err
 	}
@@ -104,31 +105,31 @@ func parseAnimateRequest(vars map[string]string, rawQuery string) (imageRequest,
 		name string
 		day  *geo.Day
 	}{{"from", &req.from}, {"to", &req.to}} {
-		v, ok, err := oneParam(q, p.name)
+		v, ok, err := api.OneParam(q, p.name)
 		if err != nil {
 			return req, err
 		}
 		if ok {
 			d, err := geo.ParseDay(v)
 			if err != nil {
-				return req, &requestError{Status: http.StatusBadRequest, Part: p.name, Msg: p.name + ": " + err.Error(), Err: err}
+				return req, &api.Error{Status: http.StatusBadRequest, Part: p.name, Msg: p.name + ": " + err.Error(), Err: err}
 			}
 			*p.day = d
 		}
 	}
-	step, ok, err := oneParam(q, "step")
+	step, ok, err := api.OneParam(q, "step")
 	if err != nil {
 		return req, err
 	}
 	if ok && step != autoStep {
 		if req.step, err = geo.ParseStep(step); err != nil {
-			return req, badPart("step", step, "want an ISO 8601 duration such as P1D, P7D, P2W or P1M, or auto")
+			return req, api.BadPart("step", step, "want an ISO 8601 duration such as P1D, P7D, P2W or P1M, or auto")
 		}
 	}
 	if req.from != geo.NoDay && req.to != geo.NoDay && req.to < req.from {
-		return req, badPart("to", req.to.String(), "is before from ("+req.from.String()+")")
+		return req, api.BadPart("to", req.to.String(), "is before from ("+req.from.String()+")")
 	}
-	furniture, ok, err := oneParam(q, "furniture")
+	furniture, ok, err := api.OneParam(q, "furniture")
 	if err != nil {
 		return req, err
 	}
@@ -137,7 +138,7 @@ func parseAnimateRequest(vars map[string]string, rawQuery string) (imageRequest,
 	case furniture == "0":
 		req.plain = true
 	default:
-		return req, badPart("furniture", furniture, "want 1 (title, scale bar and legend on every frame; the default) or 0 (the date and attribution only)")
+		return req, api.BadPart("furniture", furniture, "want 1 (title, scale bar and legend on every frame; the default) or 0 (the date and attribution only)")
 	}
 	return req, nil
 }
@@ -158,8 +159,8 @@ type imageKey struct {
 }
 
 // imageSize approximates the memory of a cached image.
-func imageSize(k imageKey, e *entry) int64 {
-	return int64(len(e.body)+len(k.layers)) + entryOverhead + 128
+func imageSize(k imageKey, e *api.Entry) int64 {
+	return int64(len(e.Body)+len(k.layers)) + entryOverhead + 128
 }
 
 // handleStatic serves /static/{layers}/{view}/{w}x{h}[@2x].png[?date=]: a
@@ -172,7 +173,7 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := s.data.Load()
-	sel, err := selectLayers(d.campaign, req.layers)
+	sel, err := api.SelectLayers(d.campaign, req.layers)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -180,7 +181,7 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	frame := req.view.Frame(sel, req.width, req.height, float64(req.scale))
 	key := imageKey{gen: d.gen, layers: sel.String(), frame: frame, day: req.day}
 	opt := tiles.ImageOptions{Background: tiles.Paper, Caption: view.Caption(req.day), Attribution: sel.Attribution()}
-	s.serveImage(w, r, key, contentTypePNG, s.cfg.RenderTimeout, "static", func(ctx context.Context, w io.Writer) error {
+	s.serveImage(w, r, key, api.ContentTypePNG, s.cfg.RenderTimeout, "static", func(ctx context.Context, w io.Writer) error {
 		return d.renderer.Static(ctx, w, sel, req.day, frame, opt)
 	})
 }
@@ -197,7 +198,7 @@ func (s *Server) handleAnimate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := s.data.Load()
-	sel, err := selectLayers(d.campaign, req.layers)
+	sel, err := api.SelectLayers(d.campaign, req.layers)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -209,7 +210,7 @@ func (s *Server) handleAnimate(w http.ResponseWriter, r *http.Request) {
 			if req.from != geo.NoDay {
 				part = "to"
 			}
-			s.fail(w, r, badPart(part, "", "the layers "+sel.String()+" have no dates: give from and to"))
+			s.fail(w, r, api.BadPart(part, "", "the layers "+sel.String()+" have no dates: give from and to"))
 			return
 		}
 		if req.from == geo.NoDay {
@@ -228,20 +229,20 @@ func (s *Server) handleAnimate(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, geo.ErrTooManyFrames) {
 			part = "frames"
 		}
-		s.fail(w, r, &requestError{Status: http.StatusBadRequest, Part: part,
+		s.fail(w, r, &api.Error{Status: http.StatusBadRequest, Part: part,
 			Msg: fmt.Sprintf("%s: %v; use a longer step or a shorter range", part, err), Err: err})
 		return
 	}
 	frame := req.view.Frame(sel, req.width, req.height, 1)
 	if px := len(days) * frame.Width * frame.Height; px > tiles.MaxAnimationPixels {
-		s.fail(w, r, &requestError{Status: http.StatusBadRequest, Part: "frames",
+		s.fail(w, r, &api.Error{Status: http.StatusBadRequest, Part: "frames",
 			Msg: fmt.Sprintf("frames: %d of %dx%d pixels are more than %d pixels in all; use a smaller size, a longer step or a shorter range",
 				len(days), frame.Width, frame.Height, tiles.MaxAnimationPixels)})
 		return
 	}
 	key := imageKey{gen: d.gen, layers: sel.String(), frame: frame, from: req.from, to: req.to, step: req.step, gif: true, plain: req.plain}
 	opt := tiles.AnimationOptions{ImageOptions: tiles.ImageOptions{Background: tiles.Paper, Attribution: sel.Attribution()}, Plain: req.plain}
-	s.serveImage(w, r, key, contentTypeGIF, s.cfg.AnimationTimeout, "animation", func(ctx context.Context, w io.Writer) error {
+	s.serveImage(w, r, key, api.ContentTypeGIF, s.cfg.AnimationTimeout, "animation", func(ctx context.Context, w io.Writer) error {
 		return d.renderer.Animate(ctx, w, sel, days, frame, opt)
 	})
 }
@@ -254,7 +255,7 @@ func (s *Server) serveImage(w http.ResponseWriter, r *http.Request, key imageKey
 	timeout time.Duration, kind string, draw func(context.Context, io.Writer) error) {
 	if e, ok := s.images.Get(key); ok {
 		setCache(w, "hit")
-		serveEntry(w, r, e, s.headers.tile)
+		api.ServeEntry(w, r, e, s.headers.Tile)
 		return
 	}
 	done, err := s.admit(r)
@@ -265,9 +266,9 @@ func (s *Server) serveImage(w http.ResponseWriter, r *http.Request, key imageKey
 	defer done()
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
-	e, res, err := s.images.Do(ctx, key, func(ctx context.Context) (*entry, error) {
+	e, res, err := s.images.Do(ctx, key, func(ctx context.Context) (*api.Entry, error) {
 		var body []byte
-		err := s.work(ctx, s.imageSlots, func() error {
+		err := s.imageSlots.Work(ctx, func() error {
 			if s.onImage != nil {
 				s.onImage()
 			}
@@ -276,33 +277,33 @@ func (s *Server) serveImage(w http.ResponseWriter, r *http.Request, key imageKey
 			if err := draw(ctx, &buf); err != nil {
 				return err
 			}
-			s.metrics.images.WithLabelValues(kind).Observe(time.Since(start).Seconds())
+			s.metrics.Images.WithLabelValues(kind).Observe(time.Since(start).Seconds())
 			body = buf.Bytes()
 			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
-		return newEntry(body, contentType, etagOf(body)), nil
+		return api.NewEntry(body, contentType, api.ETagOf(body)), nil
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	setCache(w, resultName(res))
-	serveEntry(w, r, e, s.headers.tile)
+	api.ServeEntry(w, r, e, s.headers.Tile)
 }
 
 // badImagePath answers a path under /static/ or /animate/ that fits no
 // image route.
 func (s *Server) badImagePath(w http.ResponseWriter, r *http.Request) {
 	if strings.Contains(r.URL.Path, "//") {
-		s.fail(w, r, badPart("path", r.URL.Path, "has an empty segment"))
+		s.fail(w, r, api.BadPart("path", r.URL.Path, "has an empty segment"))
 		return
 	}
 	want := "/static/{layers}/{lon,lat,zoom | minlon,minlat,maxlon,maxlat | auto}/{w}x{h}[@2x].png"
 	if strings.HasPrefix(r.URL.Path, "/animate/") {
 		want = "/animate/{layers}/{minlon,minlat,maxlon,maxlat | lon,lat,zoom | auto}/{w}x{h}.gif"
 	}
-	s.writeError(w, http.StatusNotFound, "path "+quote(r.URL.Path)+": want "+want)
+	s.writeError(w, http.StatusNotFound, "path "+api.Quote(r.URL.Path)+": want "+want)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/tiles"
 )
 
@@ -23,14 +24,14 @@ type legendItem struct {
 // handleLegend serves /api/legend[?layers=]: the legend entries of the
 // symbols the layers use (all layers by default), in legend order.
 func (s *Server) handleLegend(w http.ResponseWriter, r *http.Request) {
-	q, err := parseQuery(r.URL.RawQuery)
+	q, err := api.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	spec, ok, err := oneParam(q, "layers")
+	spec, ok, err := api.OneParam(q, "layers")
 	if err == nil && ok {
-		_, err = checkLayers(spec)
+		_, err = api.CheckLayers(spec)
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -40,7 +41,7 @@ func (s *Server) handleLegend(w http.ResponseWriter, r *http.Request) {
 		spec = "all"
 	}
 	d := s.data.Load()
-	sel, err := selectLayers(d.campaign, spec)
+	sel, err := api.SelectLayers(d.campaign, spec)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -55,7 +56,7 @@ func (s *Server) handleLegend(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	serveEntry(w, r, newEntry(append(body, '\n'), contentTypeJSON, etagOf(body)), s.headers.meta)
+	api.ServeEntry(w, r, api.NewEntry(append(body, '\n'), api.ContentTypeJSON, api.ETagOf(body)), s.headers.Meta)
 }
 
 // handleSwatch serves /api/legend/{id}.png[?scale=1|2]: the symbol of a
@@ -65,25 +66,25 @@ func (s *Server) handleSwatch(w http.ResponseWriter, r *http.Request) {
 	file := mux.Vars(r)["file"]
 	id, ok := strings.CutSuffix(file, ".png")
 	if !ok {
-		e := badPart("extension", path.Ext(file), "want .png for a legend swatch")
+		e := api.BadPart("extension", path.Ext(file), "want .png for a legend swatch")
 		e.Status = http.StatusNotFound
 		s.fail(w, r, e)
 		return
 	}
-	q, err := parseQuery(r.URL.RawQuery)
+	q, err := api.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	scale := 1
-	v, given, err := oneParam(q, "scale")
+	v, given, err := api.OneParam(q, "scale")
 	if err == nil && given {
 		switch v {
 		case "1":
 		case "2":
 			scale = 2
 		default:
-			err = badPart("scale", v, "want 1 or 2")
+			err = api.BadPart("scale", v, "want 1 or 2")
 		}
 	}
 	if err != nil {
@@ -92,21 +93,21 @@ func (s *Server) handleSwatch(w http.ResponseWriter, r *http.Request) {
 	}
 	sw, ok := s.swatches()[id]
 	if !ok {
-		e := badPart("legend entry", id, "no such entry (see /api/legend)")
+		e := api.BadPart("legend entry", id, "no such entry (see /api/legend)")
 		e.Status = http.StatusNotFound
 		s.fail(w, r, e)
 		return
 	}
-	serveEntry(w, r, sw[scale], s.headers.tile)
+	api.ServeEntry(w, r, sw[scale], s.headers.Tile)
 }
 
 // drawSwatches draws and encodes every legend swatch at scale 1 and 2. The
 // swatches depend on nothing but the fonts, so they are drawn once.
-func (s *Server) drawSwatches() map[string][3]*entry {
+func (s *Server) drawSwatches() map[string][3]*api.Entry {
 	fonts := s.data.Load().renderer.Fonts()
-	out := map[string][3]*entry{}
+	out := map[string][3]*api.Entry{}
 	for _, e := range tiles.Legend(nil) {
-		var sw [3]*entry
+		var sw [3]*api.Entry
 		for _, scale := range []int{1, 2} {
 			img, err := tiles.Swatch(fonts, e.ID, float64(scale))
 			var buf bytes.Buffer
@@ -118,7 +119,7 @@ func (s *Server) drawSwatches() map[string][3]*entry {
 				s.log.Error("legend swatch", "id", e.ID, "scale", scale, "err", err)
 				continue
 			}
-			sw[scale] = newEntry(buf.Bytes(), contentTypePNG, etagOf(buf.Bytes()))
+			sw[scale] = api.NewEntry(buf.Bytes(), api.ContentTypePNG, api.ETagOf(buf.Bytes()))
 		}
 		if sw[1] != nil && sw[2] != nil {
 			out[e.ID] = sw

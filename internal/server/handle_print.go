@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/tiles/sheet"
 )
 
@@ -31,12 +32,12 @@ func parsePrintRequest(file, rawQuery string) (layers string, req sheet.Request,
 	case ".png":
 		format = sheet.PNG
 	default:
-		return "", req, badPart("extension", ext, "want .pdf or .png (the file is "+quote(file)+")")
+		return "", req, api.BadPart("extension", ext, "want .pdf or .png (the file is "+api.Quote(file)+")")
 	}
-	if layers, err = checkLayers(stem); err != nil {
+	if layers, err = api.CheckLayers(stem); err != nil {
 		return "", req, err
 	}
-	q, err := parseQuery(rawQuery)
+	q, err := api.ParseQuery(rawQuery)
 	if err != nil {
 		return "", req, err
 	}
@@ -47,9 +48,9 @@ func parsePrintRequest(file, rawQuery string) (layers string, req sheet.Request,
 	sort.Strings(names)
 	for _, name := range names {
 		if !contains(printParams, name) {
-			return "", req, badPart("query", name, "unknown parameter; want "+strings.Join(printParams, ", "))
+			return "", req, api.BadPart("query", name, "unknown parameter; want "+strings.Join(printParams, ", "))
 		}
-		if _, _, err := oneParam(q, name); err != nil {
+		if _, _, err := api.OneParam(q, name); err != nil {
 			return "", req, err
 		}
 	}
@@ -83,7 +84,7 @@ func printError(err error) error {
 	if errors.Is(err, sheet.ErrTooLarge) {
 		status = http.StatusRequestEntityTooLarge
 	}
-	return &requestError{Status: status, Part: re.Param, Msg: err.Error(), Err: err}
+	return &api.Error{Status: status, Part: re.Param, Msg: err.Error(), Err: err}
 }
 
 // handlePrint serves /print/{layers}.pdf and .png: a printable sheet.
@@ -94,7 +95,7 @@ func (s *Server) handlePrint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := s.data.Load()
-	sel, err := selectLayers(d.campaign, layers)
+	sel, err := api.SelectLayers(d.campaign, layers)
 	if err != nil {
 		s.fail(w, r, err)
 		return

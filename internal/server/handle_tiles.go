@@ -11,7 +11,9 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/internal/fastlane"
+	"github.com/xiang-maps/xiang/internal/slots"
 	"github.com/xiang-maps/xiang/tiles"
 	"github.com/xiang-maps/xiang/tiles/cache"
 )
@@ -61,7 +63,7 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	if n, ok := fastlane.Note(r).(*tileNote); ok {
 		note = *n
 	} else {
-		note.req, note.err = parseTileRequest(mux.Vars(r), r.URL.RawQuery, s.cfg.MaxZoom)
+		note.req, note.err = api.ParseTileRequest(mux.Vars(r), r.URL.RawQuery, s.cfg.MaxZoom)
 	}
 	if note.err != nil {
 		s.fail(w, r, note.err)
@@ -72,18 +74,18 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 
 	// Warm path: an address seen before, whose content is still cached.
 	if note.looked != d.gen {
-		if e, empty, ok := s.warm(d, addr, req.scale); ok {
+		if e, empty, ok := s.warm(d, addr, req.Scale); ok {
 			if empty {
 				setCache(w, "empty")
 			} else {
 				setCache(w, "hit")
 			}
-			serveEntry(w, r, e, s.headers.tile)
+			api.ServeEntry(w, r, e, s.headers.Tile)
 			return
 		}
 	}
 
-	sel, err := selectLayers(d.campaign, req.layers)
+	sel, err := api.SelectLayers(d.campaign, req.Layers)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -93,61 +95,61 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	// starts. A miss keeps that one slot for its render.
 	ctx, cancel := s.withTimeout(r.Context())
 	defer cancel()
-	sl, err := s.takeSlot(ctx)
+	sl, err := s.slots.Take(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	defer sl.release() // unless handed over to the render
-	plan, err := d.renderer.Plan(ctx, sel, req.day, geo.TileFrame(req.tile, req.scale))
+	defer sl.Release() // unless handed over to the render
+	plan, err := d.renderer.Plan(ctx, sel, req.Day, geo.TileFrame(req.Tile, req.Scale))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if plan.Empty() {
-		sl.release()
+		sl.Release()
 		s.index.Add(addr, tileRef{empty: true})
-		s.serveEmpty(w, r, d, req.scale)
+		s.serveEmpty(w, r, d, req.Scale)
 		return
 	}
 	key := plan.Key()
 	s.index.Add(addr, tileRef{key: key})
 	etag := tileETag(key)
-	if inm, ok := r.Header["If-None-Match"]; ok && etagMatch(inm, etag) {
+	if inm, ok := r.Header["If-None-Match"]; ok && api.ETagMatch(inm, etag) {
 		// The client holds this content already: no need to draw it.
-		sl.release()
+		sl.Release()
 		setCache(w, "revalidated")
 		h := w.Header()
 		h["Etag"] = []string{etag}
-		h["Cache-Control"] = s.headers.tile
+		h["Cache-Control"] = s.headers.Tile
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 
 	// A request that waits for another's render of the same content lets
 	// its slot go while it waits.
-	e, res, err := s.tiles.DoWaiting(ctx, key, func(ctx context.Context) (*entry, error) {
+	e, res, err := s.tiles.DoWaiting(ctx, key, func(ctx context.Context) (*api.Entry, error) {
 		return s.render(ctx, sl, d.renderer, plan, etag)
-	}, sl.release)
-	sl.release()
+	}, sl.Release)
+	sl.Release()
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	setCache(w, resultName(res))
-	serveEntry(w, r, e, s.headers.tile)
+	api.ServeEntry(w, r, e, s.headers.Tile)
 }
 
 // warm returns the cached answer for a tile address seen before — its
 // bytes, or the shared empty tile (counted) — if there is one. Both the
 // handler and the fast lane start here.
-func (s *Server) warm(d *dataset, addr addrKey, scale int) (e *entry, empty, ok bool) {
+func (s *Server) warm(d *dataset, addr addrKey, scale int) (e *api.Entry, empty, ok bool) {
 	ref, ok := s.index.Get(addr)
 	if !ok {
 		return nil, false, false
 	}
 	if ref.empty {
-		s.metrics.empty.Inc()
+		s.metrics.Empty.Inc()
 		return d.empty[scale], true, true
 	}
 	e, ok = s.tiles.Get(ref.key)
@@ -157,20 +159,20 @@ func (s *Server) warm(d *dataset, addr addrKey, scale int) (e *entry, empty, ok 
 // serveEmpty serves the shared transparent tile.
 func (s *Server) serveEmpty(w http.ResponseWriter, r *http.Request, d *dataset, scale int) {
 	setCache(w, "empty")
-	s.metrics.empty.Inc()
-	serveEntry(w, r, d.empty[scale], s.headers.tile)
+	s.metrics.Empty.Inc()
+	api.ServeEntry(w, r, d.empty[scale], s.headers.Tile)
 }
 
 // render draws and encodes a plan in the tile slot sl, handed over by the
 // request that planned it; when that request has let it go already, it
 // takes a slot of its own first, or gives up when ctx ends.
-func (s *Server) render(ctx context.Context, sl *slot, r *tiles.Renderer, p *tiles.Plan, etag string) (*entry, error) {
-	if !sl.handOver() {
-		if err := s.acquire(ctx, s.slots); err != nil {
+func (s *Server) render(ctx context.Context, sl *slots.Slot, r *tiles.Renderer, p *tiles.Plan, etag string) (*api.Entry, error) {
+	if !sl.HandOver() {
+		if err := s.slots.Acquire(ctx); err != nil {
 			return nil, err
 		}
 	}
-	defer s.release(s.slots)
+	defer s.slots.Release()
 	if s.onRender != nil {
 		s.onRender()
 	}
@@ -182,16 +184,16 @@ func (s *Server) render(ctx context.Context, sl *slot, r *tiles.Renderer, p *til
 	if err != nil {
 		return nil, err
 	}
-	s.metrics.renders.Observe(time.Since(start).Seconds())
+	s.metrics.Renders.Observe(time.Since(start).Seconds())
 	if empty {
 		// Drawn, and nothing showed: the canonical transparent tile, under
 		// the ETag every empty tile of its size has, whichever path found
 		// it empty.
 		body := r.EmptyPNG(p.Frame.Width, p.Frame.Height)
-		return newEntry(body, contentTypePNG, etagOf(body)), nil
+		return api.NewEntry(body, api.ContentTypePNG, api.ETagOf(body)), nil
 	}
 	body := bytes.Clone(buf.Bytes()) // exactly sized; the buffer is reused
-	return s.shareBytes(p.Key(), newEntry(body, contentTypePNG, etag)), nil
+	return s.shareBytes(p.Key(), api.NewEntry(body, api.ContentTypePNG, etag)), nil
 }
 
 // bodyRefSize approximates the memory of one entry of the bytes index.
@@ -202,10 +204,10 @@ const bodyRefSize = 96
 // feature near the tile that paints nothing in it); sharing the entry gives
 // them one ETag and one copy of the bytes. It hashes each rendered tile
 // once, never a served one.
-func (s *Server) shareBytes(key tiles.Key, e *entry) *entry {
-	h := maphash.Bytes(s.seed, e.body)
+func (s *Server) shareBytes(key tiles.Key, e *api.Entry) *api.Entry {
+	h := maphash.Bytes(s.seed, e.Body)
 	if k, ok := s.bodies.Peek(h); ok && k != key {
-		if old, ok := s.tiles.Peek(k); ok && bytes.Equal(old.body, e.body) {
+		if old, ok := s.tiles.Peek(k); ok && bytes.Equal(old.Body, e.Body) {
 			return old
 		}
 	}
@@ -216,9 +218,9 @@ func (s *Server) shareBytes(key tiles.Key, e *entry) *entry {
 // badTilePath answers a path under /tiles/ that fits no tile route.
 func (s *Server) badTilePath(w http.ResponseWriter, r *http.Request) {
 	if strings.Contains(r.URL.Path, "//") {
-		s.fail(w, r, badPart("path", r.URL.Path, "has an empty segment"))
+		s.fail(w, r, api.BadPart("path", r.URL.Path, "has an empty segment"))
 		return
 	}
-	s.writeError(w, http.StatusNotFound, "path "+quote(r.URL.Path)+
+	s.writeError(w, http.StatusNotFound, "path "+api.Quote(r.URL.Path)+
 		": want /tiles/{layers}/{date}/{z}/{x}/{y}.png, /tiles/{layers}/{z}/{x}/{y}.png (either with @2x before .png) or /tiles/{layers}.json")
 }

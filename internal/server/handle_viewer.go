@@ -2,19 +2,17 @@ package server
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/internal/web"
-	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles/view"
 )
 
@@ -30,75 +28,6 @@ const contentTypeHTML = "text/html; charset=utf-8"
 // from any base map, and any site may frame the page.
 const pageSecurity = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
 	"img-src * data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors *"
-
-// contextLayerID is the id the design gives the layer of rivers, railways
-// and towns.
-const contextLayerID = "context"
-
-// newViewerConfig is what the viewer script needs to know of a campaign,
-// except the URL prefixes, which depend on the request.
-func (s *Server) newViewerConfig(c *overlays.Campaign) web.Config {
-	cfg := web.Config{
-		Title:   s.cfg.Title,
-		MaxZoom: s.cfg.MaxZoom,
-		Layers:  make([]web.Layer, len(c.Layers)),
-	}
-	all := overlays.Selection(c.Layers)
-	for i, l := range c.Layers {
-		cfg.Layers[i] = web.Layer{ID: l.ID, Title: cmp.Or(l.Title, l.ID)}
-	}
-	// Map clients show attribution as HTML; the layer files hold text.
-	cfg.Attribution = html.EscapeString(all.Attribution())
-	if context := contextLayer(c); context != nil {
-		cfg.ContextLayer = context.ID
-		cfg.ContextAttribution = html.EscapeString(overlays.Selection{context}.Attribution())
-	}
-	if s.cfg.BaseMap != BaseMapNone {
-		cfg.Base = web.Base{URL: s.cfg.BaseMap, Attribution: s.cfg.BaseMapAttribution}
-	}
-	// Without any dated feature the extent stays empty: the viewer then
-	// shows the summary map without a slider.
-	if ext := view.Extent(all); !ext.Empty() && ext.From != geo.MinDay && ext.To != geo.MaxDay {
-		cfg.Extent = [2]string{ext.From.String(), ext.To.String()}
-		cfg.Date = firstEvent(c, ext).String()
-	}
-	if b := view.Bound(all); c.Features() > 0 {
-		cfg.Bounds = [4]float64{b.Min[0], max(b.Min[1], -overlays.MaxLat), b.Max[0], min(b.Max[1], overlays.MaxLat)}
-	} else {
-		cfg.Bounds = [4]float64{-180, -overlays.MaxLat, 180, overlays.MaxLat}
-	}
-	return cfg
-}
-
-// firstEvent is the day the viewer opens on: that of the first event in
-// the extent, where the story starts, else the extent's first day.
-func firstEvent(c *overlays.Campaign, ext geo.Span) geo.Day {
-	first := ext.From
-	found := false
-	for _, l := range c.Layers {
-		for _, f := range l.Features {
-			if d := f.Span.From; f.Kind == overlays.KindEvent && ext.Contains(d) && (!found || d < first) {
-				first, found = d, true
-			}
-		}
-	}
-	return first
-}
-
-// contextLayer is the layer the viewer draws as its base map when it has
-// no other: the undated layer called "context", else the first undated
-// layer with features, else nil.
-func contextLayer(c *overlays.Campaign) *overlays.Layer {
-	if l, ok := c.Layer(contextLayerID); ok && l.Extent == (geo.Span{}) {
-		return l
-	}
-	for _, l := range c.Layers {
-		if l.Extent == (geo.Span{}) && len(l.Features) > 0 {
-			return l
-		}
-	}
-	return nil
-}
 
 // prefix is the path prefix of PublicURL ("" when none): the viewer's URLs
 // of tiles, the API and assets start with it.
@@ -139,7 +68,7 @@ func (s *Server) handleViewer(embed bool) http.HandlerFunc {
 		defer s.bufs.Put(buf)
 		err := web.Render(buf, web.Page{
 			Title:       s.cfg.Title,
-			Description: s.describe(d.campaign),
+			Description: web.Describe(d.campaign),
 			Embed:       embed,
 			OEmbed:      base + "/oembed?" + url.Values{"url": {page}, "format": {"json"}}.Encode(),
 			Assets:      prefix + web.AssetsPath,
@@ -154,7 +83,7 @@ func (s *Server) handleViewer(embed bool) http.HandlerFunc {
 		h.Set("Content-Security-Policy", pageSecurity)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		serveEntry(w, r, newEntry(body, contentTypeHTML, etagOf(body)), s.headers.page)
+		api.ServeEntry(w, r, api.NewEntry(body, contentTypeHTML, api.ETagOf(body)), s.headers.Page)
 	}
 }
 
@@ -164,32 +93,18 @@ func (s *Server) handleViewer(embed bool) http.HandlerFunc {
 // loads. The rest of the query is the script's to read.
 func checkViewerView(rawQuery string) error {
 	q, _ := url.ParseQuery(rawQuery) // what parses; the script reads the same
-	v, ok, err := oneParam(q, "view")
+	v, ok, err := api.OneParam(q, "view")
 	if err != nil || !ok || v == "" {
 		return err
 	}
 	if _, err := view.ParseCenter(v); err != nil {
 		var ve *view.Error
 		if errors.As(err, &ve) {
-			return badPart("view", v, ve.Want)
+			return api.BadPart("view", v, ve.Want)
 		}
 		return err
 	}
 	return nil
-}
-
-// describe is the page's description: the titles of the dated layers.
-func (s *Server) describe(c *overlays.Campaign) string {
-	var titles []string
-	for _, l := range c.Layers {
-		if l.Extent != (geo.Span{}) {
-			titles = append(titles, cmp.Or(l.Title, l.ID))
-		}
-	}
-	if len(titles) == 0 {
-		return "A campaign map with a time slider."
-	}
-	return "A campaign map with a time slider: " + strings.Join(titles, "; ") + "."
 }
 
 // maxEmbedSide bounds oEmbed's maxwidth and maxheight.
@@ -199,25 +114,25 @@ const maxEmbedSide = 100_000
 // oEmbed 1.0 description of a viewer page of this server, as an iframe of
 // its embed page.
 func (s *Server) handleOEmbed(w http.ResponseWriter, r *http.Request) {
-	q, err := parseQuery(r.URL.RawQuery)
+	q, err := api.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	format, _, err := oneParam(q, "format")
+	format, _, err := api.OneParam(q, "format")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if format != "" && format != "json" {
-		e := badPart("format", format, "only json is implemented")
+		e := api.BadPart("format", format, "only json is implemented")
 		e.Status = http.StatusNotImplemented
 		s.fail(w, r, e)
 		return
 	}
-	page, ok, err := oneParam(q, "url")
+	page, ok, err := api.OneParam(q, "url")
 	if err == nil && (!ok || page == "") {
-		err = badPart("url", page, "want the URL of a viewer page of this server, as ?url=")
+		err = api.BadPart("url", page, "want the URL of a viewer page of this server, as ?url=")
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -225,11 +140,11 @@ func (s *Server) handleOEmbed(w http.ResponseWriter, r *http.Request) {
 	}
 	var limits [2]int
 	for i, name := range []string{"maxwidth", "maxheight"} {
-		v, ok, err := oneParam(q, name)
+		v, ok, err := api.OneParam(q, name)
 		if err == nil && ok {
 			n, valid := view.ParseCount(v, 9)
 			if !valid || n < 1 || n > maxEmbedSide {
-				err = badPart(name, v, "want a whole number of pixels from 1 to "+strconv.Itoa(maxEmbedSide))
+				err = api.BadPart(name, v, "want a whole number of pixels from 1 to "+strconv.Itoa(maxEmbedSide))
 			}
 			limits[i] = n
 		}
@@ -246,9 +161,17 @@ func (s *Server) handleOEmbed(w http.ResponseWriter, r *http.Request) {
 	}
 	base := s.baseURL(w, r)
 	res, err := web.OEmbed(page, base, embedPath, title, limits[0], limits[1])
+	if errors.Is(err, web.ErrNotEmbeddable) {
+		// The story page embeds as itself.
+		if st, ok := web.StoryOf(s.data.Load().campaign); ok {
+			if sres, serr := web.OEmbedStory(page, base, storyPath, st.Title, limits[0], limits[1]); !errors.Is(serr, web.ErrNotEmbeddable) {
+				res, err = sres, serr
+			}
+		}
+	}
 	switch {
 	case errors.Is(err, web.ErrNotEmbeddable):
-		e := badPart("url", page, "not a viewer page of this server (want "+base+"/ or "+embedPath+", with any query)")
+		e := api.BadPart("url", page, "not a viewer page of this server (want "+base+"/, "+embedPath+" or "+storyPath+", with any query)")
 		e.Status = http.StatusNotFound
 		err = e
 	case errors.Is(err, web.ErrTooSmall):
@@ -257,7 +180,7 @@ func (s *Server) handleOEmbed(w http.ResponseWriter, r *http.Request) {
 		if h := limits[1]; h > 0 && (h < web.MinEmbedHeight || h*web.EmbedWidth/web.EmbedHeight < web.MinEmbedWidth) {
 			part, value = "maxheight", h
 		}
-		err = badPart(part, strconv.Itoa(value), fmt.Sprintf("leaves less than the %dx%d pixels the map needs",
+		err = api.BadPart(part, strconv.Itoa(value), fmt.Sprintf("leaves less than the %dx%d pixels the map needs",
 			web.MinEmbedWidth, web.MinEmbedHeight))
 	}
 	if err != nil {
@@ -269,5 +192,5 @@ func (s *Server) handleOEmbed(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	serveEntry(w, r, newEntry(append(body, '\n'), contentTypeJSON, etagOf(body)), s.headers.meta)
+	api.ServeEntry(w, r, api.NewEntry(append(body, '\n'), api.ContentTypeJSON, api.ETagOf(body)), s.headers.Meta)
 }

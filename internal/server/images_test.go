@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/internal/testkit"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
@@ -382,7 +383,7 @@ func FuzzParseImageRequest(f *testing.F) {
 		vars := map[string]string{"layers": parts[0], "view": parts[1], "file": parts[2]}
 		check := func(req imageRequest, err error) {
 			if err != nil {
-				var re *requestError
+				var re *api.Error
 				if !errors.As(err, &re) || re.Part == "" {
 					t.Fatalf("%q: error %v is not a request error naming a part", s, err)
 				}

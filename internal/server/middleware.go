@@ -9,6 +9,8 @@ import (
 	"runtime/debug"
 	"strconv"
 	"time"
+
+	"github.com/xiang-maps/xiang/internal/api"
 )
 
 // statusClientClosed is logged for a request whose client went away before
@@ -86,7 +88,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 				status = http.StatusOK
 			}
 			took := time.Since(start)
-			s.metrics.observe(rw.route, status, took)
+			s.metrics.Observe(rw.route, status, took)
 			if !s.log.Enabled(r.Context(), slog.LevelInfo) {
 				return
 			}
@@ -124,7 +126,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 			if err, ok := p.(error); ok && errors.Is(err, http.ErrAbortHandler) {
 				panic(p)
 			}
-			s.metrics.panics.Inc()
+			s.metrics.Panics.Inc()
 			s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path,
 				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			if rw, ok := w.(*recorder); ok && rw.status != 0 {
@@ -177,14 +179,14 @@ func (s *Server) limits(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n := len(r.RequestURI); n > MaxURLBytes {
 			setRoute(w, "too_long")
-			e := badPart("url", r.RequestURI, "longer than "+strconv.Itoa(MaxURLBytes)+" bytes")
+			e := api.BadPart("url", r.RequestURI, "longer than "+strconv.Itoa(MaxURLBytes)+" bytes")
 			e.Status = http.StatusRequestURITooLong
 			s.fail(w, r, e)
 			return
 		}
 		if r.ContentLength > MaxBodyBytes {
 			setRoute(w, "too_large")
-			e := badPart("body", strconv.FormatInt(r.ContentLength, 10)+" bytes", "larger than "+strconv.Itoa(MaxBodyBytes)+" bytes")
+			e := api.BadPart("body", strconv.FormatInt(r.ContentLength, 10)+" bytes", "larger than "+strconv.Itoa(MaxBodyBytes)+" bytes")
 			e.Status = http.StatusRequestEntityTooLarge
 			s.fail(w, r, e)
 			return

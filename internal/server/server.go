@@ -17,7 +17,11 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/api"
+	"github.com/xiang-maps/xiang/internal/metrics"
+	"github.com/xiang-maps/xiang/internal/slots"
 	"github.com/xiang-maps/xiang/internal/web"
+	"github.com/xiang-maps/xiang/internal/wmts"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
 	"github.com/xiang-maps/xiang/tiles/cache"
@@ -147,22 +151,22 @@ type Server struct {
 	// loading holds a token while a load runs, even one abandoned by
 	// Reload or New: it serializes loads.
 	loading chan struct{}
-	tiles   *cache.Cache[tiles.Key, *entry]
+	tiles   *cache.Cache[tiles.Key, *api.Entry]
 	index   *cache.Cache[addrKey, tileRef]
-	bodies  *cache.Cache[uint64, tiles.Key] // hash of a tile's bytes → key of its entry
-	images  *cache.Cache[imageKey, *entry]  // static images and animations
+	bodies  *cache.Cache[uint64, tiles.Key]    // hash of a tile's bytes → key of its entry
+	images  *cache.Cache[imageKey, *api.Entry] // static images and animations
 	// swatches are the legend's swatch PNGs by entry id and scale (1, 2),
 	// drawn on first use.
-	swatches func() map[string][3]*entry
+	swatches func() map[string][3]*api.Entry
 	seed     maphash.Seed
-	slots    chan struct{} // tile slots: plans and renders
+	slots    *slots.Pool // tile slots: plans and renders
 	// imageSlots are the slots of static images, animations, prints and
 	// exports.
-	imageSlots chan struct{}
-	clients    clients   // expensive requests under way, by client
-	bufs       sync.Pool // *bytes.Buffer for encoding
-	metrics    *metrics
-	headers    headerValues
+	imageSlots *slots.Pool
+	clients    slots.Clients // expensive requests under way, by client
+	bufs       sync.Pool     // *bytes.Buffer for encoding
+	metrics    *metrics.Set
+	headers    api.CacheControls
 	handler    http.Handler
 
 	// onRender, when set, is called by every render with its slot held;
@@ -235,22 +239,23 @@ func New(cfg Config) (*Server, error) {
 	}
 	budget := max(cfg.CacheBytes, 0)
 	s := &Server{
-		cfg:        cfg,
-		log:        cfg.Logger,
-		tiles:      cache.New(budget-budget/16-budget/128, entrySize),
-		index:      cache.New(budget/16, refSize),
-		bodies:     cache.New(budget/128, func(uint64, tiles.Key) int64 { return bodyRefSize }),
-		images:     cache.New(max(cfg.ImageCacheBytes, 0), imageSize),
-		seed:       maphash.MakeSeed(),
-		loading:    make(chan struct{}, 1),
-		slots:      make(chan struct{}, cfg.MaxRenders),
-		imageSlots: make(chan struct{}, cfg.MaxImageRenders),
-		clients:    clients{n: map[string]int{}},
-		bufs:       sync.Pool{New: func() any { return new(bytes.Buffer) }},
-		headers:    newHeaderValues(cfg.TileMaxAge),
+		cfg:     cfg,
+		log:     cfg.Logger,
+		tiles:   cache.New(budget-budget/16-budget/128, entrySize),
+		index:   cache.New(budget/16, refSize),
+		bodies:  cache.New(budget/128, func(uint64, tiles.Key) int64 { return bodyRefSize }),
+		images:  cache.New(max(cfg.ImageCacheBytes, 0), imageSize),
+		seed:    maphash.MakeSeed(),
+		loading: make(chan struct{}, 1),
+		bufs:    sync.Pool{New: func() any { return new(bytes.Buffer) }},
+		headers: api.NewCacheControls(cfg.TileMaxAge),
 	}
 	s.swatches = sync.OnceValue(s.drawSwatches)
-	s.metrics = newMetrics(s)
+	s.metrics = metrics.New(map[string]func() cache.Stats{
+		"tile": s.tiles.Stats, "tile_index": s.index.Stats, "tile_bytes": s.bodies.Stats, "image": s.images.Stats,
+	})
+	s.slots = slots.NewPool(cfg.MaxRenders, s.metrics.InFlight)
+	s.imageSlots = slots.NewPool(cfg.MaxImageRenders, s.metrics.InFlight)
 	if cfg.Archives != "" {
 		return s.startArchives()
 	}
@@ -259,7 +264,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.data.Store(d)
-	s.metrics.loaded(d)
+	s.metrics.Loaded(d.gen, d.loaded, d.version)
 	s.handler = s.routes()
 	return s, nil
 }
@@ -280,7 +285,7 @@ func (s *Server) Reload() error {
 	}
 	d, err := s.loadWithin()
 	if err != nil {
-		s.metrics.reloads.WithLabelValues("error").Inc()
+		s.metrics.Reloads.WithLabelValues("error").Inc()
 		old := s.data.Load()
 		// One line, bounded whatever the data: the count of problems and
 		// the first one.
@@ -298,8 +303,8 @@ func (s *Server) Reload() error {
 	// Addresses of the old generation can no longer be hit; contents are
 	// keyed by what they show, so tiles that did not change stay cached.
 	s.index.Purge()
-	s.metrics.reloads.WithLabelValues("ok").Inc()
-	s.metrics.loaded(d)
+	s.metrics.Reloads.WithLabelValues("ok").Inc()
+	s.metrics.Loaded(d.gen, d.loaded, d.version)
 	s.log.Info("reloaded", "source", s.cfg.Source, "version", d.version, "generation", d.gen,
 		"previous", old.version, "layers", len(d.campaign.Layers), "features", d.campaign.Features())
 	return nil
@@ -370,7 +375,9 @@ func (s *Server) routes() http.Handler {
 	r.HandleFunc("/tiles/{file}", s.route("tilejson", s.handleTileJSON)).Methods(get...)
 	r.PathPrefix("/tiles/").HandlerFunc(s.route("tile_bad", s.badTilePath)).Methods(get...)
 	r.HandleFunc("/api/layers", s.route("layers", s.handleLayers)).Methods(get...)
+	r.HandleFunc("/api/layers/{file:[^/]+\\.(?:kml|kmz|csv)}", s.route("layer_export", s.handleLayerExport)).Methods(get...)
 	r.HandleFunc("/api/layers/{file}", s.route("layer_geojson", s.handleLayerGeoJSON)).Methods(get...)
+	r.HandleFunc(wmts.Path, s.route("wmts", s.handleWMTS)).Methods(get...)
 	r.HandleFunc("/api/events", s.route("events", s.handleEvents)).Methods(get...)
 	r.HandleFunc("/api/legend", s.route("legend", s.handleLegend)).Methods(get...)
 	r.HandleFunc("/api/legend/{file}", s.route("legend_swatch", s.handleSwatch)).Methods(get...)
@@ -379,12 +386,15 @@ func (s *Server) routes() http.Handler {
 	r.HandleFunc("/animate/{layers}/{view}/{file}", s.route("animate", s.handleAnimate)).Methods(get...)
 	r.PathPrefix("/animate/").HandlerFunc(s.route("animate_bad", s.badImagePath)).Methods(get...)
 	r.HandleFunc("/print/{file}", s.route("print", s.handlePrint)).Methods(get...)
+	r.HandleFunc("/atlas/{file}", s.route("atlas", s.handleAtlas)).Methods(get...)
 	r.HandleFunc("/", s.route("viewer", s.handleViewer(false))).Methods(get...)
 	r.HandleFunc(embedPath, s.route("embed", s.handleViewer(true))).Methods(get...)
 	r.HandleFunc("/oembed", s.route("oembed", s.handleOEmbed)).Methods(get...)
+	r.HandleFunc(storyPath, s.route("story", s.handleStory)).Methods(get...)
+	r.HandleFunc(storyScriptPath, s.route("story_script", s.handleStoryScript)).Methods(get...)
 	r.PathPrefix(web.AssetsPath + "/").Handler(s.route("assets", http.StripPrefix(web.AssetsPath, web.Assets()).ServeHTTP)).Methods(get...)
 	r.HandleFunc("/healthz", s.route("healthz", s.handleHealth)).Methods(get...)
-	r.Handle("/metrics", s.route("metrics", s.metrics.handler().ServeHTTP)).Methods(get...)
+	r.Handle("/metrics", s.route("metrics", s.metrics.Handler().ServeHTTP)).Methods(get...)
 
 	// Outermost first: log and count every response, including those of
 	// recovered panics; then recovery; CORS on everything, errors included;

@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles/cache"
 )
@@ -654,9 +655,9 @@ func TestCoalescing(t *testing.T) {
 // a 503 JSON error with Retry-After; the server recovers when slots free.
 func TestRenderTimeout(t *testing.T) {
 	s, ts := newServer(t, "", Config{MaxRenders: 1, RenderTimeout: 50 * time.Millisecond})
-	s.slots <- struct{}{}
+	s.slots.Acquire(context.Background())
 	res := get(t, ts, "/tiles/all/1944-06-25/8/208/108.png")
-	<-s.slots
+	s.slots.Release()
 	if res.status != http.StatusServiceUnavailable || res.header.Get("Retry-After") == "" {
 		t.Errorf("busy server: %d, Retry-After %q", res.status, res.header.Get("Retry-After"))
 	}
@@ -701,7 +702,7 @@ func TestFail(t *testing.T) {
 		status int    // recorded status
 		body   string // part of the body; "" for none
 	}{
-		"bad part":        {badPart("z", "q", "want a number"), nil, 400, `z \"q\": want a number`},
+		"bad part":        {api.BadPart("z", "q", "want a number"), nil, 400, `z \"q\": want a number`},
 		"unknown layer":   {fmt.Errorf("layer %q: %w", "x", overlays.ErrUnknownLayer), nil, 404, "unknown layer"},
 		"timeout":         {context.DeadlineExceeded, nil, 503, "try again"},
 		"client gone":     {context.Canceled, cancelled, statusClientClosed, ""},

@@ -43,6 +43,26 @@ const (
 // under, if any. It fails with ErrNotEmbeddable for any other URL and with
 // ErrTooSmall when the limits leave too little room.
 func OEmbed(page, origin, embedPath, title string, maxWidth, maxHeight int) (*OEmbedResponse, error) {
+	return oembed(page, origin, []string{"", "/", embedPath}, embedPath, title, EmbedWidth, EmbedHeight, maxWidth, maxHeight)
+}
+
+// Default size of a story's embed, in CSS pixels: tall enough to read a
+// section beside the map.
+const (
+	StoryEmbedWidth, StoryEmbedHeight = 800, 600
+)
+
+// OEmbedStory describes the embed of page, the story page storyPath on
+// origin (with any query), as an iframe of that page, 800×600 or smaller
+// to honour maxWidth and maxHeight at the same aspect ratio. It fails as
+// OEmbed does.
+func OEmbedStory(page, origin, storyPath, title string, maxWidth, maxHeight int) (*OEmbedResponse, error) {
+	return oembed(page, origin, []string{storyPath}, storyPath, title, StoryEmbedWidth, StoryEmbedHeight, maxWidth, maxHeight)
+}
+
+// oembed describes page, one of paths under origin, as an iframe of src
+// under origin with the page's query, w×h or smaller.
+func oembed(page, origin string, paths []string, src, title string, w, h, maxWidth, maxHeight int) (*OEmbedResponse, error) {
 	u, err := url.Parse(page)
 	if err != nil || !u.IsAbs() {
 		return nil, fmt.Errorf("url %q: %w", page, ErrNotEmbeddable)
@@ -52,21 +72,24 @@ func OEmbed(page, origin, embedPath, title string, maxWidth, maxHeight int) (*OE
 		return nil, fmt.Errorf("origin %q: %w", origin, err)
 	}
 	prefix := strings.TrimSuffix(o.Path, "/")
-	if !strings.EqualFold(u.Scheme, o.Scheme) || !strings.EqualFold(u.Host, o.Host) || u.User != nil ||
-		(u.Path != prefix && u.Path != prefix+"/" && u.Path != prefix+embedPath) {
+	known := false
+	for _, p := range paths {
+		known = known || u.Path == prefix+p
+	}
+	if !strings.EqualFold(u.Scheme, o.Scheme) || !strings.EqualFold(u.Host, o.Host) || u.User != nil || !known {
 		return nil, fmt.Errorf("url %q: %w", page, ErrNotEmbeddable)
 	}
-	w, h := EmbedWidth, EmbedHeight
+	w0, h0 := w, h
 	if maxWidth > 0 && w > maxWidth {
-		w, h = maxWidth, maxWidth*EmbedHeight/EmbedWidth
+		w, h = maxWidth, maxWidth*h0/w0
 	}
 	if maxHeight > 0 && h > maxHeight {
-		w, h = maxHeight*EmbedWidth/EmbedHeight, maxHeight
+		w, h = maxHeight*w0/h0, maxHeight
 	}
 	if w < MinEmbedWidth || h < MinEmbedHeight {
 		return nil, fmt.Errorf("maxwidth %d, maxheight %d: %w: the map needs at least %dx%d pixels", maxWidth, maxHeight, ErrTooSmall, MinEmbedWidth, MinEmbedHeight)
 	}
-	src := strings.TrimSuffix(origin, "/") + embedPath
+	src = strings.TrimSuffix(origin, "/") + src
 	if u.RawQuery != "" {
 		src += "?" + u.Query().Encode()
 	}

@@ -142,7 +142,7 @@ func Assets() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := path.Clean("/" + r.URL.Path)
 		etag, ok := assetETags[p]
-		if !ok || p == "/page.html" || p != "/"+strings.TrimPrefix(r.URL.Path, "/") {
+		if !ok || p == "/page.html" || p == "/story.html" || p != "/"+strings.TrimPrefix(r.URL.Path, "/") {
 			notFound(w, r.URL.Path)
 			return
 		}

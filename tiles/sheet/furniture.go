@@ -73,6 +73,9 @@ func (s *Sheet) drawFooter(c canvas) {
 	st := textStyle{size: m.tiny, color: grey}
 	y := f.Bottom() - m.tiny*0.3
 	right := "Web Mercator · " + strconv.Itoa(s.Request.DPI) + " dpi · made with xiang"
+	if s.Folio != "" {
+		right = s.Folio + " · " + right
+	}
 	rw := s.ts.width(right, st.size, false)
 	s.textAt(c, right, f.Right(), y, 1, st)
 	credit := "Map data: " + s.Attribution

@@ -32,47 +32,14 @@ const (
 // set (Chinese), which are small raster images at the same resolution.
 // The output is deterministic: the same sheet gives the same bytes.
 func (s *Sheet) WritePDF(ctx context.Context, w io.Writer) error {
-	pdf := &gopdf.GoPdf{}
-	pdf.Start(gopdf.Config{Unit: gopdf.UnitPT, PageSize: gopdf.Rect{W: s.Layout.Page.W, H: s.Layout.Page.H}})
-	pdf.SetInfo(gopdf.PdfInfo{Title: s.Title, Subject: s.Subtitle, Creator: "xiang", Producer: "xiang (gopdf)"})
-	opt := gopdf.TtfOption{UseKerning: true}
-	if err := pdf.AddTTFFontDataWithOption(pdfRegular, fonts.RegularTTF, opt); err != nil {
-		return fmt.Errorf("pdf font: %w", err)
-	}
-	if err := pdf.AddTTFFontDataWithOption(pdfBold, fonts.BoldTTF, opt); err != nil {
-		return fmt.Errorf("pdf font: %w", err)
-	}
-	pdf.AddPage()
-	c := &pdfCanvas{pdf: pdf, fonts: s.r.Fonts(), k: s.k}
-
-	// The map, strip by strip. Each strip but the last has one row more
-	// than its share, which the next strip covers: viewers that smooth
-	// image edges then show no seam.
-	m := s.Layout.Map
-	ppt := s.pxPerPt()
-	rows := s.stripRows(s.Frame.Width)
-	for y := 0; y < s.Frame.Height; y += rows {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		h := min(rows+1, s.Frame.Height-y)
-		img, err := s.mapStrip(ctx, y, h)
-		if err != nil {
-			return err
-		}
-		c.image(img, Rect{m.X, m.Y + float64(y)/ppt, m.W, float64(h) / ppt})
-		if c.err != nil {
-			return c.err
-		}
-	}
-	if err := ctx.Err(); err != nil {
+	d, err := NewDocument(s.r.Fonts(), s.Request.DPI, s.Title, s.Subtitle)
+	if err != nil {
 		return err
 	}
-	s.furniture(c)
-	if c.err != nil {
-		return c.err
+	if err := d.AddSheet(ctx, s); err != nil {
+		return err
 	}
-	_, err := pdf.WriteTo(w)
+	_, err = d.WriteTo(w)
 	return err
 }
 

@@ -34,6 +34,10 @@ type Sheet struct {
 	// on the day, as many as fit printed in Layout.Sources.
 	Sources     []overlays.Source
 	Attribution string
+	// Folio is printed in the footer, before the note of projection and
+	// resolution: a page number in an atlas ("Page 2 of 5"). Empty prints
+	// nothing; set it before writing the sheet.
+	Folio string
 
 	r      *tiles.Renderer
 	sel    overlays.Selection

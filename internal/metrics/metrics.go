@@ -1,4 +1,10 @@
-package server
+// Package metrics is xiang's Prometheus metrics: request counts and
+// latencies by route, render and image timings, empty tiles, panics,
+// reloads, render slots in use, the data's generation and version, and the
+// counters of its caches. The registry is the server's own (nothing is
+// registered globally), so that servers in one process — tests — do not
+// collide.
+package metrics
 
 import (
 	"net/http"
@@ -13,19 +19,18 @@ import (
 	"github.com/xiang-maps/xiang/tiles/cache"
 )
 
-// metrics are the server's Prometheus metrics, in a registry the server
-// owns (no global registration), so that servers in one process — tests —
-// do not collide.
-type metrics struct {
+// Set is one server's metrics. Its exported fields are the series the
+// server updates directly.
+type Set struct {
 	reg       *prometheus.Registry
 	requests  *prometheus.CounterVec   // route, code
 	latency   *prometheus.HistogramVec // route
-	renders   prometheus.Histogram
-	images    *prometheus.HistogramVec // kind: static, animation
-	empty     prometheus.Counter
-	panics    prometheus.Counter
-	reloads   *prometheus.CounterVec // result
-	inFlight  prometheus.Gauge
+	Renders   prometheus.Histogram     // one observation per tile drawn
+	Images    *prometheus.HistogramVec // kind: static, animation, print, geojson
+	Empty     prometheus.Counter       // tiles answered with the shared empty tile
+	Panics    prometheus.Counter       // panics recovered
+	Reloads   *prometheus.CounterVec   // result: ok, error
+	InFlight  prometheus.Gauge         // render slots in use
 	gen       prometheus.Gauge
 	loadedAt  prometheus.Gauge
 	versionMu sync.Mutex
@@ -42,8 +47,10 @@ type routeCode struct {
 	code  int
 }
 
-func newMetrics(s *Server) *metrics {
-	m := &metrics{reg: prometheus.NewRegistry()}
+// New returns the metrics, with the counters of the named caches (read
+// from each cache's Stats when scraped).
+func New(caches map[string]func() cache.Stats) *Set {
+	m := &Set{reg: prometheus.NewRegistry()}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "xiang_http_requests_total", Help: "HTTP requests by route and status code.",
 	}, []string{"route", "code"})
@@ -51,24 +58,24 @@ func newMetrics(s *Server) *metrics {
 		Name: "xiang_http_request_duration_seconds", Help: "Time to serve a request, by route.",
 		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
 	}, []string{"route"})
-	m.renders = prometheus.NewHistogram(prometheus.HistogramOpts{
+	m.Renders = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name: "xiang_tile_render_duration_seconds", Help: "Time to draw and encode one tile; the count is the number of renders.",
 		Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .2, .5, 1, 5},
 	})
-	m.images = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+	m.Images = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "xiang_image_render_duration_seconds", Help: "Time to draw and encode a static image or an animated GIF, by kind (static, animation).",
 		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 	}, []string{"kind"})
-	m.empty = prometheus.NewCounter(prometheus.CounterOpts{
+	m.Empty = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "xiang_tiles_empty_total", Help: "Tile requests answered with the shared empty tile without drawing.",
 	})
-	m.panics = prometheus.NewCounter(prometheus.CounterOpts{
+	m.Panics = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "xiang_panics_total", Help: "Panics recovered while serving requests or rendering; each is a bug.",
 	})
-	m.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
+	m.Reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "xiang_data_reloads_total", Help: "Data reloads by result (ok, error).",
 	}, []string{"result"})
-	m.inFlight = prometheus.NewGauge(prometheus.GaugeOpts{
+	m.InFlight = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "xiang_renders_in_flight", Help: "Render slots in use: tile plans and renders, images, animations, prints and GeoJSON exports running now.",
 	})
 	m.gen = prometheus.NewGauge(prometheus.GaugeOpts{
@@ -80,16 +87,17 @@ func newMetrics(s *Server) *metrics {
 	m.version = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "xiang_data_info", Help: "1 for the version of the data served.",
 	}, []string{"version"})
-	m.reloads.WithLabelValues("ok")
-	m.reloads.WithLabelValues("error")
+	m.Reloads.WithLabelValues("ok")
+	m.Reloads.WithLabelValues("error")
 
-	m.reg.MustRegister(m.requests, m.latency, m.renders, m.images, m.empty, m.panics, m.reloads,
-		m.inFlight, m.gen, m.loadedAt, m.version,
+	m.reg.MustRegister(m.requests, m.latency, m.Renders, m.Images, m.Empty, m.Panics, m.Reloads,
+		m.InFlight, m.gen, m.loadedAt, m.version,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	registerCache(m.reg, "tile", s.tiles.Stats)
-	registerCache(m.reg, "tile_index", s.index.Stats)
-	registerCache(m.reg, "tile_bytes", s.bodies.Stats)
-	registerCache(m.reg, "image", s.images.Stats)
+	for _, name := range []string{"tile", "tile_index", "tile_bytes", "image"} {
+		if stats, ok := caches[name]; ok {
+			registerCache(m.reg, name, stats)
+		}
+	}
 	return m
 }
 
@@ -120,8 +128,8 @@ func registerCache(reg *prometheus.Registry, name string, stats func() cache.Sta
 	gauge("entries", "Entries held", func(s cache.Stats) float64 { return float64(s.Entries) })
 }
 
-// observe counts one response.
-func (m *metrics) observe(route string, code int, took time.Duration) {
+// Observe counts one response to a route.
+func (m *Set) Observe(route string, code int, took time.Duration) {
 	k := routeCode{route, code}
 	c, ok := m.counters.Load(k)
 	if !ok {
@@ -135,17 +143,17 @@ func (m *metrics) observe(route string, code int, took time.Duration) {
 	o.(prometheus.Observer).Observe(took.Seconds())
 }
 
-// loaded records a new generation of data.
-func (m *metrics) loaded(d *dataset) {
-	m.gen.Set(float64(d.gen))
-	m.loadedAt.Set(float64(d.loaded.UnixNano()) / 1e9)
+// Loaded records a new generation of data, loaded at a time, of a version.
+func (m *Set) Loaded(gen uint64, at time.Time, version string) {
+	m.gen.Set(float64(gen))
+	m.loadedAt.Set(float64(at.UnixNano()) / 1e9)
 	m.versionMu.Lock()
 	defer m.versionMu.Unlock()
 	m.version.Reset()
-	m.version.WithLabelValues(d.version).Set(1)
+	m.version.WithLabelValues(version).Set(1)
 }
 
-// handler serves the metrics in the Prometheus text format.
-func (m *metrics) handler() http.Handler {
+// Handler serves the metrics in the Prometheus text format.
+func (m *Set) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }

@@ -1,4 +1,4 @@
-package server
+package api
 
 import (
 	"errors"
@@ -13,36 +13,36 @@ import (
 	"github.com/xiang-maps/xiang/overlays"
 )
 
-// tileRequest is a parsed, bounds-checked tile URL.
-type tileRequest struct {
-	layers string  // layer list as written in the URL; its syntax is checked
-	day    geo.Day // geo.NoDay for the summary map
-	tile   maptile.Tile
-	scale  int // 1 or 2
+// TileRequest is a parsed, bounds-checked tile URL.
+type TileRequest struct {
+	Layers string  // layer list as written in the URL; its syntax is checked
+	Day    geo.Day // geo.NoDay for the summary map
+	Tile   maptile.Tile
+	Scale  int // 1 or 2
 }
 
-// parseTileRequest parses the path parameters of a tile route — layers,
+// ParseTileRequest parses the path parameters of a tile route — layers,
 // date (absent on the summary route), z, x and file ({y}.png or
 // {y}@2x.png) — and the raw query, where only date is read. Every error is
 // a *requestError naming the bad part.
-func parseTileRequest(vars map[string]string, rawQuery string, maxZoom int) (tileRequest, error) {
-	req := tileRequest{day: geo.NoDay, scale: 1}
+func ParseTileRequest(vars map[string]string, rawQuery string, maxZoom int) (TileRequest, error) {
+	req := TileRequest{Day: geo.NoDay, Scale: 1}
 	var err error
-	if req.layers, err = checkLayers(vars["layers"]); err != nil {
+	if req.Layers, err = CheckLayers(vars["layers"]); err != nil {
 		return req, err
 	}
 	path, dated := vars["date"]
-	query, hasQuery, err := queryDate(rawQuery)
+	query, hasQuery, err := QueryDate(rawQuery)
 	if err != nil {
 		return req, err
 	}
 	switch {
 	case dated && hasQuery:
-		return req, badPart("date", query, "the path already has a date ("+path+"); drop ?date=")
+		return req, BadPart("date", query, "the path already has a date ("+path+"); drop ?date=")
 	case dated:
-		req.day, err = parseDay(path)
+		req.Day, err = ParseDay(path)
 	case hasQuery:
-		req.day, err = parseDay(query)
+		req.Day, err = ParseDay(query)
 	}
 	if err != nil {
 		return req, err
@@ -67,19 +67,19 @@ func parseTileRequest(vars map[string]string, rawQuery string, maxZoom int) (til
 		stem, ext = file[:i], file[i:]
 	}
 	if ext != ".png" {
-		return req, badPart("extension", ext, "want .png (the tile is "+quote(file)+")")
+		return req, BadPart("extension", ext, "want .png (the tile is "+Quote(file)+")")
 	}
 	if i := strings.IndexByte(stem, '@'); i >= 0 {
 		if stem[i:] != "@2x" {
-			return req, badPart("scale", stem[i:], "want @2x or nothing before .png")
+			return req, BadPart("scale", stem[i:], "want @2x or nothing before .png")
 		}
-		stem, req.scale = stem[:i], 2
+		stem, req.Scale = stem[:i], 2
 	}
 	y, err := parseIndex("y", stem, last, atZoom)
 	if err != nil {
 		return req, err
 	}
-	req.tile = maptile.New(x, y, maptile.Zoom(z))
+	req.Tile = maptile.New(x, y, maptile.Zoom(z))
 	return req, nil
 }
 
@@ -91,7 +91,7 @@ const maxIndexDigits = 8
 // ends the message of an error.
 func parseIndex(part, s string, last uint32, suffix string) (uint32, error) {
 	bad := func(extra string) error {
-		return badPart(part, s, fmt.Sprintf("want a whole number from 0 to %d%s%s", last, suffix, extra))
+		return BadPart(part, s, fmt.Sprintf("want a whole number from 0 to %d%s%s", last, suffix, extra))
 	}
 	if s == "" || len(s) > maxIndexDigits {
 		return 0, bad("")
@@ -112,29 +112,29 @@ func parseIndex(part, s string, last uint32, suffix string) (uint32, error) {
 	return uint32(n), nil
 }
 
-// checkLayers checks the syntax of a layer list: "all", or layer ids
+// CheckLayers checks the syntax of a layer list: "all", or layer ids
 // ([a-z0-9-]+) separated by commas. Whether the ids exist is for
 // selectLayers to say, against the data being served.
-func checkLayers(spec string) (string, error) {
+func CheckLayers(spec string) (string, error) {
 	const want = `want "all" or layer ids ([a-z0-9-]+) separated by commas`
 	if spec == "" {
-		return "", badPart("layers", spec, want)
+		return "", BadPart("layers", spec, want)
 	}
 	if len(spec) > overlays.MaxSelection {
-		return "", badPart("layers", spec, fmt.Sprintf("longer than %d bytes", overlays.MaxSelection))
+		return "", BadPart("layers", spec, fmt.Sprintf("longer than %d bytes", overlays.MaxSelection))
 	}
 	for i := 0; i < len(spec); i++ {
 		c := spec[i]
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == ',') {
-			return "", badPart("layers", spec, fmt.Sprintf("%s; %q is not allowed", want, c))
+			return "", BadPart("layers", spec, fmt.Sprintf("%s; %q is not allowed", want, c))
 		}
 	}
 	return spec, nil
 }
 
-// selectLayers resolves a checked layer list against the campaign: a 404
+// SelectLayers resolves a checked layer list against the campaign: a 404
 // for an unknown layer, a 400 for an empty item or a repeated id.
-func selectLayers(c *overlays.Campaign, spec string) (overlays.Selection, error) {
+func SelectLayers(c *overlays.Campaign, spec string) (overlays.Selection, error) {
 	sel, err := c.Select(spec)
 	if err != nil {
 		status := http.StatusBadRequest
@@ -142,62 +142,62 @@ func selectLayers(c *overlays.Campaign, spec string) (overlays.Selection, error)
 			status = http.StatusNotFound
 		}
 		// Select's messages name the layer or the list at fault.
-		return nil, &requestError{Status: status, Part: "layers", Msg: err.Error(), Err: err}
+		return nil, &Error{Status: status, Part: "layers", Msg: err.Error(), Err: err}
 	}
 	return sel, nil
 }
 
-// parseDay parses a YYYY-MM-DD date.
-func parseDay(s string) (geo.Day, error) {
+// ParseDay parses a YYYY-MM-DD date.
+func ParseDay(s string) (geo.Day, error) {
 	d, err := geo.ParseDay(s)
 	if err != nil {
 		// geo's message quotes the date and says what is wrong with it.
-		return geo.NoDay, &requestError{Status: http.StatusBadRequest, Part: "date", Msg: err.Error(), Err: err}
+		return geo.NoDay, &Error{Status: http.StatusBadRequest, Part: "date", Msg: err.Error(), Err: err}
 	}
 	return d, nil
 }
 
-// queryDate returns the date query parameter, if given (at most once).
-func queryDate(rawQuery string) (string, bool, error) {
+// QueryDate returns the date query parameter, if given (at most once).
+func QueryDate(rawQuery string) (string, bool, error) {
 	if rawQuery == "" {
 		return "", false, nil
 	}
-	q, err := parseQuery(rawQuery)
+	q, err := ParseQuery(rawQuery)
 	if err != nil {
 		return "", false, err
 	}
-	return oneParam(q, "date")
+	return OneParam(q, "date")
 }
 
-// optionalDay parses the date query parameter of the API and TileJSON
+// OptionalDay parses the date query parameter of the API and TileJSON
 // routes: geo.NoDay when absent.
-func optionalDay(rawQuery string) (geo.Day, string, error) {
-	s, ok, err := queryDate(rawQuery)
+func OptionalDay(rawQuery string) (geo.Day, string, error) {
+	s, ok, err := QueryDate(rawQuery)
 	if err != nil || !ok {
 		return geo.NoDay, "", err
 	}
-	d, err := parseDay(s)
+	d, err := ParseDay(s)
 	return d, s, err
 }
 
-// parseQuery parses a raw query string.
-func parseQuery(rawQuery string) (url.Values, error) {
+// ParseQuery parses a raw query string.
+func ParseQuery(rawQuery string) (url.Values, error) {
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return nil, badPart("query", rawQuery, "not a valid query string")
+		return nil, BadPart("query", rawQuery, "not a valid query string")
 	}
 	return q, nil
 }
 
-// oneParam returns the query parameter name, if given, and fails when it
+// OneParam returns the query parameter name, if given, and fails when it
 // is given more than once.
-func oneParam(q url.Values, name string) (string, bool, error) {
+func OneParam(q url.Values, name string) (string, bool, error) {
 	vs, ok := q[name]
 	switch {
 	case !ok:
 		return "", false, nil
 	case len(vs) > 1:
-		return "", false, badPart(name, strings.Join(vs, ","), "given more than once")
+		return "", false, BadPart(name, strings.Join(vs, ","), "given more than once")
 	}
 	return vs[0], true, nil
 }
