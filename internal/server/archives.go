@@ -344,7 +344,7 @@ func (s *Server) handleArchiveTileJSON(w http.ResponseWriter, r *http.Request) {
 	}
 	tmpl += "/{z}/{x}/{y}" + map[int]string{1: "", 2: "@2x"}[scale] + ".png"
 	desc := a.Description
-	tj := tileJSON{TileJSON: "3.0.0", Name: desc.Name, Description: desc.Description,
+	tj := api.TileJSON{TileJSON: "3.0.0", Name: desc.Name, Description: desc.Description,
 		Attribution: html.EscapeString(desc.Attribution), Scheme: "xyz", Tiles: []string{tmpl},
 		MinZoom: desc.MinZoom, MaxZoom: desc.MaxZoom, Bounds: desc.Bounds, Center: desc.Center,
 		Date: date, DataVersion: a.Xiang.Job}

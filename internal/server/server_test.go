@@ -206,22 +206,22 @@ func TestRoutes(t *testing.T) {
 			}
 		}},
 		"tilejson": {"/tiles/march.json", "application/json", "max-age=300", func(t *testing.T, b []byte) {
-			var tj tileJSON
+			var tj api.TileJSON
 			if err := json.Unmarshal(b, &tj); err != nil || tj.TileJSON != "3.0.0" {
 				t.Errorf("%v: %s", err, b)
 			}
 		}},
 		"layers": {"/api/layers", "application/json", "max-age=300", func(t *testing.T, b []byte) {
-			var cat catalog
+			var cat api.Catalog
 			if err := json.Unmarshal(b, &cat); err != nil {
 				t.Fatal(err)
 			}
-			want := []layerInfo{
+			want := []api.LayerInfo{
 				{ID: "context", Title: "Context", Features: 4, Time: nil, Attribution: "xiang test data"},
-				{ID: "march", Title: "March", Features: 4, Time: &timeSpan{"1944-06-01", "1944-08-31"}, Attribution: "xiang test data; march"},
-				{ID: "siege", Title: "Siege", Features: 2, Time: &timeSpan{"1944-07-15", "1944-07-20"}, Attribution: "xiang test data; siege"},
+				{ID: "march", Title: "March", Features: 4, Time: &api.TimeSpan{Start: "1944-06-01", End: "1944-08-31"}, Attribution: "xiang test data; march"},
+				{ID: "siege", Title: "Siege", Features: 2, Time: &api.TimeSpan{Start: "1944-07-15", End: "1944-07-20"}, Attribution: "xiang test data; siege"},
 			}
-			if len(cat.Layers) != len(want) || cat.Features != 10 || cat.Version == "" || *cat.Time != (timeSpan{"1944-06-01", "1944-08-31"}) {
+			if len(cat.Layers) != len(want) || cat.Features != 10 || cat.Version == "" || *cat.Time != (api.TimeSpan{Start: "1944-06-01", End: "1944-08-31"}) {
 				t.Fatalf("catalog %s", b)
 			}
 			for i, w := range want {
@@ -275,11 +275,11 @@ func TestRoutes(t *testing.T) {
 			}
 		}},
 		"events": {"/api/events", "application/json", "max-age=300", func(t *testing.T, b []byte) {
-			var el eventList
+			var el api.EventList
 			if err := json.Unmarshal(b, &el); err != nil {
 				t.Fatal(err)
 			}
-			want := []event{
+			want := []api.Event{
 				{ID: "march/2", Layer: "march", Name: "March begins", Date: "1944-06-10", Description: "The march sets off.", Lon: 111.6, Lat: 26.7, Side: "japan", Source: "T1"},
 				{ID: "siege/1", Layer: "siege", Name: "Siege begins", Date: "1944-07-15", Description: "The ring closes.", Lon: 112.6, Lat: 26.9, Side: "japan", Source: "T2"},
 				{ID: "march/3", Layer: "march", Name: "Hengyang falls", Date: "1944-08-08", Description: "The city falls.", Lon: 112.61888, Lat: 26.88946, Side: "japan", Source: "T1"},
@@ -501,7 +501,7 @@ func TestTileJSON(t *testing.T) {
 	}
 	// PublicURL replaces the request's host.
 	_, ts2 := newServer(t, "", Config{PublicURL: "https://tiles.example.org/xiang/"})
-	var tj tileJSON
+	var tj api.TileJSON
 	if err := json.Unmarshal(get(t, ts2, "/tiles/march.json").body, &tj); err != nil ||
 		tj.Tiles[0] != "https://tiles.example.org/xiang/tiles/march/{z}/{x}/{y}.png" {
 		t.Errorf("with PublicURL: %v %v", tj.Tiles, err)
