@@ -2,16 +2,11 @@ package server
 
 import (
 	"bytes"
-	"cmp"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"html"
 	"net/http"
-	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -19,181 +14,24 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/api"
+	"github.com/xiang-maps/xiang/internal/archives"
 	"github.com/xiang-maps/xiang/tiles"
 	"github.com/xiang-maps/xiang/tiles/fastpng"
 	"github.com/xiang-maps/xiang/tiles/seed"
 )
 
-// archiveKey is what one archive holds: a layer set (ids sorted, joined by
-// commas), a date (geo.NoDay for the summary map) and a scale.
-type archiveKey struct {
-	layers string
-	day    geo.Day
-	scale  int
-}
-
-// archiveSet is the archives of Config.Archives, by what they hold. It is
-// immutable; a reload builds a new one.
-type archiveSet struct {
-	byKey map[archiveKey]*seed.Archive
-	// all is the layer set of archives seeded with every layer, which
-	// the layer list "all" names ("" if none).
-	all     string
-	version string // hash of the archives' job ids
-	list    []archiveInfo
-}
-
-// archiveInfo describes one archive for /api/archives and for messages.
-type archiveInfo struct {
-	File    string     `json:"file"`
-	Layers  string     `json:"layers"`
-	All     bool       `json:"all,omitempty"`
-	Date    string     `json:"date,omitempty"`
-	Scale   int        `json:"scale"`
-	MinZoom int        `json:"minzoom"`
-	MaxZoom int        `json:"maxzoom"`
-	Bounds  [4]float64 `json:"bounds"`
-}
-
-// setKey is the canonical form of a list of layer ids: sorted, joined.
-func setKey(ids string) string {
-	parts := strings.Split(ids, ",")
-	slices.Sort(parts)
-	return strings.Join(slices.Compact(parts), ",")
-}
-
-// openArchives opens every .pmtiles and .mbtiles archive of `xiang seed`
-// in dir. A file that is not one is an error naming it; two archives of
-// the same layers, date and scale are too.
-func openArchives(dir string) (*archiveSet, error) {
-	var paths []string
-	for _, ext := range []string{"*.pmtiles", "*.mbtiles"} {
-		m, err := filepath.Glob(filepath.Join(dir, ext))
-		if err != nil {
-			return nil, err
-		}
-		paths = append(paths, m...)
-	}
-	if len(paths) == 0 {
-		if _, err := os.Stat(dir); err != nil {
-			return nil, fmt.Errorf("archives: %w", err)
-		}
-		return nil, fmt.Errorf("archives: %s holds no .pmtiles or .mbtiles file (write some with xiang seed)", dir)
-	}
-	slices.Sort(paths)
-	set := &archiveSet{byKey: map[archiveKey]*seed.Archive{}}
-	h := sha256.New()
-	for _, p := range paths {
-		if strings.HasPrefix(filepath.Base(p), ".") {
-			continue // a seed's temporary file
-		}
-		a, err := seed.Open(p)
-		if err != nil {
-			set.close()
-			return nil, fmt.Errorf("archives: %w", err)
-		}
-		x := a.Xiang
-		day := geo.NoDay
-		if x.Date != "" {
-			if day, err = geo.ParseDay(x.Date); err != nil {
-				a.Close()
-				set.close()
-				return nil, fmt.Errorf("archives: %s: %w", p, err)
-			}
-		}
-		k := archiveKey{layers: setKey(x.Layers), day: day, scale: max(x.Scale, 1)}
-		if old, dup := set.byKey[k]; dup {
-			a.Close()
-			set.close()
-			return nil, fmt.Errorf("archives: %s and %s both hold layers %s on %s at scale %d", old.Path, p, x.Layers, cmp.Or(x.Date, "the summary map"), k.scale)
-		}
-		set.byKey[k] = a
-		if x.All {
-			set.all = k.layers
-		}
-		h.Write([]byte(x.Job))
-		d := a.Description
-		set.list = append(set.list, archiveInfo{File: filepath.Base(p), Layers: x.Layers, All: x.All, Date: x.Date,
-			Scale: k.scale, MinZoom: d.MinZoom, MaxZoom: d.MaxZoom, Bounds: d.Bounds})
-	}
-	set.version = hex.EncodeToString(h.Sum(nil)[:6])
-	return set, nil
-}
-
-// close closes every archive of the set.
-func (set *archiveSet) close() {
-	for _, a := range set.byKey {
-		a.Close()
-	}
-}
-
 // archiveGrace is how long the archives of a replaced set stay open for
 // the requests still reading them.
 const archiveGrace = time.Minute
 
-// find returns the archive of a layer list (as written in the URL), day
-// and scale, or a 404 naming what was seeded.
-func (set *archiveSet) find(layers string, day geo.Day, scale int) (*seed.Archive, error) {
-	k := archiveKey{layers: setKey(layers), day: day, scale: scale}
-	if layers == "all" {
-		k.layers = set.all
-	}
-	if a, ok := set.byKey[k]; ok {
-		return a, nil
-	}
-	var sets, dates []string
-	for key := range set.byKey {
-		name := key.layers
-		if key.layers == set.all {
-			name = "all"
-		}
-		if !slices.Contains(sets, name) {
-			sets = append(sets, name)
-		}
-		if key.layers == k.layers && key.scale == scale {
-			dates = append(dates, cmp.Or(dayName(key.day), "summary"))
-		}
-	}
-	slices.Sort(sets)
-	slices.Sort(dates)
-	what := dayName(day)
-	if what == "" {
-		what = "the summary map"
-	}
-	msg := fmt.Sprintf("layers %s on %s at @%dx: not seeded; ", api.Quote(layers), what, scale)
-	if len(dates) == 0 {
-		msg += "seeded layer sets: " + limitList(sets)
-	} else {
-		msg += "seeded dates of these layers: " + limitList(dates)
-	}
-	return nil, &api.Error{Status: http.StatusNotFound, Part: "archive", Msg: msg}
-}
-
-// dayName is a day as YYYY-MM-DD, or "" for geo.NoDay.
-func dayName(d geo.Day) string {
-	if d == geo.NoDay {
-		return ""
-	}
-	return d.String()
-}
-
-// limitList joins at most 40 items, saying how many more there are.
-func limitList(items []string) string {
-	const n = 40
-	if len(items) > n {
-		return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more (see /api/archives)", len(items)-n)
-	}
-	return strings.Join(items, ", ")
-}
-
 // loadArchives opens Config.Archives as a new generation: a dataset that
 // holds only what the tile paths (the handler's and the fast lane's) need.
-func (s *Server) loadArchives() (*dataset, *archiveSet, error) {
-	set, err := openArchives(s.cfg.Archives)
+func (s *Server) loadArchives() (*dataset, *archives.Set, error) {
+	set, err := archives.Open(s.cfg.Archives)
 	if err != nil {
 		return nil, nil, err
 	}
-	d := &dataset{gen: s.gen.Add(1), version: set.version, loaded: time.Now()}
+	d := &dataset{gen: s.gen.Add(1), version: set.Version(), loaded: time.Now()}
 	for _, scale := range []int{1, 2} {
 		png := fastpng.Empty(geo.TileSize*scale, geo.TileSize*scale)
 		d.empty[scale] = api.NewEntry(png, api.ContentTypePNG, api.ETagOf(png))
@@ -211,7 +49,7 @@ func (s *Server) startArchives() (*Server, error) {
 	s.data.Store(d)
 	s.metrics.Loaded(d.gen, d.loaded, d.version)
 	s.handler = s.archiveRoutes()
-	s.log.Debug("archives opened", "dir", s.cfg.Archives, "archives", len(set.byKey), "version", set.version)
+	s.log.Debug("archives opened", "dir", s.cfg.Archives, "archives", set.Len(), "version", set.Version())
 	return s, nil
 }
 
@@ -226,10 +64,10 @@ func (s *Server) reloadArchives() error {
 	old := s.archives.Swap(set)
 	s.data.Store(d)
 	s.index.Purge()
-	time.AfterFunc(archiveGrace, old.close)
+	time.AfterFunc(archiveGrace, old.Close)
 	s.metrics.Reloads.WithLabelValues("ok").Inc()
 	s.metrics.Loaded(d.gen, d.loaded, d.version)
-	s.log.Info("reloaded archives", "dir", s.cfg.Archives, "archives", len(set.byKey), "version", set.version)
+	s.log.Info("reloaded archives", "dir", s.cfg.Archives, "archives", set.Len(), "version", set.Version())
 	return nil
 }
 
@@ -270,7 +108,7 @@ func (s *Server) handleArchiveTile(w http.ResponseWriter, r *http.Request) {
 		api.ServeEntry(w, r, e, s.headers.Tile)
 		return
 	}
-	a, err := s.archives.Load().find(req.Layers, req.Day, req.Scale)
+	a, err := s.findArchive(s.archives.Load(), req.Layers, req.Day, req.Scale)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -304,6 +142,16 @@ func (s *Server) handleArchiveTile(w http.ResponseWriter, r *http.Request) {
 	api.ServeEntry(w, r, e, s.headers.Tile)
 }
 
+// findArchive looks an archive up in set; what was not seeded is a 404
+// that says what was.
+func (s *Server) findArchive(set *archives.Set, layers string, day geo.Day, scale int) (*seed.Archive, error) {
+	a, err := set.Find(layers, day, scale)
+	if err != nil {
+		return nil, &api.Error{Status: http.StatusNotFound, Part: "archive", Msg: err.Error(), Err: err}
+	}
+	return a, nil
+}
+
 // handleArchiveTileJSON serves /tiles/{layers}.json[?date=] for an
 // archived layer set and date: the archive's zooms and bounds.
 func (s *Server) handleArchiveTileJSON(w http.ResponseWriter, r *http.Request) {
@@ -329,8 +177,8 @@ func (s *Server) handleArchiveTileJSON(w http.ResponseWriter, r *http.Request) {
 	}
 	set := s.archives.Load()
 	scale, a, err := 1, (*seed.Archive)(nil), error(nil)
-	if a, err = set.find(spec, day, 1); err != nil {
-		if a2, err2 := set.find(spec, day, 2); err2 == nil {
+	if a, err = s.findArchive(set, spec, day, 1); err != nil {
+		if a2, err2 := set.Find(spec, day, 2); err2 == nil {
 			scale, a, err = 2, a2, nil
 		}
 	}
@@ -343,11 +191,7 @@ func (s *Server) handleArchiveTileJSON(w http.ResponseWriter, r *http.Request) {
 		tmpl += "/" + date
 	}
 	tmpl += "/{z}/{x}/{y}" + map[int]string{1: "", 2: "@2x"}[scale] + ".png"
-	desc := a.Description
-	tj := api.TileJSON{TileJSON: "3.0.0", Name: desc.Name, Description: desc.Description,
-		Attribution: html.EscapeString(desc.Attribution), Scheme: "xyz", Tiles: []string{tmpl},
-		MinZoom: desc.MinZoom, MaxZoom: desc.MaxZoom, Bounds: desc.Bounds, Center: desc.Center,
-		Date: date, DataVersion: a.Xiang.Job}
+	tj := archives.TileJSON(a, tmpl, date)
 	body, err := json.Marshal(tj)
 	if err != nil {
 		s.fail(w, r, err)
@@ -360,9 +204,9 @@ func (s *Server) handleArchiveTileJSON(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleArchiveList(w http.ResponseWriter, r *http.Request) {
 	set := s.archives.Load()
 	body, err := json.Marshal(struct {
-		Version  string        `json:"version"`
-		Archives []archiveInfo `json:"archives"`
-	}{set.version, set.list})
+		Version  string          `json:"version"`
+		Archives []archives.Info `json:"archives"`
+	}{set.Version(), set.List()})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -380,7 +224,7 @@ func (s *Server) handleArchiveHealth(w http.ResponseWriter, r *http.Request) {
 		Loaded     string `json:"loaded"`
 		Source     string `json:"source"`
 		Archives   int    `json:"archives"`
-	}{"ok", set.version, d.gen, d.loaded.UTC().Format(time.RFC3339), s.cfg.Archives, len(set.byKey)})
+	}{"ok", set.Version(), d.gen, d.loaded.UTC().Format(time.RFC3339), s.cfg.Archives, set.Len()})
 	if err != nil {
 		s.fail(w, r, err)
 		return

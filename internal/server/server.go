@@ -18,6 +18,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/api"
+	"github.com/xiang-maps/xiang/internal/archives"
 	"github.com/xiang-maps/xiang/internal/metrics"
 	"github.com/xiang-maps/xiang/internal/slots"
 	"github.com/xiang-maps/xiang/internal/web"
@@ -175,7 +176,7 @@ type Server struct {
 	onRender, onImage func()
 
 	// archives are what a server of archives (Config.Archives) serves.
-	archives atomic.Pointer[archiveSet]
+	archives atomic.Pointer[archives.Set]
 }
 
 var _ http.Handler = (*Server)(nil)
