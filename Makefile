@@ -36,6 +36,7 @@ gallery:
 	$(GO) run ./cmd/xiang static -date 1944-07-15 -bbox 112.45,26.78,112.8,27.0 -size 900x640 -o docs/gallery/hengyang-1944-07-15.png
 	$(GO) run ./cmd/xiang static -date 1944-08-08 -bbox 112.45,26.78,112.8,27.0 -size 900x640 -o docs/gallery/hengyang-1944-08-08.png
 	$(GO) run ./cmd/xiang static -date 1945-05-01 -bbox 109.5,26.3,112.0,28.0 -size 900x640 -o docs/gallery/west-hunan-1945-05-01.png
+	$(GO) run ./cmd/xiang animate -from 1944-06-24 -to 1944-08-08 -step P3D -bbox 112.45,26.8,112.78,27.0 -size 480x360 -o docs/gallery/hengyang-siege.gif
 	$(GO) run ./cmd/xiang atlas -layers all -dates 1944-06-18,1944-07-15,1944-08-08 -paper a4 -o docs/gallery/atlas.pdf
 	pdftoppm -r 100 -png -f 4 -l 4 -singlefile docs/gallery/atlas.pdf docs/gallery/atlas-page && rm docs/gallery/atlas.pdf
 

@@ -102,6 +102,7 @@ type candidate struct {
 	prio, order int
 	anchor      orb.Point // world pixels
 	gap         float64   // clearance from the anchor (the symbol's reach)
+	above       float64   // clearance above the anchor, when more than gap (echelon marks)
 	centred     bool      // areas: centred on the anchor only
 	lines       []paint.TextLine
 	color       color.NRGBA
@@ -155,7 +156,7 @@ func (r *Renderer) place(ctx context.Context, sel overlays.Selection, d geo.Day,
 		var text string
 		col := f.Style.Marker
 		var anchor orb.Point
-		gap := 0.0
+		gap, above := 0.0, 0.0
 		centred, key := false, false
 		switch f.Kind {
 		case overlays.KindPlace, overlays.KindUnit, overlays.KindAirfield, overlays.KindArtillery, overlays.KindEvent:
@@ -176,6 +177,7 @@ func (r *Renderer) place(ctx context.Context, sel overlays.Selection, d geo.Day,
 			case overlays.KindUnit:
 				ls, text = unitLabel, f.Designation()
 				gap = sym.Size*0.55 + 3*scale
+				above = -sym.Box().Min[1] + 2*scale // over the echelon marks
 			case overlays.KindAirfield:
 				ls, text = airfieldLabel, f.Name
 			case overlays.KindArtillery:
@@ -228,7 +230,7 @@ func (r *Renderer) place(ctx context.Context, sel overlays.Selection, d geo.Day,
 		if key {
 			prio = -1 // placed before units move, never dropped
 		}
-		cands = append(cands, candidate{prio: prio, order: int(it.seq) * 1024, anchor: anchor, gap: gap, centred: centred,
+		cands = append(cands, candidate{prio: prio, order: int(it.seq) * 1024, anchor: anchor, gap: gap, above: above, centred: centred,
 			lines: lines, color: col, item: it, unit: displaces(f)})
 	}
 	slices.SortStableFunc(cands, func(a, b candidate) int {
@@ -303,13 +305,14 @@ func (pl *placer) place(c candidate, force bool) *paint.Label {
 		origins = []orb.Point{{c.anchor[0] - w/2, c.anchor[1] - h/2}}
 	} else {
 		g, d := c.gap, c.gap*0.7
+		up, dUp := max(g, c.above), max(d, c.above)
 		origins = []orb.Point{
-			{c.anchor[0] + g, c.anchor[1] - h/2},     // right
-			{c.anchor[0] - g - w, c.anchor[1] - h/2}, // left
-			{c.anchor[0] - w/2, c.anchor[1] - g - h}, // above
-			{c.anchor[0] - w/2, c.anchor[1] + g},     // below
-			{c.anchor[0] + d, c.anchor[1] - d - h},   // above right
-			{c.anchor[0] - d - w, c.anchor[1] - d - h},
+			{c.anchor[0] + g, c.anchor[1] - h/2},      // right
+			{c.anchor[0] - g - w, c.anchor[1] - h/2},  // left
+			{c.anchor[0] - w/2, c.anchor[1] - up - h}, // above
+			{c.anchor[0] - w/2, c.anchor[1] + g},      // below
+			{c.anchor[0] + d, c.anchor[1] - dUp - h},  // above right
+			{c.anchor[0] - d - w, c.anchor[1] - dUp - h},
 			{c.anchor[0] + d, c.anchor[1] + d}, // below right
 			{c.anchor[0] - d - w, c.anchor[1] + d},
 		}

@@ -53,7 +53,7 @@ func (p *Plan) Len() int { return len(p.prims) }
 // ETags are plan keys, and an HTTP cache keeps a tile under its ETag for
 // ever. TestGolden fails when reference tiles draw differently under the
 // same version.
-const keyVersion = 6
+const keyVersion = 7
 
 // Plan prepares a frame of the selected layers on day d (geo.NoDay: the
 // summary map). It gives up with ctx's error when ctx ends first.
@@ -207,3 +207,15 @@ func (p *Plan) Draw(fs *fonts.Set) *image.RGBA {
 // DrawOn draws the plan onto dst, whose pixel (0,0) is the frame's
 // top-left corner.
 func (p *Plan) DrawOn(dst *image.RGBA, fs *fonts.Set) { paint.Draw(dst, fs, p.prims) }
+
+// LabelBoxes returns the boxes, in frame pixels, of the labels the plan
+// draws (text, halo and a pixel of clearance).
+func (p *Plan) LabelBoxes() []orb.Bound {
+	var out []orb.Bound
+	for _, pr := range p.prims {
+		if pr.Op == paint.OpText {
+			out = append(out, pr.Label.Box)
+		}
+	}
+	return out
+}

@@ -18,16 +18,17 @@ const stripPad = 8
 
 // mapStrip draws rows y0 to y0+h of the map: the map's paper, the
 // graticule, then the features. A strip is a frame of its own with the
-// map's zoom and scale; tiles places labels once for the whole campaign at
-// a zoom and scale, so a label crossing two strips is drawn whole and at
-// the same place in both. The result's bounds are rows y0 to y0+h of a
+// map's zoom and scale, planned as part of the whole map: labels are
+// placed once for the map, wholly inside it, so a label crossing two strips
+// is drawn whole and at the same place in both, and none is cut at the
+// map's edge. The result's bounds are rows y0 to y0+h of a
 // slightly taller image.
 func (s *Sheet) mapStrip(ctx context.Context, y0, h int) (*image.RGBA, error) {
 	top, bottom := min(stripPad, y0), min(stripPad, s.Frame.Height-y0-h)
 	f := s.Frame
 	f.Y += float64(y0 - top)
 	f.Height = top + h + bottom
-	p, err := s.r.Plan(ctx, s.sel, s.Request.Day, f)
+	p, err := s.r.PlanIn(ctx, s.sel, s.Request.Day, f, s.Frame)
 	if err != nil {
 		return nil, err
 	}

@@ -356,3 +356,35 @@ func TestTypeset(t *testing.T) {
 		t.Errorf("fit short: %q", got)
 	}
 }
+
+// TestMapLabelsInside: the map of a sheet places its labels inside itself,
+// so that none is cut at the map's edge, and strips agree with the whole.
+func TestMapLabelsInside(t *testing.T) {
+	r, sel := testRenderer(t)
+	for _, req := range []Request{
+		{Day: siegeDay, DPI: 96},
+		{Day: siegeDay, DPI: 96, BBox: orb.Bound{Min: orb.Point{112.55, 26.85}, Max: orb.Point{112.7, 26.95}}},
+		// Boxes whose edges cross labels placed for the endless map.
+		{Day: siegeDay, DPI: 96, BBox: orb.Bound{Min: orb.Point{112.44, 26.8}, Max: orb.Point{112.56, 26.98}}},
+		{Day: siegeDay, DPI: 96, BBox: orb.Bound{Min: orb.Point{112.52, 26.8}, Max: orb.Point{112.64, 26.98}}},
+		{Day: siegeDay, DPI: 96, BBox: orb.Bound{Min: orb.Point{112.66, 26.8}, Max: orb.Point{112.78, 26.98}}},
+	} {
+		s, err := New(r, sel, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := r.PlanIn(context.Background(), sel, req.Day, s.Frame, s.Frame)
+		if err != nil {
+			t.Fatal(err)
+		}
+		boxes := p.LabelBoxes()
+		if len(boxes) == 0 {
+			t.Fatalf("%v: no labels on the map; the test needs some", req.BBox)
+		}
+		for _, b := range boxes {
+			if b.Min[0] < 0 || b.Min[1] < 0 || b.Max[0] > float64(s.Frame.Width) || b.Max[1] > float64(s.Frame.Height) {
+				t.Errorf("%v: label box %v crosses the map's edge (%dx%d)", req.BBox, b, s.Frame.Width, s.Frame.Height)
+			}
+		}
+	}
+}
