@@ -3,6 +3,7 @@
 # instead of skipping it.
 
 GO ?= go
+GO_PMTILES := github.com/protomaps/go-pmtiles@v1.31.2
 APT_PACKAGES := chromium poppler-utils fonts-noto-cjk gdal-bin sqlite3 wrk nginx-light curl
 
 .PHONY: test deps vet serve gallery web
@@ -22,6 +23,8 @@ deps:
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+	@# go-pmtiles verifies the PMTiles archives `xiang seed` writes.
+	@test -x "$$($(GO) env GOPATH)/bin/go-pmtiles" || command -v go-pmtiles >/dev/null || $(GO) install $(GO_PMTILES)
 
 serve:
 	$(GO) run ./cmd/xiang serve

@@ -21,3 +21,12 @@ func ExampleParseDate() {
 	// 1944-06-18 1944-06-18 1
 	// date "1944-02-30": invalid date: day out of range
 }
+
+func ExampleParseDays() {
+	days, err := geo.ParseDays("1944-07-10/1944-07-24/P7D", 100)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(days)
+	// Output: [1944-07-10 1944-07-17 1944-07-24]
+}

@@ -40,6 +40,8 @@ var commands = map[string]command{
 	"animate":  {"render an animated GIF of the campaign over time", runAnimate},
 	"atlas":    {"render a campaign atlas (PDF): a cover, one sheet per date, the sources", runAtlas},
 	"serve":    {"serve tiles, TileJSON and the layer API over HTTP", runServe},
+	"seed":     {"render tiles of a box, zooms and dates into PMTiles or MBTiles archives (resumable)", runSeed},
+	"site":     {"build a static web site (viewer, tiles stored once across dates) for any static host", runSite},
 }
 
 // errUsage marks an error the command has already explained with its usage.

@@ -47,6 +47,7 @@ func runServe(e *env, args []string) error {
 	baseAttr := fs.String("basemap-attribution", "", "`HTML` crediting -basemap (default: OpenStreetMap's, for the default base map)")
 	logLevel := fs.String("log-level", "info", "`level` of logs: debug, info (every request), warn or error")
 	logJSON := fs.Bool("log-json", false, "log JSON lines instead of text")
+	archives := fs.String("archives", "", "serve the archives `directory` xiang seed wrote (tiles, TileJSON, /api/archives) instead of rendering: a read-only replica that needs no campaign data")
 	maxConns := fs.Int("max-conns", fastlane.DefaultMaxConns, "`number` of open connections above which new ones are closed at once; 0 for no bound")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -109,6 +110,12 @@ func runServe(e *env, args []string) error {
 		Logger:     log,
 
 		BaseMapAttribution: *baseAttr,
+	}
+	if *archives != "" {
+		if *data != "" {
+			return usageErr(fs, "-archives and -data: give one (archives need no data)")
+		}
+		cfg.Load, cfg.Archives, cfg.Source = nil, *archives, *archives
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

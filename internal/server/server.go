@@ -18,6 +18,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/api"
+	"github.com/xiang-maps/xiang/internal/archives"
 	"github.com/xiang-maps/xiang/internal/metrics"
 	"github.com/xiang-maps/xiang/internal/slots"
 	"github.com/xiang-maps/xiang/internal/web"
@@ -133,6 +134,11 @@ type Config struct {
 	LoadTimeout time.Duration
 	// Logger receives request logs and errors; nil means slog.Default().
 	Logger *slog.Logger
+	// Archives, when set, is a directory of archives written by `xiang
+	// seed` to serve instead of rendering: tiles, TileJSON, /api/archives,
+	// /healthz and /metrics, with the headers of rendered tiles; Load is
+	// not used. Reload opens the directory again.
+	Archives string
 }
 
 // Server serves one campaign over HTTP. It is an http.Handler, safe for
@@ -168,6 +174,9 @@ type Server struct {
 	// tests use it to hold renders back. onImage is the same for images,
 	// animations, prints and exports.
 	onRender, onImage func()
+
+	// archives are what a server of archives (Config.Archives) serves.
+	archives atomic.Pointer[archives.Set]
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -175,7 +184,7 @@ var _ http.Handler = (*Server)(nil)
 // New loads the campaign with cfg.Load and returns a server for it, or the
 // load's error (an *overlays.ValidationErrors for invalid data).
 func New(cfg Config) (*Server, error) {
-	if cfg.Load == nil {
+	if cfg.Load == nil && cfg.Archives == "" {
 		return nil, errors.New("server: Config.Load is nil")
 	}
 	if cfg.CacheBytes == 0 {
@@ -248,6 +257,9 @@ func New(cfg Config) (*Server, error) {
 	})
 	s.slots = slots.NewPool(cfg.MaxRenders, s.metrics.InFlight)
 	s.imageSlots = slots.NewPool(cfg.MaxImageRenders, s.metrics.InFlight)
+	if cfg.Archives != "" {
+		return s.startArchives()
+	}
 	d, err := s.loadWithin()
 	if err != nil {
 		return nil, err
@@ -269,6 +281,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 func (s *Server) Reload() error {
 	s.reload.Lock()
 	defer s.reload.Unlock()
+	if s.cfg.Archives != "" {
+		return s.reloadArchives()
+	}
 	d, err := s.loadWithin()
 	if err != nil {
 		s.metrics.Reloads.WithLabelValues("error").Inc()

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -117,4 +118,24 @@ func Save(t testing.TB, name string, img image.Image) {
 		return
 	}
 	t.Logf("wrote %s", f.Name())
+}
+
+// GoTool returns the path of a program installed with `go install` (on
+// PATH, or in $(go env GOPATH)/bin, where `make deps` puts it), or skips
+// the test (fails it under `make test`) naming the module to install.
+func GoTool(t testing.TB, name, module string) string {
+	t.Helper()
+	if path, err := exec.LookPath(name); err == nil {
+		return path
+	}
+	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
+		for _, dir := range filepath.SplitList(strings.TrimSpace(string(out))) {
+			path := filepath.Join(dir, "bin", name)
+			if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+				return path
+			}
+		}
+	}
+	Require(t, false, fmt.Sprintf("%s (go install %s)", name, module))
+	return ""
 }

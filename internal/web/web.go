@@ -158,3 +158,14 @@ func Assets() http.Handler {
 		http.ServeContent(w, r, p, time.Time{}, f.(io.ReadSeeker))
 	})
 }
+
+// Files returns the embedded assets (viewer.js, viewer.css, leaflet/…)
+// as a read-only file system, for tools that copy them, such as `xiang
+// site`.
+func Files() fs.FS {
+	sub, err := fs.Sub(files, "assets")
+	if err != nil {
+		panic(err) // "assets" is embedded: cannot fail
+	}
+	return sub
+}

@@ -1,0 +1,258 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/draw"
+	"image/png"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/paulmach/orb"
+
+	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/testkit"
+	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/overlays/hunan"
+	"github.com/xiang-maps/xiang/tiles"
+	"github.com/xiang-maps/xiang/tiles/pmtiles"
+	"github.com/xiang-maps/xiang/tiles/seed"
+)
+
+// hengyang is the box of the siege.
+var hengyang = orb.Bound{Min: orb.Point{112.45, 26.8}, Max: orb.Point{112.75, 27.0}}
+
+// build builds a site of the Hengyang siege on three days at zooms 9-11.
+func build(t *testing.T) (Config, Stats) {
+	t.Helper()
+	c, err := hunan.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Renderer: tiles.New(c), Selection: overlays.Selection(c.Layers),
+		Days:   []geo.Day{geo.Date(1944, 7, 14), geo.Date(1944, 7, 15), geo.Date(1944, 8, 8)},
+		Bounds: hengyang, MinZoom: 9, MaxZoom: 11, Dir: t.TempDir(), Workers: 2, Title: "Hengyang"}
+	st, err := Build(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, st
+}
+
+func TestBuild(t *testing.T) {
+	cfg, st := build(t)
+	if st.Dates != 3 || st.Distinct == 0 || st.Distinct > 3*st.Tiles {
+		t.Fatalf("stats %+v", st)
+	}
+	// The goal: the site's tiles within 1.5× the bytes of the distinct
+	// tiles (index included), well under the per-date archives.
+	if site := st.TileBytes + st.IndexBytes; float64(site) > 1.5*float64(st.DistinctBytes) || site >= st.ArchiveBytes {
+		t.Errorf("tiles.pmtiles + site.json = %d bytes; distinct tiles %d, per-date archives %d", site, st.DistinctBytes, st.ArchiveBytes)
+	}
+	t.Logf("%+v", st)
+	if _, err := os.Stat(filepath.Join(cfg.Dir, ".seed")); !os.IsNotExist(err) {
+		t.Errorf("work directory left: %v", err)
+	}
+
+	// Every tile of every date, read as the viewer does, is the served tile.
+	var m Manifest
+	b, err := os.ReadFile(filepath.Join(cfg.Dir, "site.json"))
+	if err == nil {
+		err = json.Unmarshal(b, &m)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(cfg.Dir, "tiles.pmtiles"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rd, err := pmtiles.Open(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _ := seed.Cover(cfg.Bounds, cfg.MinZoom, cfg.MaxZoom)
+	ids := slices.Clone(m.Base)
+	for i, d := range cfg.Days {
+		if i > 0 {
+			for _, c := range m.Changes[i-1] {
+				ids[c[0]] = c[1]
+			}
+		}
+		for pos, tile := range list {
+			got, ok, err := rd.Tile(tileOf(ids[pos]))
+			var want bytes.Buffer
+			cfg.Renderer.Tile(context.Background(), &want, cfg.Selection, d, tile, 1)
+			if err != nil || !ok || !bytes.Equal(got, want.Bytes()) {
+				t.Fatalf("%s tile %v: body %d: %v, %v, equal %v", d, tile, ids[pos], ok, err, bytes.Equal(got, want.Bytes()))
+			}
+		}
+	}
+	tool := testkit.GoTool(t, "go-pmtiles", "github.com/protomaps/go-pmtiles@v1.31.2")
+	if out, err := exec.Command(tool, "verify", f.Name()).CombinedOutput(); err != nil {
+		t.Errorf("go-pmtiles verify: %v\n%s", err, out)
+	}
+}
+
+// TestBrowser serves a site with nginx and has Chromium draw it on two
+// dates, changing the date without reloading the page.
+func TestBrowser(t *testing.T) {
+	exe := testkit.Browser(t)
+	nginx := testkit.Tool(t, "nginx", "nginx-light")
+	cfg, _ := build(t)
+	url, log := startNginx(t, nginx, cfg.Dir)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(800, 600))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancelAlloc()
+	tab, cancelTab := chromedp.NewContext(allocCtx)
+	defer cancelTab()
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(800, 600), chromedp.Navigate(url+"index.html#date=1944-07-15")); err != nil {
+		t.Fatal(err)
+	}
+	wait := func(date string) {
+		t.Helper()
+		script := fmt.Sprintf(`document.title.endsWith(%q)`, date+" ready")
+		if _, err := chromedp.Run(tab, chromedp.Poll[bool](script, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+			title, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.title`))
+			t.Fatalf("waiting for %s: %v (title %q)", date, err, title)
+		}
+	}
+	shot := func(name string) *image.RGBA {
+		t.Helper()
+		b, err := chromedp.Run(tab, chromedp.Screenshot("#map"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rgba := image.NewRGBA(img.Bounds())
+		draw.Draw(rgba, rgba.Rect, img, img.Bounds().Min, draw.Src)
+		testkit.Save(t, name, rgba)
+		return rgba
+	}
+	wait("1944-07-15")
+	a := shot("site-1944-07-15")
+	// A mark on the window survives a date change only if the page was
+	// not reloaded.
+	if _, err := chromedp.Run(tab, chromedp.Evaluate[any](`window.mark = 42; xiangSite.setDate("1944-08-08")`)); err != nil {
+		t.Fatal(err)
+	}
+	wait("1944-08-08")
+	b := shot("site-1944-08-08")
+	if mark, err := chromedp.Run(tab, chromedp.Evaluate[int](`window.mark || 0`)); err != nil || mark != 42 {
+		t.Errorf("the page was reloaded to change the date (mark %d, %v)", mark, err)
+	}
+	hash, _ := chromedp.Run(tab, chromedp.Evaluate[string](`location.hash`))
+	if !strings.Contains(hash, "date=1944-08-08") {
+		t.Errorf("URL state %q lacks the date", hash)
+	}
+	// Both sides drawn on both dates: Japanese red and Chinese blue.
+	for _, img := range []*image.RGBA{a, b} {
+		red, blue := shade(img, 0xc8, 0x10, 0x2e), shade(img, 0x1f, 0x4e, 0x9c)
+		if red < 50 || blue < 50 {
+			t.Errorf("Japanese red %d px, Chinese blue %d px; want both", red, blue)
+		}
+	}
+	if diff := changed(a, b); diff < 500 {
+		t.Errorf("the map changed in %d pixels between the dates", diff)
+	}
+	// The tiles came by range requests (206), from one archive.
+	logged, _ := os.ReadFile(log)
+	if !strings.Contains(string(logged), "tiles.pmtiles") || !strings.Contains(string(logged), " 206 ") {
+		t.Errorf("nginx saw no range request of tiles.pmtiles:\n%s", logged)
+	}
+}
+
+// startNginx serves dir on a free loopback port and returns its URL and
+// access log.
+func startNginx(t *testing.T, nginx, dir string) (url, accessLog string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	prefix := t.TempDir()
+	accessLog = filepath.Join(prefix, "access.log")
+	user := ""
+	if os.Getuid() == 0 {
+		user = "user root;" // workers must read the test's private temporary directory
+	}
+	conf := user + fmt.Sprintf(`daemon on; pid %[1]s/nginx.pid; error_log %[1]s/error.log;
+events { worker_connections 64; }
+http {
+  types { text/html html; application/javascript js; text/css css; application/json json; image/png png; }
+  default_type application/octet-stream;
+  access_log %[2]s;
+  client_body_temp_path %[1]s/body; proxy_temp_path %[1]s/proxy; fastcgi_temp_path %[1]s/fcgi;
+  uwsgi_temp_path %[1]s/uwsgi; scgi_temp_path %[1]s/scgi;
+  server { listen 127.0.0.1:%[3]d; root %[4]s; }
+}
+`, prefix, accessLog, port, dir)
+	cf := filepath.Join(prefix, "nginx.conf")
+	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(nginx, "-c", cf, "-p", prefix).CombinedOutput(); err != nil {
+		t.Fatalf("nginx: %v\n%s", err, out)
+	}
+	t.Cleanup(func() {
+		if b, err := os.ReadFile(filepath.Join(prefix, "nginx.pid")); err == nil {
+			exec.Command("kill", "-QUIT", strings.TrimSpace(string(b))).Run()
+		}
+	})
+	return fmt.Sprintf("http://127.0.0.1:%d/", port), accessLog
+}
+
+// shade counts the pixels within 40 of a colour in every channel.
+func shade(img *image.RGBA, r, g, b int) int {
+	n := 0
+	for i := 0; i < len(img.Pix); i += 4 {
+		p := img.Pix[i : i+3]
+		if abs(int(p[0])-r) < 40 && abs(int(p[1])-g) < 40 && abs(int(p[2])-b) < 40 {
+			n++
+		}
+	}
+	return n
+}
+
+// changed counts the pixels that differ by more than 8 in some channel.
+func changed(a, b *image.RGBA) int {
+	n := 0
+	for i := 0; i+3 < len(a.Pix) && i+3 < len(b.Pix); i += 4 {
+		for c := 0; c < 3; c++ {
+			if abs(int(a.Pix[i+c])-int(b.Pix[i+c])) > 8 {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
