@@ -1,6 +1,7 @@
 package tiles
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
@@ -301,4 +302,17 @@ func approxSwatch(c color.NRGBA) func(w, h, sc float64) []paint.Prim {
 			{Op: paint.OpSymbol, Geom: at, Sym: s},
 		}
 	}
+}
+
+// SwatchPNG is Swatch encoded as PNG.
+func SwatchPNG(fs *fonts.Set, id string, scale float64) ([]byte, error) {
+	img, err := Swatch(fs, id, scale)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := EncodePNG(&buf, img); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

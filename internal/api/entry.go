@@ -3,6 +3,7 @@ package api
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -117,3 +118,12 @@ func ETagMatch(values []string, etag string) bool {
 // Heads are an entry's status lines and headers as net/http writes
 // them (sorted, canonical names), without the Date.
 type Heads struct{ OK, NotModified []byte }
+
+// JSONEntry prepares v as a JSON document, one line, with a strong ETag.
+func JSONEntry(v any) (*Entry, error) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return NewEntry(append(body, '\n'), ContentTypeJSON, ETagOf(body)), nil
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -221,4 +222,22 @@ func KnownParams(q url.Values, allowed []string) error {
 		}
 	}
 	return nil
+}
+
+// ParseLayerFile parses the file of a layer-file route, {layers}{ext} (a
+// .json TileJSON, a .geojson export, …), and its ?date=: the checked layer
+// list, and the day and date as given (geo.NoDay and "" without one). A
+// file without ext is a 404 whose message says what is wanted.
+func ParseLayerFile(file, ext, want, rawQuery string) (spec string, day geo.Day, date string, err error) {
+	spec, found := strings.CutSuffix(file, ext)
+	if !found {
+		e := BadPart("extension", path.Ext(file), want)
+		e.Status = http.StatusNotFound
+		return "", geo.NoDay, "", e
+	}
+	if spec, err = CheckLayers(spec); err != nil {
+		return "", geo.NoDay, "", err
+	}
+	day, date, err = OptionalDay(rawQuery)
+	return spec, day, date, err
 }

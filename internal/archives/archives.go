@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -131,7 +132,7 @@ func (set *Set) Close() {
 
 // Find returns the archive of a layer list (as written in a URL: "all",
 // or ids in any order), a day (geo.NoDay for the summary map) and a scale,
-// or an error wrapping ErrNotSeeded that names what was seeded.
+// or a 404 *api.Error wrapping ErrNotSeeded that names what was seeded.
 func (set *Set) Find(layers string, day geo.Day, scale int) (*seed.Archive, error) {
 	k := Key{Layers: setKey(layers), Day: day, Scale: scale}
 	if layers == "all" {
@@ -165,7 +166,8 @@ func (set *Set) Find(layers string, day geo.Day, scale int) (*seed.Archive, erro
 	} else {
 		msg += "seeded dates of these layers: " + limitList(dates)
 	}
-	return nil, fmt.Errorf("%s: %w", msg, ErrNotSeeded)
+	err := fmt.Errorf("%s: %w", msg, ErrNotSeeded)
+	return nil, &api.Error{Status: http.StatusNotFound, Part: "archive", Msg: err.Error(), Err: err}
 }
 
 // dayName is a day as YYYY-MM-DD, or "" for geo.NoDay.

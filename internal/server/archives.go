@@ -3,11 +3,9 @@ package server
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -108,7 +106,7 @@ func (s *Server) handleArchiveTile(w http.ResponseWriter, r *http.Request) {
 		api.ServeEntry(w, r, e, s.headers.Tile)
 		return
 	}
-	a, err := s.findArchive(s.archives.Load(), req.Layers, req.Day, req.Scale)
+	a, err := s.archives.Load().Find(req.Layers, req.Day, req.Scale)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -142,42 +140,17 @@ func (s *Server) handleArchiveTile(w http.ResponseWriter, r *http.Request) {
 	api.ServeEntry(w, r, e, s.headers.Tile)
 }
 
-// findArchive looks an archive up in set; what was not seeded is a 404
-// that says what was.
-func (s *Server) findArchive(set *archives.Set, layers string, day geo.Day, scale int) (*seed.Archive, error) {
-	a, err := set.Find(layers, day, scale)
-	if err != nil {
-		return nil, &api.Error{Status: http.StatusNotFound, Part: "archive", Msg: err.Error(), Err: err}
-	}
-	return a, nil
-}
-
 // handleArchiveTileJSON serves /tiles/{layers}.json[?date=] for an
 // archived layer set and date: the archive's zooms and bounds.
 func (s *Server) handleArchiveTileJSON(w http.ResponseWriter, r *http.Request) {
-	file := mux.Vars(r)["file"]
-	spec, ok := strings.CutSuffix(file, ".json")
-	if !ok {
-		s.fail(w, r, api.BadPart("extension", filepath.Ext(file), "want .json for TileJSON; tiles are /tiles/{layers}/{date}/{z}/{x}/{y}.png"))
-		return
-	}
-	spec, err := api.CheckLayers(spec)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	day := geo.NoDay
-	date, has, err := api.QueryDate(r.URL.RawQuery)
-	if err == nil && has {
-		day, err = api.ParseDay(date)
-	}
+	spec, day, date, err := api.ParseLayerFile(mux.Vars(r)["file"], ".json", "want .json for TileJSON; tiles are /tiles/{layers}/{date}/{z}/{x}/{y}.png", r.URL.RawQuery)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	set := s.archives.Load()
 	scale, a, err := 1, (*seed.Archive)(nil), error(nil)
-	if a, err = s.findArchive(set, spec, day, 1); err != nil {
+	if a, err = set.Find(spec, day, 1); err != nil {
 		if a2, err2 := set.Find(spec, day, 2); err2 == nil {
 			scale, a, err = 2, a2, nil
 		}
@@ -192,42 +165,27 @@ func (s *Server) handleArchiveTileJSON(w http.ResponseWriter, r *http.Request) {
 	}
 	tmpl += "/{z}/{x}/{y}" + map[int]string{1: "", 2: "@2x"}[scale] + ".png"
 	tj := archives.TileJSON(a, tmpl, date)
-	body, err := json.Marshal(tj)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	api.ServeEntry(w, r, api.NewEntry(append(body, '\n'), api.ContentTypeJSON, api.ETagOf(body)), s.headers.Meta)
+	s.serveJSON(w, r, tj, s.headers.Meta)
 }
 
 // handleArchiveList serves /api/archives: what is seeded.
 func (s *Server) handleArchiveList(w http.ResponseWriter, r *http.Request) {
 	set := s.archives.Load()
-	body, err := json.Marshal(struct {
+	s.serveJSON(w, r, struct {
 		Version  string          `json:"version"`
 		Archives []archives.Info `json:"archives"`
-	}{set.Version(), set.List()})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	api.ServeEntry(w, r, api.NewEntry(append(body, '\n'), api.ContentTypeJSON, api.ETagOf(body)), s.headers.Meta)
+	}{set.Version(), set.List()}, s.headers.Meta)
 }
 
 // handleArchiveHealth serves /healthz for a server of archives.
 func (s *Server) handleArchiveHealth(w http.ResponseWriter, r *http.Request) {
 	set, d := s.archives.Load(), s.data.Load()
-	body, err := json.Marshal(struct {
+	s.serveJSON(w, r, struct {
 		Status     string `json:"status"`
 		Version    string `json:"version"`
 		Generation uint64 `json:"generation"`
 		Loaded     string `json:"loaded"`
 		Source     string `json:"source"`
 		Archives   int    `json:"archives"`
-	}{"ok", set.Version(), d.gen, d.loaded.UTC().Format(time.RFC3339), s.cfg.Archives, set.Len()})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	api.ServeEntry(w, r, api.NewEntry(append(body, '\n'), api.ContentTypeJSON, api.ETagOf(body)), s.headers.NoStore)
+	}{"ok", set.Version(), d.gen, d.loaded.UTC().Format(time.RFC3339), s.cfg.Archives, set.Len()}, s.headers.NoStore)
 }

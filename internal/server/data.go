@@ -50,16 +50,12 @@ func (s *Server) load() (*dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	cat, err := json.Marshal(api.NewCatalog(c, d.version))
-	if err != nil {
+	if d.catalog, err = api.JSONEntry(api.NewCatalog(c, d.version)); err != nil {
 		return nil, err
 	}
-	d.catalog = api.NewEntry(append(cat, '\n'), api.ContentTypeJSON, api.ETagOf(cat))
-	ev, err := json.Marshal(api.EventList{Version: d.version, Events: api.Events(c)})
-	if err != nil {
+	if d.events, err = api.JSONEntry(api.EventList{Version: d.version, Events: api.Events(c)}); err != nil {
 		return nil, err
 	}
-	d.events = api.NewEntry(append(ev, '\n'), api.ContentTypeJSON, api.ETagOf(ev))
 	for _, scale := range []int{1, 2} {
 		png := d.renderer.EmptyPNG(geo.TileSize*scale, geo.TileSize*scale)
 		d.empty[scale] = api.NewEntry(png, api.ContentTypePNG, api.ETagOf(png))

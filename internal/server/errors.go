@@ -82,3 +82,13 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Allow", "GET, HEAD, OPTIONS")
 	s.writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s: want GET or HEAD", api.Quote(r.Method)))
 }
+
+// serveJSON serves v as a JSON document with the given Cache-Control.
+func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, v any, cacheControl []string) {
+	e, err := api.JSONEntry(v)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	api.ServeEntry(w, r, e, cacheControl)
+}

@@ -2,11 +2,8 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
-	"path"
-	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -64,16 +61,11 @@ type health struct {
 // serves.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	d := s.data.Load()
-	body, err := json.Marshal(health{
+	s.serveJSON(w, r, health{
 		Status: "ok", Version: d.version, Generation: d.gen,
 		Loaded: d.loaded.UTC().Format(time.RFC3339), Source: s.cfg.Source,
 		Layers: len(d.campaign.Layers), Features: d.campaign.Features(),
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	api.ServeEntry(w, r, api.NewEntry(append(body, '\n'), api.ContentTypeJSON, api.ETagOf(body)), s.headers.NoStore)
+	}, s.headers.NoStore)
 }
 
 // layerFile is a parsed /…/{layers}{ext}[?date=] request.
@@ -89,20 +81,8 @@ type layerFile struct {
 // and its ?date=, in the data being served. A bad request is answered here
 // (want is the message for a wrong extension), and ok is false.
 func (s *Server) layerFile(w http.ResponseWriter, r *http.Request, ext, want string) (lf layerFile, ok bool) {
-	file := mux.Vars(r)["file"]
-	spec, found := strings.CutSuffix(file, ext)
-	if !found {
-		e := api.BadPart("extension", path.Ext(file), want)
-		e.Status = http.StatusNotFound
-		s.fail(w, r, e)
-		return lf, false
-	}
 	var err error
-	if lf.spec, err = api.CheckLayers(spec); err != nil {
-		s.fail(w, r, err)
-		return lf, false
-	}
-	if lf.day, lf.date, err = api.OptionalDay(r.URL.RawQuery); err != nil {
+	if lf.spec, lf.day, lf.date, err = api.ParseLayerFile(mux.Vars(r)["file"], ext, want, r.URL.RawQuery); err != nil {
 		s.fail(w, r, err)
 		return lf, false
 	}

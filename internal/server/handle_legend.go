@@ -1,8 +1,6 @@
 package server
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"path"
 	"strings"
@@ -51,12 +49,7 @@ func (s *Server) handleLegend(w http.ResponseWriter, r *http.Request) {
 	for _, e := range tiles.Legend(sel) {
 		items = append(items, legendItem{LegendEntry: e, Swatch: base + e.ID + ".png", Swatch2x: base + e.ID + ".png?scale=2"})
 	}
-	body, err := json.Marshal(items)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	api.ServeEntry(w, r, api.NewEntry(append(body, '\n'), api.ContentTypeJSON, api.ETagOf(body)), s.headers.Meta)
+	s.serveJSON(w, r, items, s.headers.Meta)
 }
 
 // handleSwatch serves /api/legend/{id}.png[?scale=1|2]: the symbol of a
@@ -109,17 +102,13 @@ func (s *Server) drawSwatches() map[string][3]*api.Entry {
 	for _, e := range tiles.Legend(nil) {
 		var sw [3]*api.Entry
 		for _, scale := range []int{1, 2} {
-			img, err := tiles.Swatch(fonts, e.ID, float64(scale))
-			var buf bytes.Buffer
-			if err == nil {
-				err = tiles.EncodePNG(&buf, img)
-			}
+			png, err := tiles.SwatchPNG(fonts, e.ID, float64(scale))
 			if err != nil {
 				// Every entry of tiles.Legend has a swatch: this is a bug.
 				s.log.Error("legend swatch", "id", e.ID, "scale", scale, "err", err)
 				continue
 			}
-			sw[scale] = api.NewEntry(buf.Bytes(), api.ContentTypePNG, api.ETagOf(buf.Bytes()))
+			sw[scale] = api.NewEntry(png, api.ContentTypePNG, api.ETagOf(png))
 		}
 		if sw[1] != nil && sw[2] != nil {
 			out[e.ID] = sw

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -24,12 +23,7 @@ func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) {
 	tj := api.NewTileJSON(sel, s.cfg.MaxZoom, tmpl)
 	tj.Date = date
 	tj.DataVersion = d.version
-	body, err := json.Marshal(tj)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	api.ServeEntry(w, r, api.NewEntry(append(body, '\n'), api.ContentTypeJSON, api.ETagOf(body)), s.headers.Meta)
+	s.serveJSON(w, r, tj, s.headers.Meta)
 }
 
 // baseURL is where clients reach the server: Config.PublicURL, or the

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -187,10 +186,5 @@ func (s *Server) handleOEmbed(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	body, err := json.Marshal(res)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	api.ServeEntry(w, r, api.NewEntry(append(body, '\n'), api.ContentTypeJSON, api.ETagOf(body)), s.headers.Meta)
+	s.serveJSON(w, r, res, s.headers.Meta)
 }
