@@ -124,11 +124,11 @@ func (e *extent) stroke(g orb.Geometry, c color.NRGBA, width float64) {
 	}
 }
 
-// boxes memoizes Box: symbols come in few sizes.
+// boxes memoizes Box: symbols come in few sizes. A map under a lock, not
+// a sync.Map, so that looking a Symbol up does not box it on the heap.
 var boxes struct {
-	sync.Map // Symbol → orb.Bound
-	n        sync.Mutex
-	count    int
+	sync.RWMutex
+	m map[Symbol]orb.Bound
 }
 
 // maxBoxes bounds the memo of symbol boxes.
@@ -138,17 +138,22 @@ const maxBoxes = 4096
 // the symbol paints (halo, frame, echelon marks, staff): the bound of what
 // draw draws, so the two cannot disagree.
 func (s Symbol) Box() orb.Bound {
-	if b, ok := boxes.Load(s); ok {
-		return b.(orb.Bound)
+	boxes.RLock()
+	b, ok := boxes.m[s]
+	boxes.RUnlock()
+	if ok {
+		return b
 	}
 	var e extent
 	s.draw(&e, orb.Point{})
-	boxes.n.Lock()
-	if boxes.count < maxBoxes {
-		boxes.count++
-		boxes.Store(s, e.b)
+	boxes.Lock()
+	if boxes.m == nil {
+		boxes.m = map[Symbol]orb.Bound{}
 	}
-	boxes.n.Unlock()
+	if len(boxes.m) < maxBoxes {
+		boxes.m[s] = e.b
+	}
+	boxes.Unlock()
 	return e.b
 }
 
