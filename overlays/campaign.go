@@ -1,7 +1,9 @@
 package overlays
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -272,4 +274,23 @@ func (sel Selection) Title(shown Selection, d geo.Day) string {
 		t[i] = x.title
 	}
 	return strings.Join(t, " · ")
+}
+
+// WriteContent writes what the layers say — each layer's metadata, and
+// every feature with its properties as Export writes them — to w, for
+// hashing: equal content, equal bytes.
+func (sel Selection) WriteContent(w io.Writer) error {
+	for _, l := range sel {
+		meta, err := json.Marshal([]any{l.ID, l.Title, l.Description, l.Attribution, l.Sources})
+		if err != nil {
+			return err
+		}
+		w.Write(meta)
+		fc, err := Export(Selection{l}, geo.NoDay).MarshalJSON()
+		if err != nil {
+			return fmt.Errorf("layer %s: %w", l.ID, err)
+		}
+		w.Write(fc)
+	}
+	return nil
 }

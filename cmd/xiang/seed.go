@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -73,16 +74,9 @@ func runSeed(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var box orb.Bound
-	if *bbox != "" {
-		if box, err = view.ParseBBox(*bbox); err != nil {
-			return usageErr(fs, "-bbox %q: %v", *bbox, err)
-		}
-	} else {
-		box = selectionBound(sel)
-	}
-	if _, err := seed.Count(box, minZ, maxZ); err != nil {
-		return usageErr(fs, "%v", err)
+	box, err := pyramidBox(fs, *bbox, sel, minZ, maxZ)
+	if err != nil {
+		return err
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
@@ -190,4 +184,21 @@ func selectionBound(sel overlays.Selection) orb.Bound {
 		}
 	}
 	return b
+}
+
+// pyramidBox is the box of a seed or site: -bbox, else the selection's
+// bound; it is a usage error when the pyramid of that box from minZ to
+// maxZ has more tiles than a job may.
+func pyramidBox(fs *flag.FlagSet, bbox string, sel overlays.Selection, minZ, maxZ int) (orb.Bound, error) {
+	box := selectionBound(sel)
+	if bbox != "" {
+		var err error
+		if box, err = view.ParseBBox(bbox); err != nil {
+			return box, usageErr(fs, "-bbox %q: %v", bbox, err)
+		}
+	}
+	if _, err := seed.Count(box, minZ, maxZ); err != nil {
+		return box, usageErr(fs, "%v", err)
+	}
+	return box, nil
 }

@@ -71,7 +71,17 @@ func TestSeedKilled(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// SIGKILL after a second, at a moment when a journal holds tiles (not
+	// just the header of an archive begun a moment before): poll for it.
 	time.Sleep(time.Second)
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		js, _ := filepath.Glob(filepath.Join(dir, ".*.journal"))
+		if len(js) == 1 {
+			if fi, err := os.Stat(js[0]); err == nil && fi.Size() >= 100 {
+				break
+			}
+		}
+	}
 	cmd.Process.Kill() // SIGKILL
 	cmd.Wait()
 	if _, err := os.Stat(filepath.Join(dir, dates[len(dates)-1]+".pmtiles")); err == nil {

@@ -10,13 +10,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/paulmach/orb"
-
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/site"
 	"github.com/xiang-maps/xiang/tiles"
-	"github.com/xiang-maps/xiang/tiles/seed"
-	"github.com/xiang-maps/xiang/tiles/view"
 )
 
 func runSite(e *env, args []string) error {
@@ -59,16 +55,9 @@ func runSite(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var box orb.Bound
-	if *bbox != "" {
-		if box, err = view.ParseBBox(*bbox); err != nil {
-			return usageErr(fs, "-bbox %q: %v", *bbox, err)
-		}
-	} else {
-		box = selectionBound(sel)
-	}
-	if _, err := seed.Count(box, minZ, maxZ); err != nil {
-		return usageErr(fs, "%v", err)
+	box, err := pyramidBox(fs, *bbox, sel, minZ, maxZ)
+	if err != nil {
+		return err
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err

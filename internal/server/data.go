@@ -3,8 +3,6 @@ package server
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/xiang-maps/xiang/geo"
@@ -70,17 +68,8 @@ func (s *Server) load() (*dataset, error) {
 // exports.
 func contentVersion(c *overlays.Campaign) (string, error) {
 	h := sha256.New()
-	for _, l := range c.Layers {
-		meta, err := json.Marshal([]any{l.ID, l.Title, l.Description, l.Attribution, l.Sources})
-		if err != nil {
-			return "", err
-		}
-		h.Write(meta)
-		fc, err := overlays.Export(overlays.Selection{l}, geo.NoDay).MarshalJSON()
-		if err != nil {
-			return "", fmt.Errorf("layer %s: %w", l.ID, err)
-		}
-		h.Write(fc)
+	if err := overlays.Selection(c.Layers).WriteContent(h); err != nil {
+		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)[:6]), nil
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -368,17 +367,8 @@ func cmpUint(a, b uint64) int {
 // content, the date, box, zooms, scale and format.
 func jobID(job Job) (string, error) {
 	h := sha256.New()
-	for _, l := range job.Selection {
-		meta, err := json.Marshal([]any{l.ID, l.Title, l.Description, l.Attribution, l.Sources})
-		if err != nil {
-			return "", err
-		}
-		h.Write(meta)
-		fc, err := overlays.Export(overlays.Selection{l}, geo.NoDay).MarshalJSON()
-		if err != nil {
-			return "", fmt.Errorf("seed: layer %s: %w", l.ID, err)
-		}
-		h.Write(fc)
+	if err := job.Selection.WriteContent(h); err != nil {
+		return "", fmt.Errorf("seed: %w", err)
 	}
 	fmt.Fprintf(h, "|%d|%v|%d-%d|%d|%s", job.Day, job.Bounds, job.MinZoom, job.MaxZoom, job.Scale, job.Format)
 	return hex.EncodeToString(h.Sum(nil)[:12]), nil
