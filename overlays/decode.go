@@ -115,8 +115,11 @@ func decodeFeatures(dec *json.Decoder, data []byte, l *Layer, problems *Validati
 	}
 	for i := 0; dec.More(); i++ {
 		if *count >= MaxFeatures {
-			problems.add(&ValidationError{File: l.File, Feature: i, Err: fmt.Errorf(
-				"%w: more than %d features in the campaign; the rest is not checked", ErrTooLarge, MaxFeatures)})
+			if *count == MaxFeatures { // said once, in the file where it happens
+				problems.add(&ValidationError{File: l.File, Feature: i, Err: fmt.Errorf(
+					"%w: more than %d features in the campaign; the rest is not checked", ErrTooLarge, MaxFeatures)})
+				*count++
+			}
 			l.Features = nil
 			return errStop
 		}

@@ -33,15 +33,20 @@ func emptyFeatures(n int) []byte {
 func TestLoadManyProblems(t *testing.T) {
 	tests := map[string]struct {
 		features  int
-		wantTotal int // problems found, kept or counted
+		more      bool // a second file after the big one
+		wantTotal int  // problems found, kept or counted
 		tooLarge  bool
 	}{
 		"under the feature limit": {features: 50_000, wantTotal: 150_000},
 		"three million":           {features: 3_000_000, wantTotal: 3*MaxFeatures + 1, tooLarge: true},
+		"and another file":        {features: 3_000_000, more: true, wantTotal: 3*MaxFeatures + 1, tooLarge: true},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			fsys := fstest.MapFS{"big.geojson": {Data: emptyFeatures(tc.features)}}
+			if tc.more {
+				fsys["more.geojson"] = &fstest.MapFile{Data: emptyFeatures(1)}
+			}
 			_, err := Load(fsys)
 			var ve *ValidationErrors
 			if !errors.As(err, &ve) {

@@ -39,6 +39,7 @@ func runServe(e *env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`, host:port")
 	data := fs.String("data", "", "campaign `directory`, or a .csv/.kml/.kmz/.gpx/.geojson file or a directory of them (default: the embedded campaign)")
 	cacheFlag := fs.String("cache", "256MB", "memory bound of the tile cache: a `size` such as 256MB or 1GiB; 0 disables it")
+	perClient := fs.Int("images-per-client", server.DefaultMaxImagesPerClient, "`n` static images, GIFs, prints and exports one client (IP address) may have drawing or waiting at once; more get a 429; 0: no bound (behind a proxy)")
 	memFlag := fs.String("memory-limit", "auto", "soft limit of the Go heap (debug.SetMemoryLimit): a `size`, auto (-cache + the image cache + 192MiB; GOMEMLIMIT wins when set) or off")
 	maxZoom := fs.Int("max-zoom", server.DefaultMaxZoom, fmt.Sprintf("deepest zoom level served, 1 to %d", geo.MaxZoom))
 	publicURL := fs.String("public-url", "", "`URL` clients reach the server at, for the tile URLs in TileJSON (default: the request's host)")
@@ -61,6 +62,12 @@ func runServe(e *env, args []string) error {
 	}
 	if cacheBytes == 0 {
 		cacheBytes = -1 // server.Config: negative disables, zero is the default
+	}
+	if *perClient < 0 {
+		return usageErr(fs, "-images-per-client %d: want 0 (no bound) or more", *perClient)
+	}
+	if *perClient == 0 {
+		*perClient = -1 // server.Config: negative is no bound, zero the default
 	}
 	memLimit, err := memoryLimit(*memFlag, cacheBytes, os.Getenv("GOMEMLIMIT") != "")
 	if err != nil {
@@ -104,10 +111,12 @@ func runServe(e *env, args []string) error {
 		Source:     source,
 		CacheBytes: cacheBytes,
 		MaxZoom:    *maxZoom,
-		PublicURL:  *publicURL,
-		Title:      *title,
-		BaseMap:    *baseMap,
-		Logger:     log,
+
+		MaxImagesPerClient: *perClient,
+		PublicURL:          *publicURL,
+		Title:              *title,
+		BaseMap:            *baseMap,
+		Logger:             log,
 
 		BaseMapAttribution: *baseAttr,
 	}

@@ -97,6 +97,8 @@ func TestServeUsage(t *testing.T) {
 		{[]string{"serve", "-max-zoom", "0"}, 2, "-max-zoom 0"},
 		{[]string{"serve", "-max-zoom", "25"}, 2, "-max-zoom 25"},
 		{[]string{"serve", "-log-level", "loud"}, 2, "-log-level"},
+		{[]string{"serve", "-images-per-client", "-1"}, 2, "-images-per-client -1"},
+		{[]string{"serve", "-memory-limit", "lots"}, 2, "-memory-limit"},
 		{[]string{"serve", "-h"}, 0, "-basemap"},
 		{[]string{"serve", "-basemap", "tiles.example.org/{z}/{x}/{y}.png"}, 2, "-basemap"},
 		{[]string{"serve", "-basemap", "https://tiles.example.org/{z}/{x}.png"}, 2, "{y}"},

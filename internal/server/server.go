@@ -275,9 +275,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // Reload loads the campaign again and, when it loads and validates, serves
 // it from then on; requests already under way finish with the data they
-// started with. When the new data is invalid, Reload logs one line (how
-// many problems, and the first), keeps serving the old data and returns
-// the error.
+// started with. When the new data is invalid, or the load takes longer
+// than Config.LoadTimeout, Reload logs one line (how many problems, and
+// the first; or the error, cut to 512 bytes), keeps serving the old data
+// and returns the error.
 func (s *Server) Reload() error {
 	s.reload.Lock()
 	defer s.reload.Unlock()
