@@ -762,7 +762,7 @@ func TestReloadBounded(t *testing.T) {
 		}
 		s, ts := newServer(t, "", Config{Load: load})
 		s.cfg.LoadTimeout = 50 * time.Millisecond // after the first load, which may be slow on a busy machine
-		for i := range 2 { // the second finds the first still running
+		for i := range 2 {                        // the second finds the first still running
 			done := make(chan error, 1)
 			go func() { done <- s.Reload() }()
 			select {
