@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xiang-maps/xiang/internal/fastlane"
 	"github.com/xiang-maps/xiang/internal/server"
@@ -58,6 +59,11 @@ func TestServeArchives(t *testing.T) {
 	}
 	if code, again = get("/tiles/all/1944-07-15/10/832/432.png"); code != 200 || !bytes.Equal(tile, again) {
 		t.Errorf("tile again: %d, equal %v", code, bytes.Equal(tile, again))
+	}
+	// The request log is written as the handler returns, which may be just
+	// after the client has read the response: wait for it.
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && !strings.Contains(logs.String(), "path=/tiles/all/1944-07-15/10/832/432.png"); {
+		time.Sleep(5 * time.Millisecond)
 	}
 	if n := strings.Count(logs.String(), "path=/tiles/all/1944-07-15/10/832/432.png"); n != 1 {
 		t.Errorf("net/http logged the tile %d times; want 1 (then the fast lane)", n)
