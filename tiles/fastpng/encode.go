@@ -41,6 +41,8 @@ var unpremul = func() *[256][256]uint8 {
 type pngState struct {
 	raw []byte       // filtered rows: filter byte + 4·width bytes each
 	cur []byte       // the current unfiltered row
+	idx []byte       // rows of palette indices: filter byte + width bytes each
+	pal palette      // the image's colours, while there are at most 256
 	out sliceWriter  // compressed data
 	zw  *zlib.Writer // reset per image
 }
@@ -74,6 +76,12 @@ func Encode(w io.Writer, img *image.RGBA) (empty bool, err error) {
 		st.cur = make([]byte, stride)
 	}
 	cur := st.cur[:stride]
+	if cap(st.idx) < (width+1)*height {
+		st.idx = make([]byte, (width+1)*height)
+	}
+	idx := st.idx[:(width+1)*height]
+	st.pal.reset()
+	paletted := true
 	var any uint8
 	for y := 0; y < height; y++ {
 		src := img.Pix[img.PixOffset(b.Min.X, b.Min.Y+y):]
@@ -92,6 +100,11 @@ func Encode(w io.Writer, img *image.RGBA) (empty bool, err error) {
 				cur[i], cur[i+1], cur[i+2], cur[i+3] = t[src[i]], t[src[i+1]], t[src[i+2]], a
 			}
 		}
+		if paletted {
+			row := idx[y*(width+1) : (y+1)*(width+1)]
+			row[0] = 0 // filter None: indices have no order to predict
+			paletted = st.pal.indexRow(row[1:], cur)
+		}
 		// Sub filter: each byte minus the byte 4 to its left.
 		dst := raw[y*(stride+1) : (y+1)*(stride+1)]
 		dst[0] = 1
@@ -103,9 +116,13 @@ func Encode(w io.Writer, img *image.RGBA) (empty bool, err error) {
 	if any == 0 {
 		return true, nil
 	}
+	data := raw
+	if paletted {
+		data = idx
+	}
 	st.out.b = st.out.b[:0]
 	st.zw.Reset(&st.out)
-	if _, err := st.zw.Write(raw); err != nil {
+	if _, err := st.zw.Write(data); err != nil {
 		return false, err
 	}
 	if err := st.zw.Close(); err != nil {
@@ -115,11 +132,23 @@ func Encode(w io.Writer, img *image.RGBA) (empty bool, err error) {
 	binary.BigEndian.PutUint32(hdr[0:], uint32(width))
 	binary.BigEndian.PutUint32(hdr[4:], uint32(height))
 	hdr[8], hdr[9] = 8, 6 // 8-bit RGBA; compression, filter and interlace methods 0
+	if paletted {
+		hdr[9] = 3 // 8-bit palette indices
+	}
 	if _, err := w.Write(pngSignature); err != nil {
 		return false, err
 	}
 	if err := writeChunk(w, "IHDR", hdr[:]); err != nil {
 		return false, err
+	}
+	if paletted {
+		plte, trns := st.pal.chunks()
+		if err := writeChunk(w, "PLTE", plte); err != nil {
+			return false, err
+		}
+		if err := writeChunk(w, "tRNS", trns); err != nil {
+			return false, err
+		}
 	}
 	if err := writeChunk(w, "IDAT", st.out.b); err != nil {
 		return false, err

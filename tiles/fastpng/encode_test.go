@@ -82,9 +82,48 @@ func TestRoundTrip(t *testing.T) {
 		"one pixel":        premultiplied(rnd, 1, 1, 1),
 		"transparent":      image.NewRGBA(image.Rect(0, 0, 256, 256)),
 		"sub-image":        premultiplied(rnd, 64, 64, 0.3).SubImage(image.Rect(7, 9, 40, 33)).(*image.RGBA),
+		"256 colours":      fewColours(256),
+		"257 colours":      fewColours(257),
 	}
 	for name, img := range tests {
 		t.Run(name, func(t *testing.T) { roundTrip(t, img) })
+	}
+}
+
+// fewColours returns a 256×256 image of exactly n distinct colours: opaque
+// ones, and for n ≤ 3 translucent ones too.
+func fewColours(n int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, 256, 256))
+	for i := 0; i < len(img.Pix); i += 4 {
+		k := (i / 4) % n
+		if n <= 3 {
+			a := uint8(255 - k*100) // 255, 155, 55: premultiplied blue at three opacities
+			img.Pix[i+2], img.Pix[i+3] = a, a
+			continue
+		}
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = uint8(k%256), uint8(k/256), 7, 255
+	}
+	return img
+}
+
+// TestPalette: an image of at most 256 colours is written with a palette
+// (colour type 3), one of more as RGBA (6), both exact.
+func TestPalette(t *testing.T) {
+	for _, tc := range []struct {
+		n        int
+		wantType byte
+	}{{1, 3}, {3, 3}, {256, 3}, {257, 6}} {
+		t.Run(fmt.Sprint(tc.n), func(t *testing.T) {
+			img := fewColours(tc.n)
+			roundTrip(t, img)
+			var buf bytes.Buffer
+			if _, err := fastpng.Encode(&buf, img); err != nil {
+				t.Fatal(err)
+			}
+			if got := buf.Bytes()[8+8+9]; got != tc.wantType {
+				t.Errorf("%d colours: colour type %d, want %d", tc.n, got, tc.wantType)
+			}
+		})
 	}
 }
 
