@@ -760,7 +760,8 @@ func TestReloadBounded(t *testing.T) {
 			return overlays.LoadDir(testCampaign)
 		}
 		s, ts := newServer(t, "", Config{Load: load})
-		s.cfg.LoadTimeout = 50 * time.Millisecond // after the first load, which may be slow on a busy machine
+		// Shortened after the first load, which may be slow on a busy machine.
+		s.cfg.LoadTimeout = 50 * time.Millisecond
 		for i := range 2 { // the second finds the first still running
 			done := make(chan error, 1)
 			go func() { done <- s.Reload() }()
