@@ -130,7 +130,7 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	// A request that waits for another's render of the same content lets
 	// its slot go while it waits.
 	e, res, err := s.tiles.DoWaiting(ctx, key, func(ctx context.Context) (*api.Entry, error) {
-		if e, ok := s.shared.Get(ctx, key, req.Scale); ok {
+		if e, ok := s.shared.Get(ctx, key, req.Scale, d.empty[req.Scale]); ok {
 			return e, nil // rendered by another replica
 		}
 		e, err := s.render(ctx, sl, d.renderer, plan, etag)
@@ -172,7 +172,7 @@ func (s *Server) handleContent(w http.ResponseWriter, r *http.Request) {
 	e, ok := s.data.Load().empty[scale], empty
 	if !ok {
 		if e, ok = s.tiles.Get(key); !ok {
-			if e, ok = s.shared.Get(r.Context(), key, scale); ok {
+			if e, ok = s.shared.Get(r.Context(), key, scale, nil); ok {
 				s.tiles.Add(key, e)
 			}
 		}

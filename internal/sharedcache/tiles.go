@@ -12,24 +12,32 @@ import (
 // Store) keeps nothing.
 type Tiles struct{ Store Store }
 
-// Get returns the tile of key and scale, with the key as its ETag.
-func (t Tiles) Get(ctx context.Context, key tiles.Key, scale int) (*api.Entry, bool) {
+// Get returns the tile of key and scale, with the key as its ETag, or
+// empty for a tile drawn empty (nil: a miss).
+func (t Tiles) Get(ctx context.Context, key tiles.Key, scale int, empty *api.Entry) (*api.Entry, bool) {
 	if t.Store == nil {
 		return nil, false
 	}
 	b, ok := t.Store.Get(ctx, canon.SharedKey(key, scale))
-	if !ok || len(b) == 0 {
+	switch {
+	case !ok:
 		return nil, false
+	case len(b) == 0:
+		return empty, empty != nil
 	}
 	return api.NewEntry(b, api.ContentTypePNG, `"`+key.String()+`"`), true
 }
 
-// Put stores e, the render of key at scale, unless the render failed or
-// is not that key's own (the shared empty tile, or bytes shared with
-// another key).
+// Put stores e, the render of key at scale, unless the render failed. A
+// tile drawn empty (an entry whose ETag is no key) is stored as an empty
+// value.
 func (t Tiles) Put(ctx context.Context, key tiles.Key, scale int, e *api.Entry, err error) {
-	if t.Store == nil || err != nil || e == nil || e.ETag != `"`+key.String()+`"` {
+	if t.Store == nil || err != nil || e == nil {
 		return
 	}
-	t.Store.Set(ctx, canon.SharedKey(key, scale), e.Body)
+	var body []byte
+	if _, ok := canon.KeyOf(e); ok {
+		body = e.Body
+	}
+	t.Store.Set(ctx, canon.SharedKey(key, scale), body)
 }
