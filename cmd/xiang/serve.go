@@ -123,6 +123,8 @@ func runServe(e *env, args []string) error {
 		}
 		defer rc.Close()
 		cfg.Shared = rc
+	} else if *canonical {
+		log.Warn("-canonical-redirects without -shared-cache: behind a balancer of several replicas, a content address can reach one that never drew it (404); see docs/deploy.md")
 	}
 	if *archives != "" {
 		if *data != "" {
