@@ -4,7 +4,7 @@
 
 GO ?= go
 GO_PMTILES := github.com/protomaps/go-pmtiles@v1.31.2
-APT_PACKAGES := chromium poppler-utils fonts-noto-cjk gdal-bin sqlite3 wrk nginx-light curl
+APT_PACKAGES := chromium poppler-utils fonts-noto-cjk gdal-bin sqlite3 wrk nginx-light curl redis-server varnish
 
 .PHONY: test deps vet serve gallery web
 

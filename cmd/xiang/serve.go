@@ -20,6 +20,7 @@ import (
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/fastlane"
 	"github.com/xiang-maps/xiang/internal/server"
+	"github.com/xiang-maps/xiang/internal/sharedcache"
 	"github.com/xiang-maps/xiang/internal/web"
 	"github.com/xiang-maps/xiang/overlays"
 )
@@ -49,6 +50,9 @@ func runServe(e *env, args []string) error {
 	logLevel := fs.String("log-level", "info", "`level` of logs: debug, info (every request), warn or error")
 	logJSON := fs.Bool("log-json", false, "log JSON lines instead of text")
 	archives := fs.String("archives", "", "serve the archives `directory` xiang seed wrote (tiles, TileJSON, /api/archives) instead of rendering: a read-only replica that needs no campaign data")
+	canonical := fs.Bool("canonical-redirects", false, "answer tile addresses with a 60-second redirect to their content's immutable address, /tiles/k/{key}.png, so that caches in front store each distinct tile once across dates (docs/deploy.md)")
+	sharedURL := fs.String("shared-cache", "", "keep rendered tiles in Redis, where every replica finds them: a `URL` redis://host:port/db")
+	sharedTTL := fs.Duration("shared-cache-ttl", sharedcache.DefaultTTL, "how long a tile is kept in -shared-cache")
 	maxConns := fs.Int("max-conns", fastlane.DefaultMaxConns, "`number` of open connections above which new ones are closed at once; 0 for no bound")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -119,6 +123,17 @@ func runServe(e *env, args []string) error {
 		Logger:             log,
 
 		BaseMapAttribution: *baseAttr,
+		CanonicalRedirects: *canonical,
+	}
+	if *sharedURL != "" {
+		rc, err := sharedcache.Open(sharedcache.Config{URL: *sharedURL, TTL: *sharedTTL})
+		if err != nil {
+			return usageErr(fs, "-shared-cache: %v", err)
+		}
+		defer rc.Close()
+		cfg.Shared = rc
+	} else if *canonical {
+		log.Warn("-canonical-redirects without -shared-cache: behind a balancer of several replicas, a content address can reach one that never drew it (404); see docs/deploy.md")
 	}
 	if *archives != "" {
 		if *data != "" {

@@ -241,3 +241,36 @@ func ParseLayerFile(file, ext, want, rawQuery string) (spec string, day geo.Day,
 	day, date, err = OptionalDay(rawQuery)
 	return spec, day, date, err
 }
+
+// TileVars splits the part of a tile path after /tiles/ into the router's
+// variables (layers, date, z, x, file), as the tile routes would: it
+// reports how many segments there were (4: a summary tile, 5: a dated
+// one), or false when the path fits neither route.
+func TileVars(rest string, vars map[string]string) (int, bool) {
+	var seg [6]string
+	n := 0
+	for n < len(seg) {
+		i := strings.IndexByte(rest, '/')
+		if i < 0 {
+			seg[n] = rest
+			n++
+			break
+		}
+		seg[n], rest = rest[:i], rest[i+1:]
+		n++
+	}
+	if (n != 4 && n != 5) || rest != seg[n-1] {
+		return n, false
+	}
+	for _, p := range seg[:n] {
+		if p == "" {
+			return n, false // the router's answer, not a tile's
+		}
+	}
+	if n == 5 {
+		vars["layers"], vars["date"], vars["z"], vars["x"], vars["file"] = seg[0], seg[1], seg[2], seg[3], seg[4]
+	} else {
+		vars["layers"], vars["z"], vars["x"], vars["file"] = seg[0], seg[1], seg[2], seg[3]
+	}
+	return n, true
+}

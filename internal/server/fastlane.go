@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/xiang-maps/xiang/internal/api"
+	"github.com/xiang-maps/xiang/internal/canon"
 	"github.com/xiang-maps/xiang/internal/fastlane"
 )
 
@@ -65,33 +66,12 @@ func (s *Server) Respond(req *fastlane.Request) (fastlane.Response, bool) {
 	if !ok {
 		return fastlane.Response{}, false
 	}
-	var seg [6]string
-	n := 0
-	for n < len(seg) {
-		i := strings.IndexByte(rest, '/')
-		if i < 0 {
-			seg[n] = rest
-			n++
-			break
-		}
-		seg[n], rest = rest[:i], rest[i+1:]
-		n++
-	}
-	if (n != 4 && n != 5) || rest != seg[n-1] {
-		return fastlane.Response{}, false
-	}
-	for _, p := range seg[:n] {
-		if p == "" {
-			return fastlane.Response{}, false // the router's answer, not a tile's
-		}
-	}
 	vars := varsPool.Get().(map[string]string)
 	defer varsPool.Put(vars)
 	clear(vars)
-	if n == 5 {
-		vars["layers"], vars["date"], vars["z"], vars["x"], vars["file"] = seg[0], seg[1], seg[2], seg[3], seg[4]
-	} else {
-		vars["layers"], vars["z"], vars["x"], vars["file"] = seg[0], seg[1], seg[2], seg[3]
+	n, ok := api.TileVars(rest, vars)
+	if !ok {
+		return fastlane.Response{}, false
 	}
 	tr, err := api.ParseTileRequest(vars, rawQuery, s.cfg.MaxZoom)
 	if err != nil {
@@ -110,7 +90,12 @@ func (s *Server) Respond(req *fastlane.Request) (fastlane.Response, bool) {
 	}
 	w := s.wire(e)
 	res := fastlane.Response{Head: w.OK, Body: e.Body}
-	if len(req.IfNoneMatch) > 0 && api.ETagMatch(req.IfNoneMatch, e.ETag) {
+	switch {
+	case s.redirects():
+		h := http.Header{}
+		setCORS(h)
+		status, res = http.StatusFound, fastlane.Response{Head: canon.Head(canon.LocationOf(path, e, tr.Scale), h)}
+	case len(req.IfNoneMatch) > 0 && api.ETagMatch(req.IfNoneMatch, e.ETag):
 		status, res = http.StatusNotModified, fastlane.Response{Head: w.NotModified}
 	}
 	// Counted before the write, so that a client that has read the response

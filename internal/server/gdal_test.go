@@ -143,11 +143,17 @@ func TestStitchedTiles(t *testing.T) {
 
 // TestGDALTranslate runs the real gdal_translate against the server with
 // the TMS description from docs (testing.md): it mosaics a box of tiles
-// itself, and its output must match a direct render of that box.
+// itself, and its output must match a direct render of that box; so must
+// it with -canonical-redirects, following each tile's redirect.
 func TestGDALTranslate(t *testing.T) {
 	gdal := testkit.Tool(t, "gdal_translate", "gdal-bin")
+	t.Run("direct", func(t *testing.T) { gdalTranslate(t, gdal, false) })
+	t.Run("redirected", func(t *testing.T) { gdalTranslate(t, gdal, true) })
+}
+
+func gdalTranslate(t *testing.T, gdal string, redirects bool) {
 	const maxZoom = 12
-	s, ts := newServer(t, "", Config{MaxZoom: maxZoom})
+	s, ts := newServer(t, "", Config{MaxZoom: maxZoom, CanonicalRedirects: redirects})
 	const date = "1944-06-25"
 	dir := t.TempDir()
 	const world = 20037508.342789244 // half the side of the Web Mercator square, in metres
@@ -207,7 +213,14 @@ func TestGDALTranslate(t *testing.T) {
 	if c := probe(114.4, 27.5); c.A != 0 {
 		t.Errorf("open country painted: %v", c)
 	}
-	if n := metric(t, ts, `xiang_http_requests_total{code="200",route="tile"}`); n < float64(b.w*b.h) {
+	served := `xiang_http_requests_total{code="200",route="tile"}`
+	if redirects {
+		served = `xiang_http_requests_total{code="200",route="tile_content"}`
+		if n := metric(t, ts, `xiang_http_requests_total{code="302",route="tile"}`); n < float64(b.w*b.h) {
+			t.Errorf("%v redirects, want at least %d", n, b.w*b.h)
+		}
+	}
+	if n := metric(t, ts, served); n < float64(b.w*b.h) {
 		t.Errorf("gdal_translate fetched %v tiles, want at least %d", n, b.w*b.h)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/api"
+	"github.com/xiang-maps/xiang/internal/canon"
 	"github.com/xiang-maps/xiang/internal/fastlane"
 	"github.com/xiang-maps/xiang/internal/slots"
 	"github.com/xiang-maps/xiang/tiles"
@@ -80,7 +81,7 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 			} else {
 				setCache(w, "hit")
 			}
-			api.ServeEntry(w, r, e, s.headers.Tile)
+			s.serveTile(w, r, e, req.Scale)
 			return
 		}
 	}
@@ -115,7 +116,7 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	key := plan.Key()
 	s.index.Add(addr, tileRef{key: key})
 	etag := tileETag(key)
-	if inm, ok := r.Header["If-None-Match"]; ok && api.ETagMatch(inm, etag) {
+	if inm, ok := r.Header["If-None-Match"]; ok && api.ETagMatch(inm, etag) && !s.redirects() {
 		// The client holds this content already: no need to draw it.
 		sl.Release()
 		setCache(w, "revalidated")
@@ -129,7 +130,12 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	// A request that waits for another's render of the same content lets
 	// its slot go while it waits.
 	e, res, err := s.tiles.DoWaiting(ctx, key, func(ctx context.Context) (*api.Entry, error) {
-		return s.render(ctx, sl, d.renderer, plan, etag)
+		if e, ok := s.shared.Get(ctx, key, req.Scale, d.empty[req.Scale]); ok {
+			return e, nil // rendered by another replica
+		}
+		e, err := s.render(ctx, sl, d.renderer, plan, etag)
+		s.shared.Put(ctx, key, req.Scale, e, err)
+		return e, err
 	}, sl.Release)
 	sl.Release()
 	if err != nil {
@@ -137,7 +143,45 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setCache(w, resultName(res))
+	s.serveTile(w, r, e, req.Scale)
+}
+
+// serveTile answers a tile address with e, or with a redirect to e's
+// content address under Config.CanonicalRedirects.
+func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, e *api.Entry, scale int) {
+	if s.redirects() {
+		canon.Redirect(w, canon.LocationOf(r.URL.Path, e, scale))
+		return
+	}
 	api.ServeEntry(w, r, e, s.headers.Tile)
+}
+
+// redirects reports whether tile addresses redirect to content addresses:
+// not from archives, which have none.
+func (s *Server) redirects() bool { return s.cfg.CanonicalRedirects && s.cfg.Archives == "" }
+
+// handleContent serves /tiles/k/{key}[@2x].png: a tile by its content,
+// immutable, from this process's cache or the shared one; a key neither
+// holds (evicted, or drawn by data since reloaded) is a 404.
+func (s *Server) handleContent(w http.ResponseWriter, r *http.Request) {
+	key, empty, scale, err := canon.Parse(mux.Vars(r)["file"])
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	e, ok := s.data.Load().empty[scale], empty
+	if !ok {
+		if e, ok = s.tiles.Get(key); !ok {
+			if e, ok = s.shared.Get(r.Context(), key, scale, nil); ok {
+				s.tiles.Add(key, e)
+			}
+		}
+	}
+	if !ok {
+		s.writeError(w, http.StatusNotFound, "tile "+api.Quote(key.String())+": not cached here; request it by its address")
+		return
+	}
+	api.ServeEntry(w, r, e, canon.ImmutableControl)
 }
 
 // warm returns the cached answer for a tile address seen before — its
@@ -160,7 +204,7 @@ func (s *Server) warm(d *dataset, addr addrKey, scale int) (e *api.Entry, empty,
 func (s *Server) serveEmpty(w http.ResponseWriter, r *http.Request, d *dataset, scale int) {
 	setCache(w, "empty")
 	s.metrics.Empty.Inc()
-	api.ServeEntry(w, r, d.empty[scale], s.headers.Tile)
+	s.serveTile(w, r, d.empty[scale], scale)
 }
 
 // render draws and encodes a plan in the tile slot sl, handed over by the

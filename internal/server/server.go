@@ -19,7 +19,9 @@ import (
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/internal/archives"
+	"github.com/xiang-maps/xiang/internal/canon"
 	"github.com/xiang-maps/xiang/internal/metrics"
+	"github.com/xiang-maps/xiang/internal/sharedcache"
 	"github.com/xiang-maps/xiang/internal/slots"
 	"github.com/xiang-maps/xiang/internal/web"
 	"github.com/xiang-maps/xiang/internal/wmts"
@@ -139,6 +141,13 @@ type Config struct {
 	// /healthz and /metrics, with the headers of rendered tiles; Load is
 	// not used. Reload opens the directory again.
 	Archives string
+	// CanonicalRedirects answers a tile address with a short-lived
+	// redirect to its content's immutable address, /tiles/k/{key}.png
+	// (docs/deploy.md).
+	CanonicalRedirects bool
+	// Shared, when set, keeps rendered tiles where other replicas find
+	// them (sharedcache.Redis), behind the in-process cache.
+	Shared sharedcache.Store
 }
 
 // Server serves one campaign over HTTP. It is an http.Handler, safe for
@@ -177,6 +186,7 @@ type Server struct {
 
 	// archives are what a server of archives (Config.Archives) serves.
 	archives atomic.Pointer[archives.Set]
+	shared   sharedcache.Tiles
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -250,6 +260,7 @@ func New(cfg Config) (*Server, error) {
 		loading: make(chan struct{}, 1),
 		bufs:    sync.Pool{New: func() any { return new(bytes.Buffer) }},
 		headers: api.NewCacheControls(cfg.TileMaxAge),
+		shared:  sharedcache.Tiles{Store: cfg.Shared},
 	}
 	s.swatches = sync.OnceValue(s.drawSwatches)
 	s.metrics = metrics.New(map[string]func() cache.Stats{
@@ -372,6 +383,7 @@ func (s *Server) routes() http.Handler {
 	r.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
 	get := []string{http.MethodGet, http.MethodHead}
 
+	r.HandleFunc(canon.Route, s.route("tile_content", s.handleContent)).Methods(get...)
 	r.HandleFunc("/tiles/{layers}/{date}/{z}/{x}/{file}", s.route("tile", s.handleTile)).Methods(get...)
 	r.HandleFunc("/tiles/{layers}/{z}/{x}/{file}", s.route("tile_summary", s.handleTile)).Methods(get...)
 	r.HandleFunc("/tiles/{file}", s.route("tilejson", s.handleTileJSON)).Methods(get...)
