@@ -36,12 +36,7 @@ func runImport(e *env, args []string) error {
 	imp, err := importer.Read(fs.Args(), importer.Options{Dates: order})
 	var ps *convert.Problems
 	if errors.As(err, &ps) {
-		for _, p := range ps.List {
-			fmt.Fprintln(e.stdout, p)
-		}
-		if ps.More > 0 {
-			fmt.Fprintf(e.stdout, "… and %d more problem(s), not listed\n", ps.More)
-		}
+		listProblems(e.stdout, ps.List, ps.More)
 		return &exitError{1, fmt.Errorf("%d problem(s) found; nothing written", ps.Len())}
 	}
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/xiang-maps/xiang/overlays"
@@ -25,22 +26,12 @@ func runValidate(e *env, args []string) error {
 	c, err := loadCampaign(dir)
 	var ve *overlays.ValidationErrors
 	if errors.As(err, &ve) {
-		for _, p := range ve.Problems {
-			fmt.Fprintln(e.stdout, p)
-		}
-		if ve.More > 0 {
-			fmt.Fprintf(e.stdout, "… and %d more problem(s), not listed\n", ve.More)
-		}
+		listProblems(e.stdout, ve.Problems, ve.More)
 		return &exitError{1, fmt.Errorf("%d problem(s) found", ve.Len())}
 	}
 	var ps *convert.Problems // DIR is a CSV, KML, KMZ or GPX file, or holds some
 	if errors.As(err, &ps) {
-		for _, p := range ps.List {
-			fmt.Fprintln(e.stdout, p)
-		}
-		if ps.More > 0 {
-			fmt.Fprintf(e.stdout, "… and %d more problem(s), not listed\n", ps.More)
-		}
+		listProblems(e.stdout, ps.List, ps.More)
 		return &exitError{1, fmt.Errorf("%d problem(s) found", ps.Len())}
 	}
 	if err != nil {
@@ -53,4 +44,15 @@ func runValidate(e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "%s: ok: %d layers, %d features, %s to %s\n",
 		name, len(c.Layers), c.Features(), c.Extent.From, c.Extent.To)
 	return nil
+}
+
+// listProblems prints the problems kept, one a line, then how many more
+// were found but not kept.
+func listProblems[P any](w io.Writer, kept []P, more int) {
+	for _, p := range kept {
+		fmt.Fprintln(w, p)
+	}
+	if more > 0 {
+		fmt.Fprintf(w, "… and %d more problem(s), not listed\n", more)
+	}
 }

@@ -54,7 +54,6 @@ func TestCanonicalRedirects(t *testing.T) {
 	ts := newLaneServer(t, s)
 
 	locs := map[string]bool{}
-	var paths []string
 	for pass := 0; pass < 2; pass++ { // the second pass is warm: the fast lane's
 		for day := 1; day <= 30; day++ {
 			for x := 829; x <= 831; x++ {
@@ -73,7 +72,6 @@ func TestCanonicalRedirects(t *testing.T) {
 						t.Fatalf("%s: Cache-Control %q, CORS %q", p, cc, res.Header.Get("Access-Control-Allow-Origin"))
 					}
 					locs[loc] = true
-					paths = append(paths, "/tiles/"+strings.TrimPrefix(loc, "../../../../"))
 				}
 			}
 		}

@@ -92,3 +92,15 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, v any, cacheC
 	}
 	api.ServeEntry(w, r, e, cacheControl)
 }
+
+// selection loads the data served now and selects in it the layers spec
+// names; when it cannot, it answers the error and reports false.
+func (s *Server) selection(w http.ResponseWriter, r *http.Request, spec string) (*dataset, overlays.Selection, bool) {
+	d := s.data.Load()
+	sel, err := api.SelectLayers(d.campaign, spec)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, nil, false
+	}
+	return d, sel, true
+}

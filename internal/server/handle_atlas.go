@@ -19,10 +19,8 @@ func (s *Server) handleAtlas(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := s.data.Load()
-	sel, err := api.SelectLayers(d.campaign, layers)
-	if err != nil {
-		s.fail(w, r, err)
+	d, sel, ok := s.selection(w, r, layers)
+	if !ok {
 		return
 	}
 	// Lay the atlas out before taking a slot: phases of layers without

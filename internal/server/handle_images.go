@@ -172,10 +172,8 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := s.data.Load()
-	sel, err := api.SelectLayers(d.campaign, req.layers)
-	if err != nil {
-		s.fail(w, r, err)
+	d, sel, ok := s.selection(w, r, req.layers)
+	if !ok {
 		return
 	}
 	frame := req.view.Frame(sel, req.width, req.height, float64(req.scale))
@@ -197,10 +195,8 @@ func (s *Server) handleAnimate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := s.data.Load()
-	sel, err := api.SelectLayers(d.campaign, req.layers)
-	if err != nil {
-		s.fail(w, r, err)
+	d, sel, ok := s.selection(w, r, req.layers)
+	if !ok {
 		return
 	}
 	if req.from == geo.NoDay || req.to == geo.NoDay {

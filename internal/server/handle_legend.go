@@ -38,10 +38,8 @@ func (s *Server) handleLegend(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		spec = "all"
 	}
-	d := s.data.Load()
-	sel, err := api.SelectLayers(d.campaign, spec)
-	if err != nil {
-		s.fail(w, r, err)
+	_, sel, ok := s.selection(w, r, spec)
+	if !ok {
 		return
 	}
 	base := s.baseURL(w, r) + "/api/legend/"

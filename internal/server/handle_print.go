@@ -18,10 +18,8 @@ func (s *Server) handlePrint(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := s.data.Load()
-	sel, err := api.SelectLayers(d.campaign, layers)
-	if err != nil {
-		s.fail(w, r, err)
+	d, sel, ok := s.selection(w, r, layers)
+	if !ok {
 		return
 	}
 	key := imageKey{gen: d.gen, layers: sel.String(), print: req.Normalize().String()}
