@@ -1,6 +1,7 @@
 package paint
 
 import (
+	"fmt"
 	"image/color"
 	"math"
 	"sync"
@@ -304,4 +305,22 @@ func drawEchelon(p canvas, s Symbol, x, y, h float64) {
 	w := math.Max(1, s.Scale)
 	p.stroke(strokes, Halo, w*3)
 	p.stroke(strokes, s.Color, w*1.2)
+}
+
+// Name returns a name for the symbol that is the same for every size and
+// device pixel ratio: "unit-armour-division-c8102eff", "place-r2-222222ff".
+// Sprites and vector tiles name icons by it.
+func (s Symbol) Name() string {
+	c := fmt.Sprintf("%02x%02x%02x%02x", s.Color.R, s.Color.G, s.Color.B, s.Color.A)
+	switch s.Kind {
+	case overlays.KindUnit:
+		e := s.Echelon
+		if e == "" {
+			e = "none"
+		}
+		return fmt.Sprintf("unit-%s-%s-%s", s.Branch, e, c)
+	case overlays.KindPlace:
+		return fmt.Sprintf("place-r%d-%s", s.Rank, c)
+	}
+	return fmt.Sprintf("%s-%s", s.Kind, c)
 }
