@@ -70,11 +70,23 @@ func (s *Set) Layers(ctx context.Context, t maptile.Tile) (mvt.Layers, error) {
 			}
 		}
 		p := &s.pieces[i]
-		g := clip.Geometry(b, p.geom)
+		var g orb.Geometry
+		switch {
+		case b.Contains(s.bounds[i].Min) && b.Contains(s.bounds[i].Max):
+			g = orb.Clone(p.geom) // inside: nothing to clip
+		case p.layer == areas:
+			// clip.Polygon works in its input: a copy, as the pieces
+			// share the campaign's geometry.
+			g = clip.Geometry(b, orb.Clone(p.geom))
+		default:
+			if g = clip.Geometry(b, p.geom); g != nil {
+				g = orb.Clone(g)
+			}
+		}
 		if g == nil {
 			return
 		}
-		g = project.Geometry(orb.Clone(g), toTile)
+		g = project.Geometry(g, toTile)
 		if p.layer != heads && p.layer != points {
 			g = dp.Simplify(g)
 			g = tidy(g)

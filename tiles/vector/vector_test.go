@@ -286,3 +286,5 @@ func TestDecodeTile(t *testing.T) {
 }
 
 func geoBearing(a, b orb.Point) float64 { return orbgeo.Bearing(a, b) }
+
+func selAll(c *overlays.Campaign) overlays.Selection { return overlays.Selection(c.Layers) }
