@@ -49,6 +49,9 @@ func (s *Set) Layers(ctx context.Context, t maptile.Tile) (mvt.Layers, error) {
 	if t.Z > MaxZoom || !t.Valid() {
 		return nil, fmt.Errorf("vector: tile %d/%d/%d: want a tile at zoom 0 to %d", t.Z, t.X, t.Y, MaxZoom)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	b := worldBound(t)
 	n := float64(uint64(1) << t.Z)
 	// World to tile units: linear, so clipping in world coordinates is

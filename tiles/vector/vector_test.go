@@ -288,3 +288,23 @@ func TestDecodeTile(t *testing.T) {
 func geoBearing(a, b orb.Point) float64 { return orbgeo.Bearing(a, b) }
 
 func selAll(c *overlays.Campaign) overlays.Selection { return overlays.Selection(c.Layers) }
+
+// TestSchemaCoversProperties checks that TileJSON's vector_layers name
+// every property the campaign's pieces carry, layer by layer.
+func TestSchemaCoversProperties(t *testing.T) {
+	_, s := set(t)
+	fields := map[string]map[string]string{}
+	for _, l := range Schema() {
+		fields[l.ID] = l.Fields
+	}
+	missing := map[string]bool{}
+	for _, p := range s.pieces {
+		name := Layers[p.layer]
+		for k := range p.props {
+			if _, ok := fields[name][k]; !ok && !missing[name+"."+k] {
+				missing[name+"."+k] = true
+				t.Errorf("layer %s: property %s (of %v) is not in the schema", name, k, p.props["id"])
+			}
+		}
+	}
+}
