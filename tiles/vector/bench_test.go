@@ -82,3 +82,25 @@ func BenchmarkCompile(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEncodeNonEmpty encodes only the tiles of the z6–z12 pyramid
+// that hold features, one pyramid per iteration.
+func BenchmarkEncodeNonEmpty(b *testing.B) {
+	_, s := set(b)
+	ctx := context.Background()
+	var tiles []maptile.Tile
+	for _, t := range pyramid(s, 6, 12) {
+		if body, _ := s.Encode(ctx, t); len(body) > 0 {
+			tiles = append(tiles, t)
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, t := range tiles {
+			if _, err := s.Encode(ctx, t); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(tiles)), "ns/tile")
+}
