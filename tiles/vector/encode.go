@@ -43,8 +43,9 @@ func (s *Set) Empty(t maptile.Tile) bool {
 
 // Layers returns the MVT layers of tile t, projected to the tile's extent,
 // clipped to it with the buffer and simplified for its zoom; layers
-// without features are left out. It fails for a zoom beyond MaxZoom or
-// when ctx ends.
+// without features are left out. The features share their property maps
+// with the set: callers must not modify them. It fails for a zoom beyond
+// MaxZoom or when ctx ends.
 func (s *Set) Layers(ctx context.Context, t maptile.Tile) (mvt.Layers, error) {
 	if t.Z > MaxZoom || !t.Valid() {
 		return nil, fmt.Errorf("vector: tile %d/%d/%d: want a tile at zoom 0 to %d", t.Z, t.X, t.Y, MaxZoom)
