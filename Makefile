@@ -25,6 +25,10 @@ deps:
 	fi
 	@# go-pmtiles verifies the PMTiles archives `xiang seed` writes.
 	@test -x "$$($(GO) env GOPATH)/bin/go-pmtiles" || command -v go-pmtiles >/dev/null || $(GO) install $(GO_PMTILES)
+	@# gl-style-validate (npm @maplibre/maplibre-gl-style-spec) checks the MapLibre styles of tiles/mapstyle.
+	@test -d tiles/mapstyle/testdata/validator/node_modules || { \
+		command -v npm >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }; \
+		cd tiles/mapstyle/testdata/validator && npm ci --no-audit --no-fund; }
 
 serve:
 	$(GO) run ./cmd/xiang serve
