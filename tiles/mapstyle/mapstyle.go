@@ -228,7 +228,7 @@ func (b builder) layers() []Layer {
 			"line-dasharray": []any{4, 2.5}}})
 	add("areas", Layer{ID: "areas-fortification-ticks", Type: "line", Filter: b.when(kindIs("fortification")),
 		Paint: map[string]any{"line-color": get("stroke"), "line-width": zoomed(fortTick),
-			"line-offset": zoomed(-fortTick / 2), "line-dasharray": []any{tickWidth / fortTick / 1.15, fortSpacing / fortTick}}})
+			"line-offset": zoomed(-fortTick / 2), "line-dasharray": []any{tickWidth / fortTick, fortSpacing / fortTick}}})
 
 	// Lines: rivers, railways with ties, fortifications with teeth, fronts.
 	add("lines", Layer{ID: "lines-river", Type: "line", Filter: b.when(kindIs("river")),
