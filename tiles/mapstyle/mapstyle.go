@@ -198,13 +198,16 @@ func is(prop string) []any { return []any{"==", get(prop), true} }
 
 // Line widths of the kinds tiles draws with ticks, at zoom scale 1.
 const (
-	movementWidth = 4.3 // the middle of tiles' tapered arrow body
-	fortTick      = 4.5
-	fortSpacing   = 7.0
-	railTick      = 3.5
-	railSpacing   = 11.0
-	tickWidth     = 1.5
-	hollowLine    = 1.3
+	movementWidth   = 4.3 // the middle of tiles' tapered arrow body
+	fortTick        = 4.5
+	fortSpacing     = 7.0
+	railTick        = 3.5
+	railSpacing     = 11.0
+	tickWidth       = 1.5
+	encircleWidth   = 2.4
+	encircleTick    = 5.0
+	encircleSpacing = 9.0
+	hollowLine      = 1.3
 )
 
 func (b builder) layers() []Layer {
@@ -220,12 +223,22 @@ func (b builder) layers() []Layer {
 	// with teeth outward.
 	add("areas", Layer{ID: "areas-fill", Type: "fill", Filter: b.when(),
 		Paint: map[string]any{"fill-color": get("fill"), "fill-opacity": opacity("fill_opacity")}})
-	add("areas", Layer{ID: "areas-outline", Type: "line", Filter: b.when([]any{"!=", get("role"), "battle"}),
+	add("areas", Layer{ID: "areas-outline", Type: "line", Filter: b.when([]any{"!", []any{"in", get("role"), []any{"literal", []string{"battle", "siege", "encirclement"}}}}),
 		Layout: map[string]any{"line-join": "round"},
 		Paint:  map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": get("stroke_width")}})
 	add("areas", Layer{ID: "areas-battle", Type: "line", Filter: b.when([]any{"==", get("role"), "battle"}),
 		Paint: map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": get("stroke_width"),
 			"line-dasharray": []any{4, 2.5}}})
+	// Siege rings and encirclements: a heavy outline with teeth inwards
+	// (MVT outer rings run clockwise on screen and holes anticlockwise,
+	// so the area is always right of the line: a positive offset).
+	encircles := []any{"in", get("role"), []any{"literal", []string{"siege", "encirclement"}}}
+	add("areas", Layer{ID: "areas-encircle", Type: "line", Filter: b.when(encircles),
+		Layout: map[string]any{"line-join": "round"},
+		Paint:  map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": encircleWidth}})
+	add("areas", Layer{ID: "areas-encircle-ticks", Type: "line", Filter: b.when(encircles),
+		Paint: map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": zoomed(encircleTick),
+			"line-offset": zoomed(encircleTick / 2), "line-dasharray": []any{encircleWidth / encircleTick, encircleSpacing / encircleTick}}})
 	add("areas", Layer{ID: "areas-fortification-ticks", Type: "line", Filter: b.when(kindIs("fortification")),
 		Paint: map[string]any{"line-color": get("stroke"), "line-width": zoomed(fortTick),
 			"line-offset": zoomed(-fortTick / 2), "line-dasharray": []any{tickWidth / fortTick, fortSpacing / fortTick}}})
@@ -291,13 +304,18 @@ func (b builder) layers() []Layer {
 	// Labels: the name, and the Chinese name under it from zoom 8, in the
 	// Go fonts (tiles/glyphs falls back to the CJK font per code point).
 	for _, l := range labels {
-		text := []any{"step", []any{"zoom"}, get("name"), l.zhZoom,
-			[]any{"concat", get("name"), []any{"case", []any{"has", "name_zh"}, []any{"concat", "\n", get("name_zh")}, ""}}}
+		first, has := get("name"), []any{"has", "name"}
+		if l.kind == "unit" { // units are labelled with their designation, as in the raster
+			first = []any{"coalesce", get("designation"), get("name")}
+			has = []any{"any", []any{"has", "designation"}, []any{"has", "name"}}
+		}
+		text := []any{"step", []any{"zoom"}, first, l.zhZoom,
+			[]any{"concat", first, []any{"case", []any{"has", "name_zh"}, []any{"concat", "\n", get("name_zh")}, ""}}}
 		color := any(get("stroke"))
 		if l.kind == "place" {
 			color = colorOf(paint.Ink)
 		}
-		add("points", Layer{ID: l.id, Type: "symbol", MinZoom: l.minZoom, Filter: b.when(append([]any{kindIs(l.kind), []any{"has", "name"}}, l.test...)...),
+		add("points", Layer{ID: l.id, Type: "symbol", MinZoom: l.minZoom, Filter: b.when(append([]any{kindIs(l.kind), has}, l.test...)...),
 			Layout: map[string]any{
 				"text-field": text, "text-font": []any{l.font}, "text-size": l.size,
 				"text-variable-anchor": []any{"top", "bottom", "right", "left"}, "text-radial-offset": l.offset,
@@ -309,7 +327,9 @@ func (b builder) layers() []Layer {
 }
 
 // labels are the label layers: per kind (and town rank) the minimum zoom,
-// size and font of tiles' labels.
+// size and font of tiles' labels. MapLibre places the labels of upper
+// layers first, so they are in the reverse order of tiles' priorities:
+// cities, then units, then the rest.
 var labels = []struct {
 	id, kind        string
 	test            []any
@@ -317,14 +337,14 @@ var labels = []struct {
 	size, offset    float64
 	font            string
 }{
-	{"labels-place-1", "place", []any{[]any{"==", get("rank"), 1}}, 5, 8, 13, 0.7, glyphs.Bold},
-	{"labels-place-2", "place", []any{[]any{"==", get("rank"), 2}}, 7, 8, 12, 0.7, glyphs.Regular},
-	{"labels-place-3", "place", []any{[]any{"==", get("rank"), 3}}, 8, 8, 11, 0.7, glyphs.Regular},
-	{"labels-place-4", "place", []any{[]any{"!", []any{"in", get("rank"), []any{"literal", []int{1, 2, 3}}}}}, 10, 10, 10, 0.7, glyphs.Regular},
-	{"labels-unit", "unit", nil, 7, 10, 10.5, 1.4, glyphs.Bold},
-	{"labels-airfield", "airfield", nil, 9, 9, 10, 1.2, glyphs.Regular},
-	{"labels-artillery", "artillery", nil, 10, 10, 9.5, 1.2, glyphs.Regular},
 	{"labels-event", "event", nil, 9, 9, 10, 1.0, glyphs.Regular},
+	{"labels-place-4", "place", []any{[]any{"!", []any{"in", get("rank"), []any{"literal", []int{1, 2, 3}}}}}, 10, 10, 10, 0.7, glyphs.Regular},
+	{"labels-artillery", "artillery", nil, 10, 10, 9.5, 1.2, glyphs.Regular},
+	{"labels-place-3", "place", []any{[]any{"==", get("rank"), 3}}, 8, 8, 11, 0.7, glyphs.Regular},
+	{"labels-airfield", "airfield", nil, 9, 9, 10, 1.2, glyphs.Regular},
+	{"labels-place-2", "place", []any{[]any{"==", get("rank"), 2}}, 7, 8, 12, 0.7, glyphs.Regular},
+	{"labels-unit", "unit", nil, 7, 10, 10.5, 1.4, glyphs.Bold},
+	{"labels-place-1", "place", []any{[]any{"==", get("rank"), 1}}, 5, 8, 13, 0.7, glyphs.Bold},
 }
 
 // colorOf writes a colour as #rrggbb.

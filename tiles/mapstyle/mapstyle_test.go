@@ -148,5 +148,5 @@ func ExampleNew() {
 	// Output:
 	// 1944-07-15 -9301
 	// https://maps.example/fonts/{fontstack}/{range}.pbf
-	// ["Go Regular"]
+	// ["Go Bold"]
 }
