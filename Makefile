@@ -53,6 +53,9 @@ web:
 	cp internal/web/node_modules/leaflet/LICENSE internal/web/assets/leaflet/LICENSE
 	mkdir -p internal/web/assets/scrollama
 	cp internal/web/node_modules/scrollama/build/scrollama.min.js internal/web/node_modules/scrollama/LICENSE internal/web/assets/scrollama/
+	mkdir -p internal/web/assets/maplibre
+	sed '/^\/\/# sourceMappingURL=/d' internal/web/node_modules/maplibre-gl/dist/maplibre-gl.js >internal/web/assets/maplibre/maplibre-gl.js
+	cp internal/web/node_modules/maplibre-gl/dist/maplibre-gl.css internal/web/node_modules/maplibre-gl/LICENSE.txt internal/web/assets/maplibre/
 
 # bench measures xiang against Mapnik (cold render) and nginx (warm serving)
 # in one run: bench/run.sh installs the peers when missing and writes
