@@ -150,7 +150,7 @@ func (h *Handler) serveGlyphs(w http.ResponseWriter, r *http.Request) {
 		h.deps.Fail(w, r, api.BadPart("fontstack", vars["fontstack"], "want font names joined by commas, URL-escaped"))
 		return
 	}
-	body, err := h.res.glyphs.PBF(r.Context(), stack, rng)
+	pbf, err := h.res.glyphs.PBF(r.Context(), stack, rng)
 	switch {
 	case errors.Is(err, glyphs.ErrRange):
 		err = &api.Error{Status: http.StatusBadRequest, Part: "range", Msg: err.Error(), Err: err}
@@ -162,5 +162,5 @@ func (h *Handler) serveGlyphs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Glyphs depend on the fonts only, not on the data: cached like tiles.
-	api.ServeEntry(w, r, api.NewEntry(body, contentTypePBF, api.ETagOf(body)), h.deps.Headers.Tile)
+	api.ServeEntry(w, r, api.NewEntry(pbf.Body, contentTypePBF, `"`+pbf.Sum+`"`), h.deps.Headers.Tile)
 }

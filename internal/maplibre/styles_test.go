@@ -133,6 +133,9 @@ func TestGlyphRoutes(t *testing.T) {
 				res.Header.Get("Access-Control-Allow-Origin") != "*" || res.Header.Get("Etag") == "" {
 				t.Fatalf("status %d, headers %v: %.200s", res.StatusCode, res.Header, body)
 			}
+			if res, _ := get(t, ts, tc.path, "If-None-Match: "+res.Header.Get("Etag")); res.StatusCode != http.StatusNotModified {
+				t.Errorf("If-None-Match: status %d, want 304", res.StatusCode)
+			}
 			stack, rng, gs, err := glyphs.Decode(body)
 			if err != nil || stack != tc.stack || rng != tc.rng || len(gs) < tc.min {
 				t.Errorf("stack %q range %q, %d glyphs, %v", stack, rng, len(gs), err)

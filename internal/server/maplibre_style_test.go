@@ -166,8 +166,8 @@ func TestMapLibreStyle(t *testing.T) {
 		t.Errorf("1944-06-01 differs from 1944-07-15 in %d pixels, with %d red pixels (siege %d): want another picture without the siege", diff, redBefore, red)
 	}
 	if t.Failed() || *testkit.Keep {
-		keepScreenshot(t, "maplibre-style-1944-07-15.png", siege)
-		keepScreenshot(t, "maplibre-style-1944-06-01.png", before)
+		keepScreenshot(t, "maplibre-style-1944-07-15", siege)
+		keepScreenshot(t, "maplibre-style-1944-06-01", before)
 	}
 }
 

@@ -6,6 +6,8 @@ package glyphs
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -263,7 +265,7 @@ func edt1(grid []float64, off, step, n int, f, z []float64, v []int) {
 // use.
 type Server struct {
 	fs    *fonts.Set
-	cache *cache.Cache[key, []byte]
+	cache *cache.Cache[key, PBF]
 }
 
 type key struct {
@@ -271,28 +273,37 @@ type key struct {
 	start rune
 }
 
+// PBF is an encoded glyph range and a digest of it (hex, 24 digits of
+// SHA-256), for ETags.
+type PBF struct {
+	Body []byte
+	Sum  string
+}
+
 // NewServer returns a Server over a font set whose cache holds at most
 // maxBytes of PBFs.
 func NewServer(fs *fonts.Set, maxBytes int64) *Server {
-	return &Server{fs: fs, cache: cache.New(maxBytes, func(k key, b []byte) int64 { return int64(len(b) + len(k.stack) + 64) })}
+	return &Server{fs: fs, cache: cache.New(maxBytes, func(k key, p PBF) int64 { return int64(len(p.Body) + len(k.stack) + 128) })}
 }
 
 // PBF returns the glyph PBF of a font stack and a range ("0-255"). Bad
 // ranges wrap ErrRange, unknown fonts ErrUnknownFont. A range the fonts
 // have no glyph of is a valid stack without glyphs.
-func (s *Server) PBF(ctx context.Context, stack, rng string) ([]byte, error) {
+func (s *Server) PBF(ctx context.Context, stack, rng string) (PBF, error) {
 	start, err := ParseRange(rng)
 	if err != nil {
-		return nil, err
+		return PBF{}, err
 	}
 	st, err := ParseStack(s.fs, stack)
 	if err != nil {
-		return nil, err
+		return PBF{}, err
 	}
-	b, _, err := s.cache.Do(ctx, key{stack, start}, func(context.Context) ([]byte, error) {
-		return Encode(stack, start, Render(s.fs, st, start)), nil
+	p, _, err := s.cache.Do(ctx, key{stack, start}, func(context.Context) (PBF, error) {
+		b := Encode(stack, start, Render(s.fs, st, start))
+		sum := sha256.Sum256(b)
+		return PBF{Body: b, Sum: hex.EncodeToString(sum[:12])}, nil
 	})
-	return b, err
+	return p, err
 }
 
 // Range returns the name of the range from start: "256-511".

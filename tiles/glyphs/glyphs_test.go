@@ -19,11 +19,14 @@ func server() *Server { return NewServer(fonts.Default(), 8<<20) }
 
 func get(t testing.TB, stack, rng string) (string, string, []Glyph) {
 	t.Helper()
-	b, err := server().PBF(context.Background(), stack, rng)
+	p, err := server().PBF(context.Background(), stack, rng)
 	if err != nil {
 		t.Fatal(err)
 	}
-	name, r, gs, err := Decode(b)
+	if len(p.Sum) != 24 {
+		t.Errorf("digest %q", p.Sum)
+	}
+	name, r, gs, err := Decode(p.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,6 +210,25 @@ func FuzzParseRange(f *testing.F) {
 		}
 		if start%256 != 0 || start > 0xff00 || Range(start) != s {
 			t.Errorf("%q parsed as %d", s, start)
+		}
+	})
+}
+
+func FuzzParseStack(f *testing.F) {
+	for _, s := range []string{Regular, Bold + "," + Regular, CJK, "", ",", "Go Regular,,Go Bold", "Arial"} {
+		f.Add(s)
+	}
+	fs := fonts.Default()
+	f.Fuzz(func(t *testing.T, s string) {
+		st, err := ParseStack(fs, s)
+		if err != nil {
+			if !errors.Is(err, ErrUnknownFont) {
+				t.Errorf("%q: error %v does not wrap ErrUnknownFont", s, err)
+			}
+			return
+		}
+		if st.Name != s || len(st.styles) == 0 {
+			t.Errorf("%q parsed as %+v", s, st)
 		}
 	})
 }
