@@ -274,3 +274,10 @@ func TileVars(rest string, vars map[string]string) (int, bool) {
 	}
 	return n, true
 }
+
+// ParseIndex parses a tile index (z, x or y, named by part) from 0 to
+// last, in canonical decimal, as the tile routes do; suffix ends the
+// message of an error.
+func ParseIndex(part, s string, last uint32, suffix string) (uint32, error) {
+	return parseIndex(part, s, last, suffix)
+}

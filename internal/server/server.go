@@ -20,6 +20,7 @@ import (
 	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/internal/archives"
 	"github.com/xiang-maps/xiang/internal/canon"
+	"github.com/xiang-maps/xiang/internal/maplibre"
 	"github.com/xiang-maps/xiang/internal/metrics"
 	"github.com/xiang-maps/xiang/internal/sharedcache"
 	"github.com/xiang-maps/xiang/internal/slots"
@@ -187,6 +188,7 @@ type Server struct {
 	// archives are what a server of archives (Config.Archives) serves.
 	archives atomic.Pointer[archives.Set]
 	shared   sharedcache.Tiles
+	maplibre *maplibre.Handler // vector tiles (internal/maplibre)
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -268,6 +270,8 @@ func New(cfg Config) (*Server, error) {
 	})
 	s.slots = slots.NewPool(cfg.MaxRenders, s.metrics.InFlight)
 	s.imageSlots = slots.NewPool(cfg.MaxImageRenders, s.metrics.InFlight)
+	s.maplibre = maplibre.New(maplibre.Deps{Data: s.maplibreData, Fail: s.fail, BaseURL: s.baseURL,
+		Headers: s.headers, Slots: s.slots, Timeout: cfg.RenderTimeout, CacheBytes: min(cfg.CacheBytes/8, cfg.CacheBytes)})
 	if cfg.Archives != "" {
 		return s.startArchives()
 	}
@@ -372,6 +376,12 @@ func truncate(s string, n int) string {
 // content, as /healthz reports it.
 func (s *Server) Version() string { return s.data.Load().version }
 
+// maplibreData is the data served now, as internal/maplibre sees it.
+func (s *Server) maplibreData() maplibre.Data {
+	d := s.data.Load()
+	return maplibre.Data{Gen: d.gen, Campaign: d.campaign, Version: d.version}
+}
+
 // routes is the one place every route is declared.
 func (s *Server) routes() http.Handler {
 	r := mux.NewRouter()
@@ -383,6 +393,7 @@ func (s *Server) routes() http.Handler {
 	r.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
 	get := []string{http.MethodGet, http.MethodHead}
 
+	s.maplibre.Routes(r, s.route) // before /tiles/{layers}/{z}/{x}/{file}, which would take .mvt
 	r.HandleFunc(canon.Route, s.route("tile_content", s.handleContent)).Methods(get...)
 	r.HandleFunc("/tiles/{layers}/{date}/{z}/{x}/{file}", s.route("tile", s.handleTile)).Methods(get...)
 	r.HandleFunc("/tiles/{layers}/{z}/{x}/{file}", s.route("tile_summary", s.handleTile)).Methods(get...)

@@ -1,0 +1,162 @@
+package vector
+
+import (
+	"maps"
+	"math"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/overlays"
+)
+
+// cut is a day on which a movement has got further than the day before,
+// and how far, in metres along its route.
+type cut struct {
+	day  geo.Day
+	dist float64
+}
+
+// cuts returns the first visible day of f with its distance, then every
+// later day of its span on which the distance grows. Only the days of the
+// advance are visited (from its first time to its last): before and after,
+// the time model holds the distance still, so an open or undated movement
+// costs one cut. When the advance lasts more than maxDays days it is
+// visited every ⌈days/maxDays⌉ days (and on its last day).
+func cuts(f *overlays.Feature, maxDays int) []cut {
+	from, to := f.Span.From, f.Span.To
+	if from > to {
+		return nil
+	}
+	out := []cut{{from, f.At(from).Distance}}
+	// The advance: the days after its first time up to its last, on which
+	// the distance may change.
+	var a, b geo.Day
+	switch {
+	case len(f.Times) > 0:
+		a, b = f.Times[0]+1, f.Times[len(f.Times)-1]
+	case from != geo.MinDay && to != geo.MaxDay && from < to:
+		a, b = from+1, to
+	default:
+		return out
+	}
+	a, b = max(a, from+1), min(b, to)
+	if a > b {
+		return out
+	}
+	days := int64(b) - int64(a) + 1
+	step := int64(1)
+	if days > int64(maxDays) {
+		step = (days + int64(maxDays) - 1) / int64(maxDays)
+	}
+	for d := int64(a); d <= int64(b); d += step {
+		if d+step > int64(b) {
+			d = int64(b) // the last step lands on the last day
+		}
+		dist := f.At(geo.Day(d)).Distance
+		if dist > out[len(out)-1].dist {
+			out = append(out, cut{geo.Day(d), dist})
+		}
+	}
+	return out
+}
+
+// movementPieces cuts a movement into route pieces and arrowheads (see
+// docs/vector.md): the piece reached on a cut's day runs from the
+// distance of the cut before to the cut's, from that day to the
+// movement's end; the head at a cut's position lasts until the day before
+// the next cut, the last one (final) until the end.
+func movementPieces(f *overlays.Feature, props geojson.Properties, maxDays int) []piece {
+	cs := cuts(f, maxDays)
+	r := f.Route
+	var out []piece
+	prev := 0.0
+	for _, c := range cs {
+		if c.dist > prev {
+			p := maps.Clone(props)
+			setDays(p, c.day, f.Span.To)
+			out = append(out, piece{layer: movements, geom: geo.ToWorld(between(r, prev, c.dist)), props: p})
+		}
+		prev = c.dist
+	}
+	arrow := "arrow-" + hexColor(f.Style.Stroke)[1:] + hexAlpha(f.Style.Stroke.A)
+	for i, c := range cs {
+		end := f.Span.To
+		if i+1 < len(cs) {
+			end = cs[i+1].day - 1
+		}
+		pos, seg := r.Locate(c.dist)
+		p := maps.Clone(props)
+		setDays(p, c.day, end)
+		p["bearing"] = Bearing(r, seg)
+		p["symbol"] = arrow
+		p["final"] = i == len(cs)-1
+		out = append(out, piece{layer: heads, geom: geo.World(pos), props: p})
+	}
+	return out
+}
+
+// between returns the part of r from distance a to distance b (a < b):
+// the point at a, the vertices passed after it, and the point at b. The
+// pieces between successive distances join end to end into r.Cut.
+func between(r *geo.Route, a, b float64) orb.LineString {
+	pa, i := r.Locate(a)
+	pb, j := r.Locate(b)
+	line := r.Line()
+	out := orb.LineString{pa}
+	for k := i + 1; k <= j; k++ {
+		if line[k] != out[len(out)-1] {
+			out = append(out, line[k])
+		}
+	}
+	if pb != out[len(out)-1] || len(out) == 1 {
+		out = append(out, pb)
+	}
+	return out
+}
+
+// Bearing returns the direction of route r on its segment seg (as
+// geo.Route.Locate returns it), in degrees clockwise from north to a
+// tenth, as a map draws it: the direction of the segment in Web Mercator,
+// which keeps angles. A segment of zero length takes the direction of the
+// nearest one before it, else after it.
+func Bearing(r *geo.Route, seg int) float64 {
+	line := r.Line()
+	for _, s := range append(down(seg), up(seg+1, len(line)-1)...) {
+		a, b := geo.World(line[s]), geo.World(line[s+1])
+		if a == b {
+			continue
+		}
+		// World y grows southwards.
+		deg := math.Atan2(b[0]-a[0], -(b[1]-a[1])) * 180 / math.Pi
+		if deg < 0 {
+			deg += 360
+		}
+		return math.Round(deg*10) / 10
+	}
+	return 0
+}
+
+// down returns i, i-1, …, 0; up returns i, i+1, …, n-1.
+func down(i int) []int {
+	out := make([]int, 0, i+1)
+	for ; i >= 0; i-- {
+		out = append(out, i)
+	}
+	return out
+}
+
+func up(i, n int) []int {
+	var out []int
+	for ; i < n; i++ {
+		out = append(out, i)
+	}
+	return out
+}
+
+// hexAlpha formats an alpha as two hex digits.
+func hexAlpha(a uint8) string {
+	const digits = "0123456789abcdef"
+	return string([]byte{digits[a>>4], digits[a&15]})
+}

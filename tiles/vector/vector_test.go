@@ -1,0 +1,288 @@
+package vector
+
+import (
+	"context"
+	"math"
+	"sync"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	orbgeo "github.com/paulmach/orb/geo"
+	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/planar"
+
+	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/overlays/hunan"
+)
+
+var loaded = sync.OnceValues(hunan.Load)
+
+// campaignSet compiles the whole embedded campaign once.
+var campaignSet = sync.OnceValues(func() (*Set, error) {
+	c, err := loaded()
+	if err != nil {
+		return nil, err
+	}
+	return Compile(context.Background(), overlays.Selection(c.Layers), Limits{})
+})
+
+func set(t testing.TB) (*overlays.Campaign, *Set) {
+	t.Helper()
+	c, err := loaded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := campaignSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, s
+}
+
+// metres converts a distance between world coordinates near latitude lat
+// to metres.
+func metres(d, lat float64) float64 {
+	const circumference = 40075016.686
+	return d * circumference * math.Cos(lat*math.Pi/180)
+}
+
+// distTo returns the world distance from p to the nearest of lines.
+func distTo(p orb.Point, lines []orb.LineString) float64 {
+	best := math.Inf(1)
+	for _, ls := range lines {
+		if len(ls) == 1 {
+			best = min(best, planar.Distance(p, ls[0]))
+			continue
+		}
+		best = min(best, planar.DistanceFrom(ls, p))
+	}
+	return best
+}
+
+// tolMetres is how far a day's arrowhead may lie from the day's position,
+// the end of the day's pieces from the end of the day's cut route, and
+// their lengths apart. The pieces use the very points geo.Route.Locate
+// returns, so the gap is rounding.
+const tolMetres = 0.01
+
+// sagitta bounds how far the great circle between the ends of a segment of
+// a route strays from the straight line a map draws between them (Web
+// Mercator): L²·tan|φ|/(8R) for the route's longest segment L at its
+// latitude φ, plus a tenth. Geo.Route.Locate puts a day's position on the
+// great circle; the union of the pieces passes through every earlier
+// day's position, where the day's cut route draws the straight chord. This
+// is the tolerance for the pieces' interior points.
+func sagitta(r *geo.Route) float64 {
+	const earth = 6371008.8
+	longest, lat := 0.0, 0.0
+	for i := 1; i < len(r.Line()); i++ {
+		if l := r.VertexDistance(i) - r.VertexDistance(i-1); l > longest {
+			longest, lat = l, r.Line()[i].Lat()
+		}
+	}
+	return 1.1*longest*longest*math.Abs(math.Tan(lat*math.Pi/180))/(8*earth) + tolMetres
+}
+
+// TestMovementDays checks, for every movement of the embedded campaign and
+// every day from before its start to after its end, that the pieces a
+// day's filter keeps are exactly the route the time model draws that day,
+// and that exactly one arrowhead is kept, at the day's position, with the
+// route's bearing there.
+func TestMovementDays(t *testing.T) {
+	c, s := set(t)
+	n := 0
+	for _, l := range c.Layers {
+		for _, f := range l.Features {
+			if f.Kind != overlays.KindMovement {
+				continue
+			}
+			n++
+			var routes, hs []piece
+			id := f.ID()
+			for _, p := range s.pieces {
+				if p.props["id"] != id {
+					continue
+				}
+				switch p.layer {
+				case movements:
+					routes = append(routes, p)
+				case heads:
+					hs = append(hs, p)
+				default:
+					t.Fatalf("%s: a piece in layer %s", f, Layers[p.layer])
+				}
+			}
+			from, to := f.Span.From, f.Span.To
+			if from == geo.MinDay {
+				from = c.Extent.From
+			}
+			if to == geo.MaxDay {
+				to = c.Extent.To
+			}
+			for d := from - 2; d <= to+2; d++ {
+				checkDay(t, f, d, routes, hs)
+			}
+		}
+	}
+	if n < 5 {
+		t.Fatalf("only %d movements in the campaign", n)
+	}
+}
+
+func on(p piece, d geo.Day) bool {
+	return geo.Day(p.props["start_day"].(int64)) <= d && d <= geo.Day(p.props["end_day"].(int64))
+}
+
+func checkDay(t *testing.T, f *overlays.Feature, d geo.Day, routes, hs []piece) {
+	t.Helper()
+	st := f.At(d)
+	var got []orb.LineString
+	for _, p := range routes {
+		if on(p, d) {
+			got = append(got, p.geom.(orb.LineString))
+		}
+	}
+	var head []piece
+	for _, p := range hs {
+		if on(p, d) {
+			head = append(head, p)
+		}
+	}
+	if !st.Visible {
+		if len(got) > 0 || len(head) > 0 {
+			t.Errorf("%s on %s: not visible, but %d pieces and %d heads pass the filter", f, d, len(got), len(head))
+		}
+		return
+	}
+	want := geo.ToWorld(f.GeometryAt(st)).(orb.LineString)
+	lat := f.Route.Line()[0].Lat()
+	wantLen := metres(planar.Length(want), lat)
+	if len(got) == 0 {
+		if wantLen > tolMetres {
+			t.Errorf("%s on %s: no piece, want a route of %.0f m", f, d, wantLen)
+		}
+	} else {
+		worst := 0.0
+		for _, ls := range got {
+			for _, p := range ls {
+				worst = max(worst, distTo(p, []orb.LineString{want}))
+			}
+		}
+		for _, p := range want {
+			worst = max(worst, distTo(p, got))
+		}
+		gotLen := 0.0
+		for _, ls := range got {
+			gotLen += metres(planar.Length(ls), lat)
+		}
+		if m, tol := metres(worst, lat), sagitta(f.Route); m > tol {
+			t.Errorf("%s on %s: pieces %.2f m from the route, more than %.2f m", f, d, m, tol)
+		}
+		if math.Abs(gotLen-wantLen) > max(tolMetres, wantLen*1e-6) {
+			t.Errorf("%s on %s: pieces %.3f m long, the route %.3f m", f, d, gotLen, wantLen)
+		}
+		last := got[len(got)-1]
+		if m := metres(planar.Distance(last[len(last)-1], want[len(want)-1]), lat); m > tolMetres {
+			t.Errorf("%s on %s: the last piece ends %.4f m from the route's end", f, d, m)
+		}
+	}
+	if len(head) != 1 {
+		t.Errorf("%s on %s: %d heads pass the filter, want 1", f, d, len(head))
+		return
+	}
+	pos, _ := f.Position(st)
+	if m := metres(planar.Distance(head[0].geom.(orb.Point), geo.World(pos)), lat); m > tolMetres {
+		t.Errorf("%s on %s: head %.4f m from the position", f, d, m)
+	}
+	_, seg := f.Route.Locate(st.Distance)
+	line := f.Route.Line()
+	want0 := orbBearing(line[seg], line[seg+1])
+	if line[seg] != line[seg+1] {
+		if got := head[0].props["bearing"].(float64); angleDiff(got, want0) > 1 {
+			t.Errorf("%s on %s: head bearing %.1f°, want %.1f° (the segment's)", f, d, got, want0)
+		}
+	}
+	if final := head[0].props["final"].(bool); final != (st.Distance == f.Route.Length() && !st.Moving) && d >= lastTime(f) {
+		t.Errorf("%s on %s: final %v at distance %.0f of %.0f m", f, d, final, st.Distance, f.Route.Length())
+	}
+}
+
+// lastTime is the day a movement arrives.
+func lastTime(f *overlays.Feature) geo.Day {
+	if len(f.Times) > 0 {
+		return f.Times[len(f.Times)-1]
+	}
+	return f.Span.To
+}
+
+func angleDiff(a, b float64) float64 {
+	d := math.Mod(math.Abs(a-b), 360)
+	return min(d, 360-d)
+}
+
+// orbBearing is the geodesic initial bearing from a to b, independent of
+// Bearing's Mercator direction: the two agree to well under a degree on
+// the segments of a campaign map.
+func orbBearing(a, b orb.Point) float64 {
+	return math.Mod(geoBearing(a, b)+360, 360)
+}
+
+func TestDecodeTile(t *testing.T) {
+	_, s := set(t)
+	// Hengyang at z9: the siege, movements, rivers, places.
+	tile := maptile.At(orb.Point{112.57, 26.89}, 9)
+	b, err := s.Encode(context.Background(), tile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls, err := mvt.Unmarshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*mvt.Layer{}
+	for _, l := range ls {
+		byName[l.Name] = l
+		if l.Extent != Extent {
+			t.Errorf("layer %s: extent %d", l.Name, l.Extent)
+		}
+	}
+	for _, name := range Layers {
+		if byName[name] == nil || len(byName[name].Features) == 0 {
+			t.Errorf("layer %s: no features at Hengyang", name)
+		}
+	}
+	for _, l := range ls {
+		for _, f := range l.Features {
+			p := f.Properties
+			for _, key := range []string{"id", "layer", "kind", "side", "stroke", "start_day", "end_day"} {
+				if _, ok := p[key]; !ok {
+					t.Fatalf("layer %s, feature %v: no %s", l.Name, p["id"], key)
+				}
+			}
+			from := geo.Day(p["start_day"].(float64))
+			if sd, ok := p["start_date"]; ok && sd != from.String() {
+				t.Errorf("%v: start_date %v, start_day %v is %s", p["id"], sd, from, from)
+			}
+			switch l.Name {
+			case LayerHeads:
+				if _, ok := p["bearing"]; !ok {
+					t.Errorf("%v: head without bearing", p["id"])
+				}
+				if s, _ := p["symbol"].(string); len(s) != len("arrow-rrggbbaa") {
+					t.Errorf("%v: head symbol %q", p["id"], s)
+				}
+			case LayerPoints:
+				if s, _ := p["symbol"].(string); s == "" {
+					t.Errorf("%v: point without symbol", p["id"])
+				}
+			}
+			if f.Geometry == nil {
+				t.Errorf("%v: no geometry", p["id"])
+			}
+		}
+	}
+}
+
+func geoBearing(a, b orb.Point) float64 { return orbgeo.Bearing(a, b) }
