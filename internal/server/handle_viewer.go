@@ -24,9 +24,10 @@ const contentTypeHTML = "text/html; charset=utf-8"
 
 // pageSecurity is the Content-Security-Policy of the viewer pages: scripts,
 // styles and data from this server only (Leaflet sets inline styles), tiles
-// from any base map, and any site may frame the page.
+// from any base map, MapLibre's workers from blob URLs (vector mode), and
+// any site may frame the page.
 const pageSecurity = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
-	"img-src * data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors *"
+	"img-src * data: blob:; connect-src 'self'; worker-src blob:; base-uri 'none'; form-action 'none'; frame-ancestors *"
 
 // prefix is the path prefix of PublicURL ("" when none): the viewer's URLs
 // of tiles, the API and assets start with it.
@@ -53,6 +54,7 @@ func (s *Server) handleViewer(embed bool) http.HandlerFunc {
 		cfg := d.viewer
 		cfg.TilesPrefix = prefix + "/tiles"
 		cfg.APIPrefix = prefix + "/api"
+		cfg.StylesPrefix = prefix + "/styles"
 		cfg.EmbedPath = prefix + embedPath
 		cfg.ViewerPath = prefix + "/"
 		page := base + r.URL.EscapedPath()
@@ -69,6 +71,7 @@ func (s *Server) handleViewer(embed bool) http.HandlerFunc {
 			Title:       s.cfg.Title,
 			Description: web.Describe(d.campaign),
 			Embed:       embed,
+			Vector:      r.URL.Query().Get("mode") == "vector",
 			OEmbed:      base + "/oembed?" + url.Values{"url": {page}, "format": {"json"}}.Encode(),
 			Assets:      prefix + web.AssetsPath,
 			Config:      cfg,

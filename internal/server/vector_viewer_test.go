@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -158,6 +159,28 @@ func cellDiff(a, b []float64) (mean, most, totalA, totalB float64) {
 	return mean / n, most, totalA / n, totalB / n
 }
 
+// correlation is Pearson's correlation of two lists of cell shares (0
+// when either is constant).
+func correlation(a, b []float64) float64 {
+	var ma, mb float64
+	for i := range a {
+		ma += a[i]
+		mb += b[i]
+	}
+	ma /= float64(len(a))
+	mb /= float64(len(b))
+	var cov, va, vb float64
+	for i := range a {
+		cov += (a[i] - ma) * (b[i] - mb)
+		va += (a[i] - ma) * (a[i] - ma)
+		vb += (b[i] - mb) * (b[i] - mb)
+	}
+	if va == 0 || vb == 0 {
+		return 0
+	}
+	return cov / math.Sqrt(va*vb)
+}
+
 // decodeDataURL decodes a PNG data URL.
 func decodeDataURL(t *testing.T, uri string) *image.RGBA {
 	t.Helper()
@@ -172,20 +195,51 @@ func decodeDataURL(t *testing.T, uri string) *image.RGBA {
 	return toRGBA(img)
 }
 
+// requestLog records the URLs a server was asked for: MapLibre fetches
+// tiles in its web worker, whose requests the page's network events do
+// not show.
+type requestLog struct {
+	mu   sync.Mutex
+	urls []string
+}
+
+func (l *requestLog) add(u string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.urls = append(l.urls, u)
+}
+
+// matching returns the URLs requested so far that contain s.
+func (l *requestLog) matching(s string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, u := range l.urls {
+		if strings.Contains(u, s) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
 // newVectorServer serves the embedded campaign with the fidelity page at
-// /fidelity.html.
-func newVectorServer(t *testing.T) *httptest.Server {
+// /fidelity.html, recording every request.
+func newVectorServer(t *testing.T) (*httptest.Server, *requestLog) {
 	t.Helper()
 	s, _ := newServer(t, "", Config{Load: hunan.Load, Source: "embedded", BaseMap: BaseMapNone, Title: "Hunan"})
+	log := &requestLog{}
 	mux := http.NewServeMux()
-	mux.Handle("/", s)
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log.add(r.URL.RequestURI())
+		s.ServeHTTP(w, r)
+	}))
 	mux.HandleFunc("/fidelity.html", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write([]byte(fidelityPage))
 	})
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
-	return ts
+	return ts, log
 }
 
 // fidelityViews are the dates and places of the comparison: the fighting
@@ -219,7 +273,7 @@ func TestFidelityControl(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	browser := newWebGLBrowser(t, ctx)
-	ts := newVectorServer(t)
+	ts, _ := newVectorServer(t)
 	tb := openTab(t, browser, "fidelity", ts.URL+"/fidelity.html", 1000, 800)
 	tb.waitFor("MapLibre", `typeof window.show === "function"`)
 	for _, v := range fidelityViews {
@@ -232,11 +286,131 @@ func TestFidelityControl(t *testing.T) {
 			mean, most, ta, tw := cellDiff(cellShares(got, s), cellShares(want, s))
 			t.Logf("%s %s: mean cell difference %.4f, max %.4f (shares %.4f MapLibre, %.4f composed)", v, s.name, mean, most, ta, tw)
 			if mean > 0.005 || most > 0.05 {
-				keepScreenshot(t, "fidelity-control-"+strings.ReplaceAll(v.String(), "/", "-")+"-maplibre.png", got)
-				keepScreenshot(t, "fidelity-control-"+strings.ReplaceAll(v.String(), "/", "-")+"-composed.png", want)
 				t.Errorf("%s %s: MapLibre's raster and the composed tiles differ: mean %.4f, max %.4f per cell", v, s.name, mean, most)
+				testkit.Save(t, "fidelity-control-"+strings.ReplaceAll(v.String(), "/", "-")+"-maplibre.png", got)
+				testkit.Save(t, "fidelity-control-"+strings.ReplaceAll(v.String(), "/", "-")+"-composed.png", want)
 			}
 		}
 	}
+	tb.checkClean()
+}
+
+// fidelityTolerance bounds, per view and side, the mean over the 256
+// cells of the difference in the share of that side's pixels between
+// MapLibre's vector rendering and xiang's raster tiles (a share is 0–1 of
+// a cell's 1,024 pixels).
+const fidelityTolerance = 0.02
+
+// fidelityCorrelation is the least correlation of the cells' shares of a
+// side between the two renderings, where the raster shows that side on
+// more than 0.2 % of the map.
+const fidelityCorrelation = 0.6
+
+// TestVectorFidelity compares MapLibre drawing xiang's vector tiles with
+// its style against xiang's raster tiles of the same view, at three dates
+// and three zooms: per 32-px cell, the share of Japanese red and of
+// Chinese blue pixels. The numbers are logged; see fidelityTolerance.
+func TestVectorFidelity(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Chromium test")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 180*time.Second)
+	defer cancel()
+	browser := newWebGLBrowser(t, ctx)
+	ts, _ := newVectorServer(t)
+	tb := openTab(t, browser, "fidelity", ts.URL+"/fidelity.html", 1000, 800)
+	tb.waitFor("MapLibre", `typeof window.show === "function"`)
+	for _, v := range fidelityViews {
+		style := fmt.Sprintf("%q", ts.URL+"/styles/"+historical+".json?date="+v.date)
+		got := decodeDataURL(t, eval[string](tb, fmt.Sprintf(`show(%s, %v, %v, %d)`, style, v.center.Lon(), v.center.Lat(), v.zoom-1)))
+		want := composeRaster(t, ts.URL, historical, v)
+		bad := false
+		for _, s := range []shade{japanRed, chinaBlue} {
+			gs, ws := cellShares(got, s), cellShares(want, s)
+			mean, most, ta, tw := cellDiff(gs, ws)
+			r := correlation(gs, ws)
+			t.Logf("%s %-14s mean cell difference %.4f, max %.4f; share %.4f vector, %.4f raster; correlation %.2f", v, s.name+":", mean, most, ta, tw, r)
+			if tw > 0.002 && r < fidelityCorrelation {
+				t.Errorf("%s %s: cells correlate %.2f, under %.2f: the sides are not in the same places", v, s.name, r, fidelityCorrelation)
+				bad = true
+			}
+			if tw > 0.001 && ta == 0 {
+				t.Errorf("%s: the vector rendering has no %s where the raster has %.4f", v, s.name, tw)
+				bad = true
+			}
+			if mean > fidelityTolerance {
+				t.Errorf("%s %s: mean cell difference %.4f, over %.2f", v, s.name, mean, fidelityTolerance)
+				bad = true
+			}
+		}
+		if bad || *testkit.Keep {
+			name := "fidelity-" + strings.ReplaceAll(v.String(), "/", "-")
+			testkit.Save(t, name+"-vector.png", got)
+			testkit.Save(t, name+"-raster.png", want)
+		}
+	}
+	tb.checkClean()
+}
+
+// scrubKinds are the requests a scrub must not make: tiles, glyphs,
+// styles and the sprite.
+var scrubKinds = []string{".mvt", ".pbf", "/styles/", "sprite", "/tiles/"}
+
+// TestVectorScrub loads the viewer in vector mode, then moves the slider
+// through 30 dates of the siege of Hengyang, waiting for MapLibre to be
+// idle each time: after the first load the page requests no tile, glyph,
+// style or sprite, and the picture changes as the dates do.
+func TestVectorScrub(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Chromium test")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 180*time.Second)
+	defer cancel()
+	browser := newWebGLBrowser(t, ctx)
+	ts, log := newVectorServer(t)
+	const first = "1944-06-21"
+	tb := openTab(t, browser, "vector viewer", ts.URL+"/?mode=vector&date="+first+"&view=112.615,26.89,11", 900, 600)
+	tb.waitLoaded()
+	if got := eval[string](tb, `xiang.mode`); got != "vector" {
+		t.Fatalf("viewer mode %q, want vector", got)
+	}
+	loaded := map[string]int{}
+	for _, k := range scrubKinds {
+		loaded[k] = len(log.matching(k))
+	}
+	if loaded[".mvt"] == 0 || loaded["/styles/"] == 0 {
+		t.Fatalf("first load requested %v; want the style and vector tiles", loaded)
+	}
+	// 30 dates, every second day from the first: the siege and its end.
+	start := eval[int](tb, `Number(document.getElementById("slider").value)`)
+	var shots []*image.RGBA
+	distinct := 0
+	for i := 1; i <= 30; i++ {
+		tb.run(fmt.Sprintf(`{const s = document.getElementById("slider"); s.value = %d; s.dispatchEvent(new Event("input"));}`, start+2*i))
+		tb.waitLoaded()
+		shot := tb.screenshot("#map")
+		if len(shots) > 0 && changed(shots[len(shots)-1], shot, 8) > 50 {
+			distinct++
+		}
+		shots = append(shots, shot)
+	}
+	last := eval[string](tb, `document.body.dataset.date`)
+	for _, k := range scrubKinds {
+		if got := log.matching(k); len(got) != loaded[k] {
+			t.Errorf("scrubbing to %s made %d new requests of %s: %v", last, len(got)-loaded[k], k, got[loaded[k]:])
+		}
+	}
+	// The siege ring and the garrison move and shrink: most steps of three
+	// days change the picture.
+	if distinct < 15 {
+		t.Errorf("only %d of 30 dates changed the picture", distinct)
+	}
+	// On 1944-07-15 (the twelfth step) Hengyang shows both sides.
+	mid := shots[11]
+	if r, b := countShade(mid, japanRed), countShade(mid, chinaBlue); r < 100 || b < 50 {
+		t.Errorf("1944-07-15: %d red and %d blue pixels over Hengyang, want the siege ring and the garrison", r, b)
+	}
+	testkit.Save(t, "scrub-1944-07-15.png", mid)
+	t.Logf("30 dates scrubbed to %s: %d pictures changed; requests before and after: %v", last, distinct, loaded)
 	tb.checkClean()
 }
