@@ -412,5 +412,64 @@ func TestVectorScrub(t *testing.T) {
 	}
 	testkit.Save(t, "scrub-1944-07-15.png", mid)
 	t.Logf("30 dates scrubbed to %s: %d pictures changed; requests before and after: %v", last, distinct, loaded)
+
+	// Unselecting a layer loads the style of the others.
+	styles := len(log.matching("/styles/"))
+	tb.run(`document.querySelector('#layers input[value="yuelu"]').click()`)
+	tb.waitLoaded()
+	if got := log.matching("/styles/"); len(got) == styles || !strings.Contains(got[len(got)-1], "/styles/changsha,context,hengyang,zhijiang.json?date="+last) {
+		t.Errorf("unselecting yuelu requested styles %v", got[styles:])
+	}
+	// The mode button reloads the page in raster mode, same date.
+	tb.run(`document.getElementById("mode").click()`)
+	// The page navigates: evaluations fail until the new one is up.
+	for deadline := time.Now().Add(loadWait); ; time.Sleep(100 * time.Millisecond) {
+		ok, err := chromedp.Run(tb.ctx, chromedp.Evaluate[bool](`!!(window.xiang && xiang.mode === "raster" && document.body.dataset.tiles === "loaded")`))
+		if err == nil && ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the mode button did not load the raster viewer: %v", err)
+		}
+	}
+	if got := eval[string](tb, `location.search`); strings.Contains(got, "mode=") || !strings.Contains(got, "date="+last) {
+		t.Errorf("raster viewer's URL %q, want the date %s and no mode", got, last)
+	}
 	tb.checkClean()
+}
+
+// TestViewerMode checks that ?mode=vector makes the viewer and the embed
+// load MapLibre (and the style routes' prefix), the default Leaflet, and
+// that the page's policy lets MapLibre start its workers.
+func TestViewerMode(t *testing.T) {
+	_, ts := newServer(t, "", Config{Load: hunan.Load, Source: "embedded", BaseMap: BaseMapNone})
+	for _, tc := range []struct {
+		path   string
+		vector bool
+	}{
+		{"/", false},
+		{"/?mode=vector&date=1944-07-15", true},
+		{"/embed?mode=vector", true},
+		{"/embed?mode=raster", false},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			res := get(t, ts, tc.path)
+			if res.status != http.StatusOK {
+				t.Fatalf("%d %s", res.status, res.body)
+			}
+			page := string(res.body)
+			if got := strings.Contains(page, `/assets/maplibre/maplibre-gl.js`); got != tc.vector {
+				t.Errorf("MapLibre loaded: %v, want %v", got, tc.vector)
+			}
+			if got := strings.Contains(page, `/assets/leaflet/leaflet.js`); got == tc.vector {
+				t.Errorf("Leaflet loaded: %v, want %v", got, !tc.vector)
+			}
+			if cfg := pageConfig(t, res.body); cfg.StylesPrefix != "/styles" {
+				t.Errorf("stylesPrefix %q", cfg.StylesPrefix)
+			}
+			if csp := res.header.Get("Content-Security-Policy"); !strings.Contains(csp, "worker-src blob:") {
+				t.Errorf("CSP %q lets no blob worker start", csp)
+			}
+		})
+	}
 }
