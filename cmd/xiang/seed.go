@@ -21,6 +21,7 @@ import (
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
 	"github.com/xiang-maps/xiang/tiles/seed"
+	"github.com/xiang-maps/xiang/tiles/vector"
 	"github.com/xiang-maps/xiang/tiles/view"
 )
 
@@ -32,6 +33,7 @@ func runSeed(e *env, args []string) error {
 		"Render a pyramid of tiles into archives, one per date: DIR/YYYY-MM-DD.pmtiles\n"+
 			"(or .mbtiles), or DIR/summary.pmtiles without -dates. Every tile of the box is\n"+
 			"stored, identical tiles once, with the bytes `xiang serve` answers.\n"+
+			"With -vector, one archive of vector tiles (MVT) holds every date: DIR/vector.pmtiles.\n"+
 			"Killed or interrupted, run it again with the same flags: it resumes where it\n"+
 			"stopped. An archive already seeded by the same job is left alone.")
 	sf := selectionFlags(fs, "")
@@ -43,6 +45,7 @@ func runSeed(e *env, args []string) error {
 	out := fs.String("o", "", "output `directory` (created if missing)")
 	workers := fs.Int("workers", runtime.NumCPU(), "tiles rendered at once")
 	force := fs.Bool("force", false, "replace existing archives and discard journals: start over")
+	vec := fs.Bool("vector", false, "write one PMTiles archive of vector tiles (MVT, every date, zoom ≤ 14) instead of PNG tiles")
 	verbose := fs.Bool("v", false, "print one line per archive (tiles, rate, size) even when not on a terminal")
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
@@ -64,6 +67,9 @@ func runSeed(e *env, args []string) error {
 	if *workers < 1 {
 		return usageErr(fs, "-workers %d: want at least 1", *workers)
 	}
+	if *vec && (*dates != "" || *scale != 1 || f != seed.PMTiles || maxZ > vector.MaxZoom) {
+		return usageErr(fs, "-vector: one archive holds every date; want no -dates, -scale 1, -format pmtiles and zooms up to %d", vector.MaxZoom)
+	}
 	days := []geo.Day{geo.NoDay}
 	if *dates != "" {
 		if days, err = geo.ParseDays(*dates, maxSeedDates); err != nil {
@@ -84,17 +90,26 @@ func runSeed(e *env, args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	r := tiles.New(c)
+	var vs *vector.Set
+	if *vec {
+		if vs, err = vector.Compile(ctx, sel, vector.Limits{}); err != nil {
+			return err
+		}
+	}
 	tty := isTerminal(e.stderr)
 	for _, d := range days {
 		name := "summary"
 		if d != geo.NoDay {
 			name = d.String()
 		}
+		if vs != nil {
+			name = "vector"
+		}
 		job := seed.Job{
 			Renderer: r, Selection: sel, Day: d,
 			Bounds: box, MinZoom: minZ, MaxZoom: maxZ, Scale: *scale,
 			Format: f, Path: filepath.Join(*out, name+"."+string(f)),
-			Workers: *workers, Force: *force,
+			Workers: *workers, Force: *force, Vector: vs,
 		}
 		if tty {
 			job.Progress = progressBar(e.stderr, name, time.Now())

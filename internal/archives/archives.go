@@ -96,6 +96,12 @@ func Open(dir string) (*Set, error) {
 			return nil, fmt.Errorf("archives: %w", err)
 		}
 		x := a.Xiang
+		if x.Vector {
+			// xiang seed -vector: MVT with every date, not raster
+			// tiles of one date to serve here.
+			a.Close()
+			continue
+		}
 		day := geo.NoDay
 		if x.Date != "" {
 			if day, err = geo.ParseDay(x.Date); err != nil {

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -166,6 +167,22 @@ func TestTile(t *testing.T) {
 		res, body := get(t, ts, tilePath("all", maptile.At(orb.Point{0, 0}, 9)), "Accept-Encoding: gzip")
 		if res.StatusCode != http.StatusOK || len(body) != 0 || res.Header.Get("Content-Encoding") != "" {
 			t.Errorf("status %d, %d bytes, Content-Encoding %q: want an empty 200", res.StatusCode, len(body), res.Header.Get("Content-Encoding"))
+		}
+	})
+	t.Run("HEAD", func(t *testing.T) {
+		res, err := ts.Client().Head(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || res.Header.Get("Etag") != etag || res.ContentLength != int64(len(plain)) {
+			t.Errorf("HEAD: status %d, ETag %q, length %d", res.StatusCode, res.Header.Get("Etag"), res.ContentLength)
+		}
+	})
+	t.Run("metrics", func(t *testing.T) {
+		_, body := get(t, ts, "/metrics")
+		if !regexp.MustCompile(`route="tile_mvt"`).Match(body) {
+			t.Errorf("/metrics counts no tile_mvt requests")
 		}
 	})
 	t.Run("summary png still served", func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/xiang-maps/xiang/internal/api"
@@ -56,4 +57,21 @@ func TestAcceptsGzip(t *testing.T) {
 			t.Errorf("%q: %v, want %v", tc.values, got, tc.want)
 		}
 	}
+}
+
+// FuzzAcceptsGzip checks that any Accept-Encoding value is read without
+// panicking and that a q=0 for gzip alone never accepts it.
+func FuzzAcceptsGzip(f *testing.F) {
+	for _, s := range []string{"gzip", "gzip;q=0", "br, gzip;q=0.5", "*", ";;,,q=", "identity"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		acceptsGzip([]string{v})
+		if acceptsGzip([]string{"gzip;q=0" + v}) && !strings.Contains(v, ",") {
+			q := strings.TrimSpace(strings.TrimPrefix("q=0"+v, "q="))
+			if f, err := strconv.ParseFloat(q, 64); err == nil && f == 0 {
+				t.Fatalf("gzip;q=0%s accepted", v)
+			}
+		}
+	})
 }

@@ -2,6 +2,7 @@ package pmtiles
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"crypto/sha256"
 	"errors"
@@ -17,6 +18,10 @@ import (
 type Info struct {
 	// TileType is one of the Type constants.
 	TileType uint8
+	// TileCompression is how the tile bodies added are compressed, one of
+	// the Compression constants; zero means CompressionNone. Readers
+	// decompress MVT tiles by it, so vector tiles are added gzipped.
+	TileCompression uint8
 	// Bounds is the area the tiles cover, in degrees; Center and
 	// CenterZoom where a client starts (the centre of Bounds and the
 	// shallowest zoom when zero).
@@ -120,7 +125,7 @@ func (w *Writer) Finish(out io.Writer, info Info) error {
 		RootOffset: HeaderLen, RootLength: uint64(len(root)),
 		AddressedTiles: w.addressed, TileEntries: uint64(len(w.entries)), TileContents: uint64(len(w.contents)),
 		Clustered:           true,
-		InternalCompression: CompressionGzip, TileCompression: CompressionNone, TileType: info.TileType,
+		InternalCompression: CompressionGzip, TileCompression: cmp.Or(info.TileCompression, CompressionNone), TileType: info.TileType,
 		MinZoom: w.minZoom, MaxZoom: w.maxZoom,
 		MinLon: info.Bounds.Min.Lon(), MinLat: info.Bounds.Min.Lat(),
 		MaxLon: info.Bounds.Max.Lon(), MaxLat: info.Bounds.Max.Lat(),

@@ -13,6 +13,7 @@ import (
 
 	"github.com/xiang-maps/xiang/tiles/mbtiles"
 	"github.com/xiang-maps/xiang/tiles/pmtiles"
+	"github.com/xiang-maps/xiang/tiles/vector"
 )
 
 // Description is the metadata of an archive Run writes, the same for
@@ -30,7 +31,10 @@ type Description struct {
 	MinZoom     int        `json:"minzoom"`
 	MaxZoom     int        `json:"maxzoom"`
 	TileSize    int        `json:"tileSize"`
-	Xiang       Metadata   `json:"xiang"`
+	// VectorLayers describes the layers of vector tiles (TileJSON's
+	// vector_layers); absent for PNG tiles.
+	VectorLayers []vector.VectorLayer `json:"vector_layers,omitempty"`
+	Xiang        Metadata             `json:"xiang"`
 }
 
 func describe(job Job, meta Metadata) Description {
@@ -42,7 +46,7 @@ func describe(job Job, meta Metadata) Description {
 			name += " " + meta.Date
 		}
 	}
-	return Description{
+	d := Description{
 		Name: name, Description: job.Description, Attribution: job.Selection.Attribution(),
 		Type: "overlay", Format: "png",
 		Bounds:  [4]float64{b.Min.Lon(), b.Min.Lat(), b.Max.Lon(), b.Max.Lat()},
@@ -50,6 +54,16 @@ func describe(job Job, meta Metadata) Description {
 		MinZoom: job.MinZoom, MaxZoom: job.MaxZoom, TileSize: 256 * job.Scale,
 		Xiang: meta,
 	}
+	if job.Vector != nil {
+		d.Format, d.VectorLayers = "pbf", vector.Schema()
+		for i := range d.VectorLayers {
+			d.VectorLayers[i].MinZoom, d.VectorLayers[i].MaxZoom = job.MinZoom, job.MaxZoom
+		}
+		if job.Name == "" {
+			d.Name += " (vector, every date)"
+		}
+	}
+	return d
 }
 
 func writePMTiles(out *os.File, job Job, meta Metadata, sorted []maptile.Tile, j *journal) (int, error) {
@@ -63,6 +77,9 @@ func writePMTiles(out *os.File, job Job, meta Metadata, sorted []maptile.Tile, j
 		if err != nil {
 			return 0, fmt.Errorf("seed: journal: %w", err)
 		}
+		if len(data) == 0 && job.Vector != nil {
+			continue // an empty vector tile: readers take a missing tile as empty
+		}
 		if err := w.Add(t, data); err != nil {
 			return 0, err
 		}
@@ -74,6 +91,9 @@ func writePMTiles(out *os.File, job Job, meta Metadata, sorted []maptile.Tile, j
 	}
 	info := pmtiles.Info{TileType: pmtiles.TypePNG, Bounds: job.Bounds, Center: job.Bounds.Center(),
 		CenterZoom: uint8(job.MinZoom), Metadata: mj}
+	if job.Vector != nil {
+		info.TileType, info.TileCompression = pmtiles.TypeMVT, pmtiles.CompressionGzip
+	}
 	if err := w.Finish(out, info); err != nil {
 		return 0, err
 	}

@@ -2,6 +2,7 @@ package seed
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -21,6 +22,7 @@ import (
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/tiles"
 	"github.com/xiang-maps/xiang/tiles/pmtiles"
+	"github.com/xiang-maps/xiang/tiles/vector"
 )
 
 // Format is an archive format.
@@ -69,6 +71,12 @@ type Job struct {
 	Force bool
 	// Name and Description go in the archive's metadata.
 	Name, Description string
+	// Vector, when set, makes the archive one of vector tiles from this
+	// compiled selection (of Selection) instead of Renderer's PNG tiles:
+	// MVT with every date, gzipped, empty tiles left out. It needs Day
+	// geo.NoDay, Scale 1, Format PMTiles and MaxZoom at most
+	// vector.MaxZoom.
+	Vector *vector.Set
 	// Progress, when set, is called after each tile (from one goroutine at
 	// a time) with the tiles done and the total, including tiles found in
 	// the journal.
@@ -105,6 +113,8 @@ type Metadata struct {
 	// Job identifies the job that wrote the archive (a hash of the data,
 	// layers, date, box, zooms, scale and format).
 	Job string `json:"job"`
+	// Vector reports an archive of vector tiles (MVT, every date).
+	Vector bool `json:"vector,omitempty"`
 }
 
 // Run seeds the job's archive: it resumes from the journal when there is
@@ -126,6 +136,10 @@ func Run(ctx context.Context, job Job) (Stats, error) {
 	}
 	if _, err := ParseFormat(string(job.Format)); err != nil {
 		return st, fmt.Errorf("seed: %w", err)
+	}
+	if job.Vector != nil && (job.Day != geo.NoDay || job.Scale != 1 || job.Format != PMTiles || job.MaxZoom > vector.MaxZoom) {
+		return st, fmt.Errorf("seed: vector tiles hold every date, at scale 1, in PMTiles, to zoom %d: got date %s, scale %d, format %s, zoom %d",
+			vector.MaxZoom, job.Day, job.Scale, job.Format, job.MaxZoom)
 	}
 	list, err := Cover(job.Bounds, job.MinZoom, job.MaxZoom)
 	if err != nil {
@@ -184,7 +198,7 @@ func Run(ctx context.Context, job Job) (Stats, error) {
 	}
 	start = time.Now()
 	meta := Metadata{Layers: job.Selection.String(), Scale: job.Scale, Job: id,
-		All: len(job.Selection) == len(job.Renderer.Campaign().Layers)}
+		All: len(job.Selection) == len(job.Renderer.Campaign().Layers), Vector: job.Vector != nil}
 	if job.Day != geo.NoDay {
 		meta.Date = job.Day.String()
 	}
@@ -250,10 +264,16 @@ func render(ctx context.Context, job Job, list []maptile.Tile, j *journal) (int,
 			defer wg.Done()
 			var buf bytes.Buffer
 			for t := range jobs {
-				p, err := job.Renderer.Plan(ctx, job.Selection, job.Day, geo.TileFrame(t, job.Scale))
-				if err == nil {
-					buf.Reset()
-					_, err = job.Renderer.Encode(&buf, p)
+				buf.Reset()
+				var err error
+				if job.Vector != nil {
+					err = encodeVector(ctx, job.Vector, t, &buf)
+				} else {
+					var p *tiles.Plan
+					p, err = job.Renderer.Plan(ctx, job.Selection, job.Day, geo.TileFrame(t, job.Scale))
+					if err == nil {
+						_, err = job.Renderer.Encode(&buf, p)
+					}
 				}
 				if err != nil {
 					cancel(fmt.Errorf("seed: tile %d/%d/%d: %w", t.Z, t.X, t.Y, err))
@@ -301,6 +321,21 @@ func render(ctx context.Context, job Job, list []maptile.Tile, j *journal) (int,
 		return n, err
 	}
 	return n, nil
+}
+
+// encodeVector writes vector tile t of s, gzipped, to buf; nothing for an
+// empty tile.
+func encodeVector(ctx context.Context, s *vector.Set, t maptile.Tile, buf *bytes.Buffer) error {
+	body, err := s.Encode(ctx, t)
+	if err != nil || len(body) == 0 {
+		return err
+	}
+	zw, err := gzip.NewWriterLevel(buf, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	zw.Write(body)
+	return zw.Close()
 }
 
 // build writes the archive from the journal to a temporary file beside
@@ -371,6 +406,9 @@ func jobID(job Job) (string, error) {
 		return "", fmt.Errorf("seed: %w", err)
 	}
 	fmt.Fprintf(h, "|%d|%v|%d-%d|%d|%s", job.Day, job.Bounds, job.MinZoom, job.MaxZoom, job.Scale, job.Format)
+	if job.Vector != nil {
+		fmt.Fprint(h, "|mvt")
+	}
 	return hex.EncodeToString(h.Sum(nil)[:12]), nil
 }
 

@@ -43,11 +43,15 @@ func (s *Set) Empty(t maptile.Tile) bool {
 
 // Layers returns the MVT layers of tile t, projected to the tile's extent,
 // clipped to it with the buffer and simplified for its zoom; layers
-// without features are left out. It fails for a zoom beyond MaxZoom or
-// when ctx ends.
+// without features are left out. The features share their property maps
+// with the set: callers must not modify them. It fails for a zoom beyond
+// MaxZoom or when ctx ends.
 func (s *Set) Layers(ctx context.Context, t maptile.Tile) (mvt.Layers, error) {
 	if t.Z > MaxZoom || !t.Valid() {
 		return nil, fmt.Errorf("vector: tile %d/%d/%d: want a tile at zoom 0 to %d", t.Z, t.X, t.Y, MaxZoom)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	b := worldBound(t)
 	n := float64(uint64(1) << t.Z)
@@ -70,11 +74,23 @@ func (s *Set) Layers(ctx context.Context, t maptile.Tile) (mvt.Layers, error) {
 			}
 		}
 		p := &s.pieces[i]
-		g := clip.Geometry(b, p.geom)
+		var g orb.Geometry
+		switch {
+		case b.Contains(s.bounds[i].Min) && b.Contains(s.bounds[i].Max):
+			g = orb.Clone(p.geom) // inside: nothing to clip
+		case p.layer == areas:
+			// clip.Polygon works in its input: a copy, as the pieces
+			// share the campaign's geometry.
+			g = clip.Geometry(b, orb.Clone(p.geom))
+		default:
+			if g = clip.Geometry(b, p.geom); g != nil {
+				g = orb.Clone(g)
+			}
+		}
 		if g == nil {
 			return
 		}
-		g = project.Geometry(orb.Clone(g), toTile)
+		g = project.Geometry(g, toTile)
 		if p.layer != heads && p.layer != points {
 			g = dp.Simplify(g)
 			g = tidy(g)

@@ -45,12 +45,15 @@ var extra = map[string]map[string]string{
 	LayerMovements: {
 		"unit":    "String: the unit that moves",
 		"echelon": "String: the unit's echelon",
+		"branch":  "String: the unit's arm of service",
 		"action":  "String: advance, attack, retreat, relief or withdrawal",
 		"outcome": "String: failed, when it failed",
 		"hollow":  "Boolean: drawn hollow (retreat or withdrawal)",
 	},
 	LayerHeads: {
 		"unit":    "String: the unit that moves",
+		"echelon": "String: the unit's echelon",
+		"branch":  "String: the unit's arm of service",
 		"action":  "String: advance, attack, retreat, relief or withdrawal",
 		"outcome": "String: failed, when it failed",
 		"hollow":  "Boolean: drawn hollow (retreat or withdrawal)",

@@ -129,6 +129,13 @@ func TestMovementDays(t *testing.T) {
 	if n < 5 {
 		t.Fatalf("only %d movements in the campaign", n)
 	}
+	t.Logf("%d movements; pieces at most %.2f m from the day's route (%s, tolerance %.2f m)", n, worstSeen.m, worstSeen.f, worstSeen.tol)
+}
+
+// worstSeen is the largest gap TestMovementDays found, for its log.
+var worstSeen struct {
+	m, tol float64
+	f      string
 }
 
 func on(p piece, d geo.Day) bool {
@@ -177,7 +184,11 @@ func checkDay(t *testing.T, f *overlays.Feature, d geo.Day, routes, hs []piece) 
 		for _, ls := range got {
 			gotLen += metres(planar.Length(ls), lat)
 		}
-		if m, tol := metres(worst, lat), sagitta(f.Route); m > tol {
+		m := metres(worst, lat)
+		if m > worstSeen.m {
+			worstSeen.m, worstSeen.tol, worstSeen.f = m, sagitta(f.Route), f.String()
+		}
+		if tol := sagitta(f.Route); m > tol {
 			t.Errorf("%s on %s: pieces %.2f m from the route, more than %.2f m", f, d, m, tol)
 		}
 		if math.Abs(gotLen-wantLen) > max(tolMetres, wantLen*1e-6) {
@@ -286,3 +297,25 @@ func TestDecodeTile(t *testing.T) {
 }
 
 func geoBearing(a, b orb.Point) float64 { return orbgeo.Bearing(a, b) }
+
+func selAll(c *overlays.Campaign) overlays.Selection { return overlays.Selection(c.Layers) }
+
+// TestSchemaCoversProperties checks that TileJSON's vector_layers name
+// every property the campaign's pieces carry, layer by layer.
+func TestSchemaCoversProperties(t *testing.T) {
+	_, s := set(t)
+	fields := map[string]map[string]string{}
+	for _, l := range Schema() {
+		fields[l.ID] = l.Fields
+	}
+	missing := map[string]bool{}
+	for _, p := range s.pieces {
+		name := Layers[p.layer]
+		for k := range p.props {
+			if _, ok := fields[name][k]; !ok && !missing[name+"."+k] {
+				missing[name+"."+k] = true
+				t.Errorf("layer %s: property %s (of %v) is not in the schema", name, k, p.props["id"])
+			}
+		}
+	}
+}

@@ -1,0 +1,117 @@
+package vector
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/overlays"
+)
+
+// movement builds a movement along a 100 km line east from Hengyang.
+func movement(t *testing.T, span geo.Span, times []geo.Day) *overlays.Feature {
+	t.Helper()
+	ls := orb.LineString{{112.0, 26.9}, {112.5, 26.9}, {113.0, 26.9}}
+	if len(times) > 0 {
+		ls = ls[:len(times)]
+	}
+	r, err := geo.NewRoute(ls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &overlays.Feature{Layer: &overlays.Layer{ID: "t"}, Kind: overlays.KindMovement, Span: span,
+		Times: times, Geometry: ls, World: geo.ToWorld(ls), Route: r,
+		Style: overlays.DefaultStyle(overlays.KindMovement, overlays.SideJapan)}
+}
+
+func TestMovementSpans(t *testing.T) {
+	d := geo.Date(1944, 6, 1)
+	for _, tc := range []struct {
+		name          string
+		span          geo.Span
+		times         []geo.Day
+		routes, heads int
+	}{
+		{"undated", geo.All, nil, 1, 1},
+		{"open end", geo.Span{From: d, To: geo.MaxDay}, nil, 1, 1},
+		{"open start", geo.Span{From: geo.MinDay, To: d}, nil, 1, 1},
+		{"one day", geo.Span{From: d, To: d}, nil, 1, 1},
+		{"ten days", geo.Span{From: d, To: d + 10}, nil, 10, 11},
+		{"times, open end", geo.Span{From: d, To: geo.MaxDay}, []geo.Day{d, d + 4}, 4, 5},
+		// Three million days of advance: cut every 733 days, 4093 times.
+		{"times, millennia", geo.Span{From: d, To: geo.MaxDay}, []geo.Day{d, d + 3_000_000}, 4093, 4094},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := movement(t, tc.span, tc.times)
+			ps := featurePieces(f, DefaultLimits.MaxDays)
+			var routes, hs, finals int
+			for _, p := range ps {
+				switch p.layer {
+				case movements:
+					routes++
+				case heads:
+					hs++
+					if p.props["final"].(bool) {
+						finals++
+						if geo.Day(p.props["end_day"].(int64)) != tc.span.To {
+							t.Errorf("final head ends on %v, want %v", p.props["end_day"], tc.span.To)
+						}
+					}
+				}
+			}
+			if routes != tc.routes || hs != tc.heads || finals != 1 {
+				t.Errorf("%d route pieces, %d heads (%d final), want %d, %d (1)", routes, hs, finals, tc.routes, tc.heads)
+			}
+			// Every day's filter draws the time model's route: on the
+			// first and last day and a few between.
+			for _, day := range []geo.Day{tc.span.From, tc.span.From + 1, tc.span.To - 1, tc.span.To} {
+				if day < tc.span.From || day > tc.span.To {
+					continue
+				}
+				want := f.At(day).Distance
+				got := 0.0
+				for _, p := range ps {
+					if p.layer == movements && on(p, day) {
+						got += geoLength(p.geom.(orb.LineString))
+					}
+				}
+				if diff := got - want; (diff > 1 || diff < -1) && tc.times == nil {
+					t.Errorf("day %d: pieces %.0f m, route %.0f m", day, got, want)
+				}
+			}
+		})
+	}
+}
+
+// geoLength is the geodesic length of a world-coordinate line.
+func geoLength(ls orb.LineString) float64 {
+	ll := make(orb.LineString, len(ls))
+	for i, p := range ls {
+		ll[i] = geo.FromWorld(p)
+	}
+	r, _ := geo.NewRoute(ll)
+	return r.Length()
+}
+
+func TestCompileLimits(t *testing.T) {
+	c, _ := set(t)
+	sel := selAll(c)
+	if _, err := Compile(context.Background(), sel, Limits{MaxFeatures: 10}); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("MaxFeatures 10: %v", err)
+	}
+	if _, err := Compile(context.Background(), sel, Limits{MaxPieces: 100}); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("MaxPieces 100: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Compile(ctx, sel, Limits{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+	_, s := set(t)
+	if _, err := s.Layers(ctx, pyramid(s, 6, 6)[0]); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled encode: %v", err)
+	}
+}
