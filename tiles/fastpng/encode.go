@@ -1,11 +1,14 @@
 // Package fastpng is the tile encoder: a lean, lossless PNG writer for
 // premultiplied RGBA images, the hot path of rendering (measured in
 // docs/performance.md). It writes 8-bit RGBA (colour type 6),
-// un-premultiplying exactly as image/png does, filters every row with the
-// same filter (Sub: cheap, and strong on the long runs of equal pixels tiles
-// have) instead of trying all five per row, compresses with
-// klauspost/compress's fast deflate, and reuses its buffers. Its output
-// decodes to the same pixels as image/png's encoding of the same image.
+// un-premultiplying exactly as image/png does, or with an exact palette
+// when an image has at most 256 colours. It filters every row with the same
+// filter instead of trying all five per row: None by default, because
+// deflate finds the repeats of hatching, dashes and flat fills in raw
+// pixels better than in their differences (measured on the campaign's
+// tiles in docs/performance.md). It compresses with klauspost/compress's
+// deflate and reuses its buffers. Its output decodes to the same pixels as
+// image/png's encoding of the same image.
 //
 // A fully transparent image is not encoded: Encode reports it empty, and
 // Empty gives the one canonical transparent PNG of each size, so that every
@@ -14,6 +17,7 @@ package fastpng
 
 import (
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"io"
@@ -38,13 +42,38 @@ var unpremul = func() *[256][256]uint8 {
 	return &t
 }()
 
+// Filter is a PNG row filter, applied to every row.
+type Filter uint8
+
+// The filters EncodeWith can apply (PNG filter types 0 to 4, Average left
+// out).
+const (
+	FilterNone  Filter = 0
+	FilterSub   Filter = 1
+	FilterUp    Filter = 2
+	FilterPaeth Filter = 4
+)
+
+// Options are the encoder's settings: the row filter of RGBA images and
+// the deflate level (1 fastest … 9 smallest). Palette images are always
+// written unfiltered.
+type Options struct {
+	Filter Filter
+	Level  int
+}
+
+// Default are the settings Encode uses, chosen by measurement on the
+// campaign's tiles (docs/performance.md): unfiltered rows at deflate level 4.
+var Default = Options{Filter: FilterNone, Level: 4}
+
 type pngState struct {
-	raw []byte       // filtered rows: filter byte + 4·width bytes each
-	cur []byte       // the current unfiltered row
-	idx []byte       // rows of palette indices: filter byte + width bytes each
-	pal palette      // the image's colours, while there are at most 256
-	out sliceWriter  // compressed data
-	zw  *zlib.Writer // reset per image
+	raw []byte           // filtered rows: filter byte + 4·width bytes each
+	cur []byte           // the current unfiltered row
+	prv []byte           // the previous unfiltered row
+	idx []byte           // rows of palette indices: filter byte + width bytes each
+	pal palette          // the image's colours, while there are at most 256
+	out sliceWriter      // compressed data
+	zw  [10]*zlib.Writer // by level, made when first needed; reset per image
 }
 
 type sliceWriter struct{ b []byte }
@@ -52,16 +81,26 @@ type sliceWriter struct{ b []byte }
 // Write appends p.
 func (s *sliceWriter) Write(p []byte) (int, error) { s.b = append(s.b, p...); return len(p), nil }
 
-var pngStates = sync.Pool{New: func() any {
-	st := &pngState{}
-	st.zw, _ = zlib.NewWriterLevel(&st.out, zlib.BestSpeed)
-	return st
-}}
+var pngStates = sync.Pool{New: func() any { return &pngState{} }}
 
-// Encode writes img as PNG. It reports empty when every pixel is
-// transparent, in which case it writes nothing: callers answer those with
-// Empty.
+// Encode writes img as PNG with the Default options. It reports empty when
+// every pixel is transparent, in which case it writes nothing: callers
+// answer those with Empty.
 func Encode(w io.Writer, img *image.RGBA) (empty bool, err error) {
+	return EncodeWith(w, img, Default)
+}
+
+// EncodeWith is Encode with other options: for measuring them. A level
+// outside 1–9 is an error.
+func EncodeWith(w io.Writer, img *image.RGBA, o Options) (empty bool, err error) {
+	if o.Level < 1 || o.Level > 9 {
+		return false, fmt.Errorf("fastpng: deflate level %d: want 1 to 9", o.Level)
+	}
+	switch o.Filter {
+	case FilterNone, FilterSub, FilterUp, FilterPaeth:
+	default:
+		return false, fmt.Errorf("fastpng: filter %d: want None, Sub, Up or Paeth", o.Filter)
+	}
 	st := pngStates.Get().(*pngState)
 	defer pngStates.Put(st)
 	b := img.Bounds()
@@ -76,6 +115,11 @@ func Encode(w io.Writer, img *image.RGBA) (empty bool, err error) {
 		st.cur = make([]byte, stride)
 	}
 	cur := st.cur[:stride]
+	if cap(st.prv) < stride {
+		st.prv = make([]byte, stride)
+	}
+	prv := st.prv[:stride]
+	clear(prv)
 	if cap(st.idx) < (width+1)*height {
 		st.idx = make([]byte, (width+1)*height)
 	}
@@ -105,13 +149,9 @@ func Encode(w io.Writer, img *image.RGBA) (empty bool, err error) {
 			row[0] = 0 // filter None: indices have no order to predict
 			paletted = st.pal.indexRow(row[1:], cur)
 		}
-		// Sub filter: each byte minus the byte 4 to its left.
 		dst := raw[y*(stride+1) : (y+1)*(stride+1)]
-		dst[0] = 1
-		copy(dst[1:5], cur[:4])
-		for i := 4; i < stride; i++ {
-			dst[1+i] = cur[i] - cur[i-4]
-		}
+		filterRow(dst, cur, prv, o.Filter)
+		cur, prv = prv, cur
 	}
 	if any == 0 {
 		return true, nil
@@ -121,11 +161,17 @@ func Encode(w io.Writer, img *image.RGBA) (empty bool, err error) {
 		data = idx
 	}
 	st.out.b = st.out.b[:0]
-	st.zw.Reset(&st.out)
-	if _, err := st.zw.Write(data); err != nil {
+	zw := st.zw[o.Level]
+	if zw == nil {
+		zw, _ = zlib.NewWriterLevel(&st.out, o.Level) // level checked above
+		st.zw[o.Level] = zw
+	} else {
+		zw.Reset(&st.out)
+	}
+	if _, err := zw.Write(data); err != nil {
 		return false, err
 	}
-	if err := st.zw.Close(); err != nil {
+	if err := zw.Close(); err != nil {
 		return false, err
 	}
 	var hdr [13]byte
@@ -154,6 +200,50 @@ func Encode(w io.Writer, img *image.RGBA) (empty bool, err error) {
 		return false, err
 	}
 	return false, writeChunk(w, "IEND", nil)
+}
+
+// filterRow writes the filter byte and the filtered row cur (4 bytes a
+// pixel) into dst; prv is the row above (zeros for the first row).
+func filterRow(dst, cur, prv []byte, f Filter) {
+	dst[0] = byte(f)
+	dst = dst[1:]
+	switch f {
+	case FilterNone:
+		copy(dst, cur)
+	case FilterSub: // each byte minus the byte 4 to its left
+		copy(dst[:4], cur[:4])
+		for i := 4; i < len(cur); i++ {
+			dst[i] = cur[i] - cur[i-4]
+		}
+	case FilterUp:
+		for i := range cur {
+			dst[i] = cur[i] - prv[i]
+		}
+	case FilterPaeth:
+		for i := range cur {
+			var a, c int
+			if i >= 4 {
+				a, c = int(cur[i-4]), int(prv[i-4])
+			}
+			b := int(prv[i])
+			pa, pb, pc := abs(b-c), abs(a-c), abs(a+b-2*c)
+			switch {
+			case pa <= pb && pa <= pc:
+				dst[i] = cur[i] - byte(a)
+			case pb <= pc:
+				dst[i] = cur[i] - byte(b)
+			default:
+				dst[i] = cur[i] - byte(c)
+			}
+		}
+	}
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
 
 func writeChunk(w io.Writer, typ string, data []byte) error {
