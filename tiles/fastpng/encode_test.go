@@ -173,6 +173,10 @@ func TestEmpty(t *testing.T) {
 					t.Fatalf("pixel %d has alpha %d", i/4, img.Pix[i])
 				}
 			}
+			// One bit a pixel: about what optipng -o2 reaches (116 bytes at 256×256).
+			if max := 100 + size[0]*size[1]/2048; len(b) > max {
+				t.Errorf("%d bytes, want at most %d", len(b), max)
+			}
 		})
 	}
 }
