@@ -111,49 +111,39 @@ func EncodeWith(w io.Writer, img *image.RGBA, o Options) (empty bool, err error)
 		st.raw = make([]byte, need)
 	}
 	raw := st.raw[:need]
-	if cap(st.cur) < stride {
-		st.cur = make([]byte, stride)
-	}
-	cur := st.cur[:stride]
-	if cap(st.prv) < stride {
-		st.prv = make([]byte, stride)
-	}
-	prv := st.prv[:stride]
-	clear(prv)
 	if cap(st.idx) < (width+1)*height {
 		st.idx = make([]byte, (width+1)*height)
 	}
 	idx := st.idx[:(width+1)*height]
 	st.pal.reset()
+	// While the image has at most 256 colours only palette indices are
+	// written; the first row with a 257th colour turns to RGBA, rebuilding
+	// the rows before it from their indices.
 	paletted := true
-	var any uint8
+	var any uint32
 	for y := 0; y < height; y++ {
 		src := img.Pix[img.PixOffset(b.Min.X, b.Min.Y+y):]
 		src = src[:stride:stride]
-		// Un-premultiply into cur, as image/png does.
-		for i := 0; i < stride; i += 4 {
-			a := src[i+3]
-			any |= a
-			switch a {
-			case 0:
-				cur[i], cur[i+1], cur[i+2], cur[i+3] = 0, 0, 0, 0
-			case 0xff:
-				cur[i], cur[i+1], cur[i+2], cur[i+3] = src[i], src[i+1], src[i+2], 0xff
-			default:
-				t := &unpremul[a]
-				cur[i], cur[i+1], cur[i+2], cur[i+3] = t[src[i]], t[src[i+1]], t[src[i+2]], a
-			}
-		}
 		if paletted {
 			row := idx[y*(width+1) : (y+1)*(width+1)]
 			row[0] = 0 // filter None: indices have no order to predict
-			paletted = st.pal.indexRow(row[1:], cur)
+			var ok bool
+			if ok, any = st.pal.indexRow(row[1:], src, any); ok {
+				continue
+			}
+			paletted = false
+			for yy := 0; yy < y; yy++ {
+				raw[yy*(stride+1)] = 0
+				st.pal.expand(raw[yy*(stride+1)+1:(yy+1)*(stride+1)], idx[yy*(width+1)+1:(yy+1)*(width+1)])
+			}
 		}
-		dst := raw[y*(stride+1) : (y+1)*(stride+1)]
-		filterRow(dst, cur, prv, o.Filter)
-		cur, prv = prv, cur
+		raw[y*(stride+1)] = 0 // filter None; filterRows sets others
+		any |= unpremultiplyRow(raw[y*(stride+1)+1:(y+1)*(stride+1)], src)
 	}
-	if any == 0 {
+	if !paletted && o.Filter != FilterNone {
+		filterRows(st, raw, stride, o.Filter)
+	}
+	if any>>24 == 0 {
 		return true, nil
 	}
 	data := raw
@@ -200,6 +190,53 @@ func EncodeWith(w io.Writer, img *image.RGBA, o Options) (empty bool, err error)
 		return false, err
 	}
 	return false, writeChunk(w, "IEND", nil)
+}
+
+// unpremultiplyRow writes the non-premultiplied pixels of the premultiplied
+// row src into dst, exactly as image/png computes them, and returns the OR
+// of the source pixels (alpha in the top byte). A run of one colour is
+// converted once.
+func unpremultiplyRow(dst, src []byte) (any uint32) {
+	var ps, po uint32
+	for i := 0; i+4 <= len(src); i += 4 {
+		s := binary.LittleEndian.Uint32(src[i:])
+		if s != ps || i == 0 {
+			ps, po = s, unpremultiply(s)
+			any |= s
+		}
+		binary.LittleEndian.PutUint32(dst[i:], po)
+	}
+	return any
+}
+
+// unpremultiply converts one premultiplied pixel (R in the low byte, A in
+// the high one) as image/png does.
+func unpremultiply(s uint32) uint32 {
+	switch a := s >> 24; a {
+	case 0:
+		return 0
+	case 0xff:
+		return s
+	default:
+		t := &unpremul[a]
+		return uint32(t[uint8(s)]) | uint32(t[uint8(s>>8)])<<8 | uint32(t[uint8(s>>16)])<<16 | a<<24
+	}
+}
+
+// filterRows filters every unfiltered RGBA row of raw (a filter byte and
+// stride bytes each) in place with f.
+func filterRows(st *pngState, raw []byte, stride int, f Filter) {
+	if cap(st.cur) < 2*stride {
+		st.cur = make([]byte, 2*stride)
+	}
+	cur, prv := st.cur[:stride], st.cur[stride:2*stride]
+	clear(prv)
+	for y := 0; y < len(raw)/(stride+1); y++ {
+		dst := raw[y*(stride+1) : (y+1)*(stride+1)]
+		copy(cur, dst[1:])
+		filterRow(dst, cur, prv, f)
+		cur, prv = prv, cur
+	}
 }
 
 // filterRow writes the filter byte and the filtered row cur (4 bytes a
