@@ -23,7 +23,7 @@ import (
 	"io"
 	"sync"
 
-	"github.com/klauspost/compress/zlib"
+	"github.com/klauspost/compress/flate"
 )
 
 var pngSignature = []byte("\x89PNG\r\n\x1a\n")
@@ -67,13 +67,13 @@ type Options struct {
 var Default = Options{Filter: FilterNone, Level: 4}
 
 type pngState struct {
-	raw []byte           // filtered rows: filter byte + 4·width bytes each
-	cur []byte           // the current unfiltered row
-	prv []byte           // the previous unfiltered row
-	idx []byte           // rows of palette indices: filter byte + width bytes each
-	pal palette          // the image's colours, while there are at most 256
-	out sliceWriter      // compressed data
-	zw  [10]*zlib.Writer // by level, made when first needed; reset per image
+	raw []byte            // filtered rows: filter byte + 4·width bytes each
+	cur []byte            // the current unfiltered row
+	prv []byte            // the previous unfiltered row
+	idx []byte            // rows of palette indices: filter byte + width bytes each
+	pal palette           // the image's colours, while there are at most 256
+	out sliceWriter       // compressed data
+	fw  [10]*flate.Writer // by level, made when first needed; reset per image
 }
 
 type sliceWriter struct{ b []byte }
@@ -121,49 +121,58 @@ func EncodeWith(w io.Writer, img *image.RGBA, o Options) (empty bool, err error)
 	// the rows before it from their indices.
 	paletted := true
 	var any uint32
+	// Adler-32 of the unfiltered data, summed by runs as rows are written.
+	sumIdx, sumRaw := newAdler(), newAdler()
 	for y := 0; y < height; y++ {
 		src := img.Pix[img.PixOffset(b.Min.X, b.Min.Y+y):]
 		src = src[:stride:stride]
 		if paletted {
 			row := idx[y*(width+1) : (y+1)*(width+1)]
 			row[0] = 0 // filter None: indices have no order to predict
+			sumIdx.repeat(0, 1, 1)
 			var ok bool
-			if ok, any = st.pal.indexRow(row[1:], src, any); ok {
+			if ok, any = st.pal.indexRow(row[1:], src, any, &sumIdx); ok {
 				continue
 			}
 			paletted = false
 			for yy := 0; yy < y; yy++ {
 				raw[yy*(stride+1)] = 0
-				st.pal.expand(raw[yy*(stride+1)+1:(yy+1)*(stride+1)], idx[yy*(width+1)+1:(yy+1)*(width+1)])
+				sumRaw.repeat(0, 1, 1)
+				st.pal.expand(raw[yy*(stride+1)+1:(yy+1)*(stride+1)], idx[yy*(width+1)+1:(yy+1)*(width+1)], &sumRaw)
 			}
 		}
 		raw[y*(stride+1)] = 0 // filter None; filterRows sets others
-		any |= unpremultiplyRow(raw[y*(stride+1)+1:(y+1)*(stride+1)], src)
-	}
-	if !paletted && o.Filter != FilterNone {
-		filterRows(st, raw, stride, o.Filter)
+		sumRaw.repeat(0, 1, 1)
+		any |= unpremultiplyRow(raw[y*(stride+1)+1:(y+1)*(stride+1)], src, &sumRaw)
 	}
 	if any>>24 == 0 {
 		return true, nil
 	}
-	data := raw
+	if !paletted && o.Filter != FilterNone {
+		filterRows(st, raw, stride, o.Filter)
+		sumRaw = newAdler()
+		sumRaw.write(raw)
+	}
+	data, sum := raw, sumRaw
 	if paletted {
-		data = idx
+		data, sum = idx, sumIdx
 	}
-	st.out.b = st.out.b[:0]
-	zw := st.zw[o.Level]
-	if zw == nil {
-		zw, _ = zlib.NewWriterLevel(&st.out, o.Level) // level checked above
-		st.zw[o.Level] = zw
+	// A zlib stream (RFC 1950): header, deflate data, Adler-32.
+	st.out.b = append(st.out.b[:0], 0x78, 0x9c)
+	fw := st.fw[o.Level]
+	if fw == nil {
+		fw, _ = flate.NewWriter(&st.out, o.Level) // level checked above
+		st.fw[o.Level] = fw
 	} else {
-		zw.Reset(&st.out)
+		fw.Reset(&st.out)
 	}
-	if _, err := zw.Write(data); err != nil {
+	if _, err := fw.Write(data); err != nil {
 		return false, err
 	}
-	if err := zw.Close(); err != nil {
+	if err := fw.Close(); err != nil {
 		return false, err
 	}
+	st.out.b = binary.BigEndian.AppendUint32(st.out.b, sum.sum())
 	var hdr [13]byte
 	binary.BigEndian.PutUint32(hdr[0:], uint32(width))
 	binary.BigEndian.PutUint32(hdr[4:], uint32(height))
@@ -193,18 +202,24 @@ func EncodeWith(w io.Writer, img *image.RGBA, o Options) (empty bool, err error)
 }
 
 // unpremultiplyRow writes the non-premultiplied pixels of the premultiplied
-// row src into dst, exactly as image/png computes them, and returns the OR
-// of the source pixels (alpha in the top byte). A run of one colour is
-// converted once.
-func unpremultiplyRow(dst, src []byte) (any uint32) {
-	var ps, po uint32
-	for i := 0; i+4 <= len(src); i += 4 {
-		s := binary.LittleEndian.Uint32(src[i:])
-		if s != ps || i == 0 {
-			ps, po = s, unpremultiply(s)
-			any |= s
+// row src into dst, exactly as image/png computes them, adds them to sum,
+// and returns the OR of the source pixels (alpha in the top byte). A run
+// of one colour is converted and summed once.
+func unpremultiplyRow(dst, src []byte, sum *adler) (any uint32) {
+	n := len(src) / 4
+	for i := 0; i < n; {
+		s := binary.LittleEndian.Uint32(src[4*i:])
+		j := i + 1
+		for j < n && binary.LittleEndian.Uint32(src[4*j:]) == s {
+			j++
 		}
-		binary.LittleEndian.PutUint32(dst[i:], po)
+		po := unpremultiply(s)
+		for k := i; k < j; k++ {
+			binary.LittleEndian.PutUint32(dst[4*k:], po)
+		}
+		sum.repeat(po, 4, j-i)
+		any |= s
+		i = j
 	}
 	return any
 }

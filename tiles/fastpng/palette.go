@@ -34,31 +34,52 @@ func (p *palette) reset() {
 }
 
 // indexRow writes the palette index of every pixel of the premultiplied
-// RGBA row src into dst, adding colours (non-premultiplied) as they come;
-// it returns the OR of the source pixels with any, and false when the image
-// has more than 256 colours.
-func (p *palette) indexRow(dst, src []byte, any uint32) (bool, uint32) {
-	for i, j := 0, 0; i+4 <= len(src); i, j = i+4, j+1 {
-		s := binary.LittleEndian.Uint32(src[i:])
-		if p.hasLst && s == p.last { // runs of one colour are the common case
-			dst[j] = p.lastI
-			continue
+// RGBA row src into dst, adding colours (non-premultiplied) as they come,
+// and the indices to sum; it returns the OR of the source pixels with any,
+// and false when the image has more than 256 colours.
+func (p *palette) indexRow(dst, src []byte, any uint32, sum *adler) (bool, uint32) {
+	n := len(src) / 4
+	for i := 0; i < n; {
+		s := binary.LittleEndian.Uint32(src[4*i:])
+		j := i + 1
+		for j < n && binary.LittleEndian.Uint32(src[4*j:]) == s {
+			j++
 		}
+		var k uint8
+		if p.hasLst && s == p.last {
+			k = p.lastI
+		} else {
+			var ok bool
+			if k, ok = p.lookup(unpremultiply(s)); !ok {
+				return false, any | s
+			}
+			p.last, p.lastI, p.hasLst = s, k, true
+		}
+		for x := i; x < j; x++ {
+			dst[x] = k
+		}
+		sum.repeat(uint32(k), 1, j-i)
 		any |= s
-		k, ok := p.lookup(unpremultiply(s))
-		if !ok {
-			return false, any
-		}
-		dst[j] = k
-		p.last, p.lastI, p.hasLst = s, k, true
+		i = j
 	}
 	return true, any
 }
 
-// expand writes the colours of the indices idx into dst, 4 bytes a pixel.
-func (p *palette) expand(dst, idx []byte) {
-	for j, k := range idx {
-		binary.LittleEndian.PutUint32(dst[4*j:], p.colors[k])
+// expand writes the colours of the indices idx into dst, 4 bytes a pixel,
+// and adds them to sum.
+func (p *palette) expand(dst, idx []byte, sum *adler) {
+	for i := 0; i < len(idx); {
+		k := idx[i]
+		j := i + 1
+		for j < len(idx) && idx[j] == k {
+			j++
+		}
+		c := p.colors[k]
+		for x := i; x < j; x++ {
+			binary.LittleEndian.PutUint32(dst[4*x:], c)
+		}
+		sum.repeat(c, 4, j-i)
+		i = j
 	}
 }
 
