@@ -209,19 +209,55 @@ func unpremultiplyRow(dst, src []byte, sum *adler) (any uint32) {
 	n := len(src) / 4
 	for i := 0; i < n; {
 		s := binary.LittleEndian.Uint32(src[4*i:])
-		j := i + 1
-		for j < n && binary.LittleEndian.Uint32(src[4*j:]) == s {
-			j++
-		}
+		j := runEnd(src, i, s)
 		po := unpremultiply(s)
-		for k := i; k < j; k++ {
-			binary.LittleEndian.PutUint32(dst[4*k:], po)
+		if po == s { // opaque or all zero: the bytes are the same
+			copy(dst[4*i:4*j], src[4*i:4*j])
+		} else {
+			fill32(dst[4*i:4*j], po)
 		}
 		sum.repeat(po, 4, j-i)
 		any |= s
 		i = j
 	}
 	return any
+}
+
+// runEnd returns the end of the run of pixels equal to s that starts at
+// pixel i of the row src (4 bytes a pixel), comparing two pixels at a time.
+func runEnd(src []byte, i int, s uint32) int {
+	n := len(src) / 4
+	j := i + 1
+	two := uint64(s) | uint64(s)<<32
+	for j+2 <= n && binary.LittleEndian.Uint64(src[4*j:]) == two {
+		j += 2
+	}
+	if j < n && binary.LittleEndian.Uint32(src[4*j:]) == s {
+		j++
+	}
+	return j
+}
+
+// fill32 fills dst with copies of the 4 bytes of v, lowest byte first.
+func fill32(dst []byte, v uint32) {
+	if len(dst) < 4 {
+		return
+	}
+	binary.LittleEndian.PutUint32(dst, v)
+	for k := 4; k < len(dst); k *= 2 {
+		copy(dst[k:], dst[:k])
+	}
+}
+
+// fill8 fills dst with b.
+func fill8(dst []byte, b byte) {
+	if len(dst) == 0 {
+		return
+	}
+	dst[0] = b
+	for k := 1; k < len(dst); k *= 2 {
+		copy(dst[k:], dst[:k])
+	}
 }
 
 // unpremultiply converts one premultiplied pixel (R in the low byte, A in

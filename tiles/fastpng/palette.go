@@ -41,10 +41,7 @@ func (p *palette) indexRow(dst, src []byte, any uint32, sum *adler) (bool, uint3
 	n := len(src) / 4
 	for i := 0; i < n; {
 		s := binary.LittleEndian.Uint32(src[4*i:])
-		j := i + 1
-		for j < n && binary.LittleEndian.Uint32(src[4*j:]) == s {
-			j++
-		}
+		j := runEnd(src, i, s)
 		var k uint8
 		if p.hasLst && s == p.last {
 			k = p.lastI
@@ -55,8 +52,12 @@ func (p *palette) indexRow(dst, src []byte, any uint32, sum *adler) (bool, uint3
 			}
 			p.last, p.lastI, p.hasLst = s, k, true
 		}
-		for x := i; x < j; x++ {
-			dst[x] = k
+		if j-i < 8 {
+			for x := i; x < j; x++ {
+				dst[x] = k
+			}
+		} else {
+			fill8(dst[i:j], k)
 		}
 		sum.repeat(uint32(k), 1, j-i)
 		any |= s
@@ -75,9 +76,7 @@ func (p *palette) expand(dst, idx []byte, sum *adler) {
 			j++
 		}
 		c := p.colors[k]
-		for x := i; x < j; x++ {
-			binary.LittleEndian.PutUint32(dst[4*x:], c)
-		}
+		fill32(dst[4*i:4*j], c)
 		sum.repeat(c, 4, j-i)
 		i = j
 	}
