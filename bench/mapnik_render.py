@@ -10,6 +10,11 @@ tile is rendered into a fresh mapnik.Image(256, 256) and encoded with
 image.tostring(FORMAT); the two steps are timed per tile, and the PNG bytes
 kept in memory until the pass is over. The result is JSON in the shape of
 `xiang-bench render -json`.
+
+With --plain it draws any GeoJSON instead (`xiang export` of the campaign,
+projected by `xiang-bench merc`) in a plain style that needs no properties:
+polygons filled at 35 % and outlined, lines stroked 2 px, points as 8 px
+outlined discs, each by geometry type.
 """
 
 import argparse
@@ -71,6 +76,39 @@ def style_xml(style, geojson):
 """
 
 
+def plain_xml(style, geojson):
+    """Returns a map definition drawing any features by geometry type."""
+    ink = style["marker_ink"]
+    colour = sorted(style["sides"].values())[0]
+    d = 2 * style["marker_radius"]
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<Map srs="{MERC}" buffer-size="{style['buffer']}">
+  <Style name="plain">
+    <Rule>
+      <Filter>[mapnik::geometry_type] = polygon</Filter>
+      <PolygonSymbolizer fill="{colour}" fill-opacity="{style['fill_opacity']}"/>
+      <LineSymbolizer stroke="{colour}" stroke-width="{style['outline_width']}" stroke-linejoin="round" stroke-linecap="round"/>
+    </Rule>
+    <Rule>
+      <Filter>[mapnik::geometry_type] = linestring</Filter>
+      <LineSymbolizer stroke="{ink}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"/>
+    </Rule>
+    <Rule>
+      <Filter>[mapnik::geometry_type] = point</Filter>
+      <MarkersSymbolizer marker-type="ellipse" width="{d}" height="{d}" fill="#ffffff" stroke="{ink}" stroke-width="{style['marker_outline']}" allow-overlap="true" ignore-placement="true"/>
+    </Rule>
+  </Style>
+  <Layer name="features" srs="{MERC}">
+    <StyleName>plain</StyleName>
+    <Datasource>
+      <Parameter name="type">geojson</Parameter>
+      <Parameter name="file">{os.path.abspath(geojson)}</Parameter>
+    </Datasource>
+  </Layer>
+</Map>
+"""
+
+
 def tile_box(z, x, y):
     """Returns the Web Mercator box of tile z/x/y."""
     size = 2 * EXTENT / (1 << z)
@@ -117,6 +155,7 @@ def main():
     ap.add_argument("--style", required=True, help="style.json written by xiang-bench gen")
     ap.add_argument("--tiles", required=True, help="tile list, z/x/y lines")
     ap.add_argument("--format", default="png", help="image.tostring format (default png)")
+    ap.add_argument("--plain", action="store_true", help="draw any features in a plain style by geometry type")
     ap.add_argument("--png", help="write the tiles as DIR/z/x/y.png after the timed pass")
     ap.add_argument("--json", help="write the result to this file")
     args = ap.parse_args()
@@ -133,7 +172,8 @@ def main():
 
     t0 = time.perf_counter()
     m = mapnik.Map(TILE, TILE)
-    mapnik.load_map_from_string(m, style_xml(style, args.data))
+    xml = plain_xml if args.plain else style_xml
+    mapnik.load_map_from_string(m, xml(style, args.data))
     setup = time.perf_counter() - t0
 
     times, renders, out = [], [], []

@@ -10,7 +10,12 @@
 #      campaign;
 #   2. warm serving: `xiang serve` answering cached tiles against nginx
 #      serving the same bytes from disk, with wrk on 127.0.0.1;
-#   3. scaling: xiang with 1 and 2 render workers, and its memory under load.
+#   3. scaling: xiang with 1 and 2 render workers, and its memory under load;
+#   4. full cartography: xiang drawing the embedded campaign (summary map and
+#      three dates) against Mapnik drawing `xiang export` of the same features
+#      in a plain style, same tiles, both cold; and the bytes of xiang's tiles
+#      against the same tiles recompressed losslessly by `optipng -o2`;
+#   5. seeding: `xiang seed` tiles/s with 1 and 2 workers on a daily sweep.
 # It prints a table and writes bench/results/<time>/ (every raw result),
 # bench/results/latest.json and bench/results/latest.md.
 #
@@ -18,7 +23,7 @@
 #   BENCH_ROUNDS=3     cold-render runs of each kind (the median is reported)
 #   BENCH_SECONDS=10   duration of each measured wrk load
 #   BENCH_TILES=0      use about this many tiles of each list (0: all), for quick runs
-#   BENCH_SKIP=        space-separated parts to skip: render scale serve
+#   BENCH_SKIP=        space-separated parts to skip: render scale serve campaign bytes seed
 #
 # Only loopback addresses are used; every load and every step is bounded in
 # time; the servers it starts are stopped on exit, even on failure.
@@ -31,12 +36,16 @@ SECS=${BENCH_SECONDS:-10}
 LIMIT=${BENCH_TILES:-0}
 SKIP=" ${BENCH_SKIP:-} "
 DATE=1944-07-15
+# The full-cartography rows: the summary map and three dates.
+CDATES="summary 1944-06-18 1944-07-15 1945-05-01"
+# The seeding sweep: ten days over a box around Hengyang, z6–z12.
+SEED_ARGS=(-bbox 112.0,26.5,113.2,27.6 -dates 1944-07-10/1944-07-19/P1D -zoom 6-12)
 PY=/usr/bin/python3
 GO=${GO:-go}
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$ROOT/bench/results/$STAMP
 BIN=$OUT/bin
-mkdir -p "$OUT"/{bin,render,scale,serve,png}
+mkdir -p "$OUT"/{bin,render,scale,serve,png,campaign,seed}
 exec > >(tee "$OUT/run.log") 2>&1
 
 XPID=""
@@ -65,7 +74,7 @@ skip() { [[ $SKIP == *" $1 "* ]]; }
 # --- peers -----------------------------------------------------------------
 step "peers"
 missing=""
-for p in python3-mapnik nginx-light wrk; do
+for p in python3-mapnik nginx-light wrk optipng; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
 done
 # nginx from another Debian package (nginx, nginx-full) serves as well.
@@ -263,6 +272,47 @@ if ! skip scale; then
 				GOMAXPROCS=2 timeout 900 "$XB" render -data "$OUT/data/campaign-$d" -tiles "$TILES" -workers "$w" \
 					-json "$OUT/scale/d$d-w$w-r$r.json"
 			done
+		done
+	done
+fi
+
+# --- 4. full cartography against Mapnik, and bytes against optipng -----------
+if ! skip campaign; then
+	step "full cartography, one thread: xiang on the campaign, Mapnik on its export ($ROUNDS rounds)"
+	for d in $CDATES; do
+		dflag=()
+		[ "$d" = summary ] || dflag=(-date "$d")
+		"$BIN/xiang" export "${dflag[@]}" -o "$OUT/data/hunan-$d.geojson"
+		"$XB" merc -in "$OUT/data/hunan-$d.geojson" -out "$OUT/data/hunan-$d-merc.geojson"
+	done
+	for r in $(seq "$ROUNDS"); do
+		for d in $CDATES; do
+			dflag=() png_m=() png_x=()
+			[ "$d" = summary ] || dflag=(-date "$d")
+			if [ "$r" = 1 ]; then png_m=(--png "$OUT/png/mapnik-$d") png_x=(-png "$OUT/png/xiang-$d"); fi
+			timeout 900 $PY bench/mapnik_render.py --plain --data "$OUT/data/hunan-$d-merc.geojson" --style "$OUT/data/style.json" \
+				--tiles "$TILES" --json "$OUT/campaign/mapnik-$d-r$r.json" "${png_m[@]}"
+			GOMAXPROCS=1 timeout 900 "$XB" render -tiles "$TILES" "${dflag[@]}" -json "$OUT/campaign/xiang-$d-r$r.json" "${png_x[@]}"
+		done
+	done
+	if ! skip bytes; then
+		step "bytes: xiang's tiles against optipng -o2 of the same tiles"
+		for d in $CDATES; do
+			rm -rf "$OUT/png/optipng-$d"
+			cp -r "$OUT/png/xiang-$d" "$OUT/png/optipng-$d"
+			find "$OUT/png/optipng-$d" -name '*.png' -print0 | timeout 1800 xargs -0 -n 64 -P 2 optipng -quiet -o2
+			"$XB" bytes -a "$OUT/png/xiang-$d" -b "$OUT/png/optipng-$d" -tiles "$TILES" -json "$OUT/campaign/bytes-$d.json"
+		done
+	fi
+fi
+
+# --- 5. seeding ----------------------------------------------------------------
+if ! skip seed; then
+	step "seeding: xiang seed with 1 and 2 workers, ${SEED_ARGS[*]} ($ROUNDS rounds)"
+	for r in $(seq "$ROUNDS"); do
+		for w in 1 2; do
+			timeout 900 "$XB" seed -xiang "$BIN/xiang" -workers "$w" -o "$OUT/seed/archives" \
+				-json "$OUT/seed/w$w-r$r.json" -- "${SEED_ARGS[@]}"
 		done
 	done
 fi

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -46,7 +47,7 @@ type spriteEntry struct{ json, png *api.Entry }
 func newStyleRes() *styleRes {
 	return &styleRes{
 		sprites: cache.New(8<<20, func(_ spriteKey, e spriteEntry) int64 { return int64(len(e.json.Body) + len(e.png.Body)) }),
-		glyphs:  glyphs.NewServer(fonts.Default(), glyphCacheBytes),
+		glyphs:  glyphs.NewServer(fonts.Default(), glyphCacheBytes, max(runtime.GOMAXPROCS(0)/2, 1)),
 	}
 }
 

@@ -49,8 +49,14 @@ func nrgba(t testing.TB, b []byte) *image.NRGBA {
 // image/png's encoding of the same image decodes to.
 func roundTrip(t testing.TB, img *image.RGBA) {
 	t.Helper()
+	roundTripWith(t, img, fastpng.Default)
+}
+
+// roundTripWith is roundTrip with other encoder options.
+func roundTripWith(t testing.TB, img *image.RGBA, o fastpng.Options) {
+	t.Helper()
 	var fast, std bytes.Buffer
-	empty, err := fastpng.Encode(&fast, img)
+	empty, err := fastpng.EncodeWith(&fast, img, o)
 	if err != nil {
 		t.Fatalf("Encode: %v", err)
 	}
@@ -87,6 +93,30 @@ func TestRoundTrip(t *testing.T) {
 	}
 	for name, img := range tests {
 		t.Run(name, func(t *testing.T) { roundTrip(t, img) })
+	}
+}
+
+// TestOptions: every filter at every level round-trips exactly, on RGBA
+// and palette images; bad options are errors.
+func TestOptions(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(5, 6))
+	imgs := map[string]*image.RGBA{
+		"rgba":    premultiplied(rnd, 301, 97, 0.2),
+		"palette": fewColours(200),
+	}
+	for _, f := range []fastpng.Filter{fastpng.FilterNone, fastpng.FilterSub, fastpng.FilterUp, fastpng.FilterPaeth} {
+		for level := 1; level <= 9; level++ {
+			for name, img := range imgs {
+				t.Run(fmt.Sprintf("filter=%d/level=%d/%s", f, level, name), func(t *testing.T) {
+					roundTripWith(t, img, fastpng.Options{Filter: f, Level: level})
+				})
+			}
+		}
+	}
+	for _, o := range []fastpng.Options{{Level: 0}, {Level: 10}, {Filter: 3, Level: 1}, {Filter: 5, Level: 1}} {
+		if _, err := fastpng.EncodeWith(io.Discard, imgs["rgba"], o); err == nil {
+			t.Errorf("%+v: no error", o)
+		}
 	}
 }
 
@@ -142,6 +172,10 @@ func TestEmpty(t *testing.T) {
 				if img.Pix[i] != 0 {
 					t.Fatalf("pixel %d has alpha %d", i/4, img.Pix[i])
 				}
+			}
+			// One bit a pixel: about what optipng -o2 reaches (116 bytes at 256×256).
+			if max := 100 + size[0]*size[1]/2048; len(b) > max {
+				t.Errorf("%d bytes, want at most %d", len(b), max)
 			}
 		})
 	}

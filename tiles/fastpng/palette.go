@@ -1,5 +1,7 @@
 package fastpng
 
+import "encoding/binary"
+
 // A tile drawn in a few flat colours — most tiles — has at most 256
 // distinct non-premultiplied colours even with antialiasing. Such a tile is
 // written with a palette (colour type 3): one byte a pixel instead of four,
@@ -11,14 +13,15 @@ package fastpng
 // power of two well above 256, so that probes stay short.
 const paletteSlots = 1024
 
-// palette collects an image's distinct colours, as RGBA packed in uint32.
+// palette collects an image's distinct colours, non-premultiplied RGBA
+// packed in uint32 with R in the low byte.
 type palette struct {
 	keys   [paletteSlots]uint32
 	index  [paletteSlots]uint8
 	used   [paletteSlots]bool
 	colors [256]uint32
 	n      int
-	last   uint32 // the colour of the previous pixel, and its index
+	last   uint32 // the premultiplied colour of the previous pixel, and its index
 	lastI  uint8
 	hasLst bool
 }
@@ -30,24 +33,53 @@ func (p *palette) reset() {
 	p.n, p.hasLst = 0, false
 }
 
-// indexRow writes the palette index of every pixel of the non-premultiplied
-// RGBA row into dst, adding colours as they come; it reports false when the
-// image has more than 256 colours.
-func (p *palette) indexRow(dst, row []byte) bool {
-	for i, j := 0, 0; i < len(row); i, j = i+4, j+1 {
-		c := uint32(row[i])<<24 | uint32(row[i+1])<<16 | uint32(row[i+2])<<8 | uint32(row[i+3])
-		if p.hasLst && c == p.last { // runs of one colour are the common case
-			dst[j] = p.lastI
-			continue
+// indexRow writes the palette index of every pixel of the premultiplied
+// RGBA row src into dst, adding colours (non-premultiplied) as they come,
+// and the indices to sum; it returns the OR of the source pixels with any,
+// and false when the image has more than 256 colours.
+func (p *palette) indexRow(dst, src []byte, any uint32, sum *adler) (bool, uint32) {
+	n := len(src) / 4
+	for i := 0; i < n; {
+		s := binary.LittleEndian.Uint32(src[4*i:])
+		j := runEnd(src, i, s)
+		var k uint8
+		if p.hasLst && s == p.last {
+			k = p.lastI
+		} else {
+			var ok bool
+			if k, ok = p.lookup(unpremultiply(s)); !ok {
+				return false, any | s
+			}
+			p.last, p.lastI, p.hasLst = s, k, true
 		}
-		k, ok := p.lookup(c)
-		if !ok {
-			return false
+		if j-i < 8 {
+			for x := i; x < j; x++ {
+				dst[x] = k
+			}
+		} else {
+			fill8(dst[i:j], k)
 		}
-		dst[j] = k
-		p.last, p.lastI, p.hasLst = c, k, true
+		sum.repeat(uint32(k), 1, j-i)
+		any |= s
+		i = j
 	}
-	return true
+	return true, any
+}
+
+// expand writes the colours of the indices idx into dst, 4 bytes a pixel,
+// and adds them to sum.
+func (p *palette) expand(dst, idx []byte, sum *adler) {
+	for i := 0; i < len(idx); {
+		k := idx[i]
+		j := i + 1
+		for j < len(idx) && idx[j] == k {
+			j++
+		}
+		c := p.colors[k]
+		fill32(dst[4*i:4*j], c)
+		sum.repeat(c, 4, j-i)
+		i = j
+	}
 }
 
 // lookup returns the index of colour c, adding it when new; false when the
@@ -76,8 +108,8 @@ func (p *palette) chunks() (plte, trns []byte) {
 	plte = make([]byte, 0, 3*p.n)
 	trns = make([]byte, 0, p.n)
 	for _, c := range p.colors[:p.n] {
-		plte = append(plte, byte(c>>24), byte(c>>16), byte(c>>8))
-		trns = append(trns, byte(c))
+		plte = append(plte, byte(c), byte(c>>8), byte(c>>16))
+		trns = append(trns, byte(c>>24))
 	}
 	return plte, trns
 }

@@ -264,8 +264,9 @@ func edt1(grid []float64, off, step, n int, f, z []float64, v []int) {
 // most recently used in a byte-bounded cache. It is safe for concurrent
 // use.
 type Server struct {
-	fs    *fonts.Set
-	cache *cache.Cache[key, PBF]
+	fs      *fonts.Set
+	cache   *cache.Cache[key, PBF]
+	renders chan struct{} // a token per range being rendered
 }
 
 type key struct {
@@ -281,9 +282,14 @@ type PBF struct {
 }
 
 // NewServer returns a Server over a font set whose cache holds at most
-// maxBytes of PBFs.
-func NewServer(fs *fonts.Set, maxBytes int64) *Server {
-	return &Server{fs: fs, cache: cache.New(maxBytes, func(k key, p PBF) int64 { return int64(len(p.Body) + len(k.stack) + 128) })}
+// maxBytes of PBFs and which renders at most renders ranges at once (at
+// least one): a map's first view asks for dozens of CJK ranges together.
+func NewServer(fs *fonts.Set, maxBytes int64, renders int) *Server {
+	return &Server{
+		fs:      fs,
+		cache:   cache.New(maxBytes, func(k key, p PBF) int64 { return int64(len(p.Body) + len(k.stack) + 128) }),
+		renders: make(chan struct{}, max(renders, 1)),
+	}
 }
 
 // PBF returns the glyph PBF of a font stack and a range ("0-255"). Bad
@@ -298,7 +304,13 @@ func (s *Server) PBF(ctx context.Context, stack, rng string) (PBF, error) {
 	if err != nil {
 		return PBF{}, err
 	}
-	p, _, err := s.cache.Do(ctx, key{stack, start}, func(context.Context) (PBF, error) {
+	p, _, err := s.cache.Do(ctx, key{stack, start}, func(ctx context.Context) (PBF, error) {
+		select {
+		case s.renders <- struct{}{}:
+			defer func() { <-s.renders }()
+		case <-ctx.Done():
+			return PBF{}, ctx.Err()
+		}
 		b := Encode(stack, start, Render(s.fs, st, start))
 		sum := sha256.Sum256(b)
 		return PBF{Body: b, Sum: hex.EncodeToString(sum[:12])}, nil

@@ -15,7 +15,7 @@ import (
 	"github.com/xiang-maps/xiang/tiles/fonts"
 )
 
-func server() *Server { return NewServer(fonts.Default(), 8<<20) }
+func server() *Server { return NewServer(fonts.Default(), 8<<20, 2) }
 
 func get(t testing.TB, stack, rng string) (string, string, []Glyph) {
 	t.Helper()
@@ -266,4 +266,30 @@ func ExampleParseRange() {
 	// Output:
 	// 34816 <nil>
 	// bad glyph range "34816-35000": want 256 code points from a multiple of 256, such as 256-511
+}
+
+// TestConcurrent asks for ranges from many goroutines at once, some the
+// same: every answer decodes to its own range.
+func TestConcurrent(t *testing.T) {
+	s := NewServer(fonts.Default(), 1<<20, 1)
+	errs := make(chan error, 16)
+	for i := range 16 {
+		go func() {
+			rng := Range(rune(i%4) * 256)
+			p, err := s.PBF(context.Background(), Regular, rng)
+			if err == nil {
+				var got string
+				_, got, _, err = Decode(p.Body)
+				if err == nil && got != rng {
+					err = fmt.Errorf("asked for %s, got %s", rng, got)
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 16 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
 }

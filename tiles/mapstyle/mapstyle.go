@@ -294,6 +294,19 @@ func (b builder) layers() []Layer {
 			"icon-size": iconSize, "icon-allow-overlap": true, "icon-ignore-placement": true,
 		}})
 
+	// Estimated positions: a soft halo of the feature's colour under the
+	// symbol, as the raster draws them (two discs, 1.6 and 1.3 times the
+	// reach of the symbol).
+	reach := []any{"match", get("kind"), "unit", unitReach, "artillery", 8.2, "airfield", 9.2, "event", 7.5, 3.4}
+	for _, d := range []struct {
+		id   string
+		k, a float64
+	}{{"points-approximate-outer", approxHalo, 0.10}, {"points-approximate-inner", (1 + approxHalo) / 2, 0.14}} {
+		add("points", Layer{ID: d.id, Type: "circle", Filter: b.when(is("approximate")),
+			Paint: map[string]any{"circle-color": get("stroke"), "circle-opacity": d.a, "circle-radius": zoomed([]any{"*", d.k, reach}),
+				"circle-pitch-alignment": "map"}})
+	}
+
 	// Point symbols, drawn by tiles/paint into the sprite.
 	add("points", Layer{ID: "points", Type: "symbol", Filter: b.when(),
 		Layout: map[string]any{
@@ -349,3 +362,12 @@ var labels = []struct {
 
 // colorOf writes a colour as #rrggbb.
 func colorOf(c color.NRGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
+
+// approxHalo is how far the halo of an estimated position reaches, in
+// reaches of its symbol (tiles' approxHalo); unitReach is the reach of a
+// division's frame with its echelon marks at zoom scale 1
+// (paint.Symbol.Reach); the other kinds' are written where used.
+const (
+	approxHalo = 1.6
+	unitReach  = 17.0
+)

@@ -147,7 +147,7 @@ func Compile(ctx context.Context, sel overlays.Selection, lim Limits) (*Set, err
 		} else {
 			all = all.Union(s.bounds[i])
 		}
-		s.bytes += int64(geo.Vertices(p.geom))*16 + int64(len(p.props))*48 + 96
+		s.bytes += int64(geo.Vertices(p.geom))*16 + int64(len(p.props))*64 + 96
 	}
 	s.index = newGrid(all, s.bounds)
 	s.bytes += int64(len(s.pieces))*4*4 + int64(gridCells*gridCells)*24

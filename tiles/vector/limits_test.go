@@ -115,3 +115,14 @@ func TestCompileLimits(t *testing.T) {
 		t.Errorf("cancelled encode: %v", err)
 	}
 }
+
+// TestSetBytes keeps the compiled campaign within the budget the server
+// gives compiled selections by default (a quarter of an eighth of its
+// 256 MB tile cache), so that it stays cached.
+func TestSetBytes(t *testing.T) {
+	_, s := set(t)
+	t.Logf("%d pieces, about %d bytes", s.Pieces(), s.Bytes())
+	if s.Bytes() <= 0 || s.Bytes() > 256<<20/8/4 {
+		t.Errorf("the compiled campaign takes about %d bytes", s.Bytes())
+	}
+}

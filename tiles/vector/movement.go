@@ -76,6 +76,10 @@ func movementPieces(f *overlays.Feature, props geojson.Properties, maxDays int) 
 		if c.dist > prev {
 			p := maps.Clone(props)
 			setDays(p, c.day, f.Span.To)
+			p["progress"] = progress(r, c.dist)
+			if len(f.Times) > 0 {
+				p["leg_end_day"] = int64(legEnd(f, c.dist))
+			}
 			out = append(out, piece{layer: movements, geom: geo.ToWorld(between(r, prev, c.dist)), props: p})
 		}
 		prev = c.dist
@@ -90,11 +94,32 @@ func movementPieces(f *overlays.Feature, props geojson.Properties, maxDays int) 
 		p := maps.Clone(props)
 		setDays(p, c.day, end)
 		p["bearing"] = Bearing(r, seg)
+		p["progress"] = progress(r, c.dist)
 		p["symbol"] = arrow
 		p["final"] = i == len(cs)-1
 		out = append(out, piece{layer: heads, geom: geo.World(pos), props: p})
 	}
 	return out
+}
+
+// progress is the fraction of r's length at distance d, to 4 decimals.
+func progress(r *geo.Route, d float64) float64 {
+	if r.Length() == 0 {
+		return 1
+	}
+	return math.Round(d/r.Length()*1e4) / 1e4
+}
+
+// legEnd returns the day the leg of f's route holding distance d is
+// completed: the time of the first vertex at or beyond d. Until that day
+// the raster renderer draws the part of the leg already covered lighter.
+func legEnd(f *overlays.Feature, d float64) geo.Day {
+	for i, t := range f.Times {
+		if f.Route.VertexDistance(i) >= d {
+			return t
+		}
+	}
+	return f.Times[len(f.Times)-1]
 }
 
 // between returns the part of r from distance a to distance b (a < b):

@@ -149,6 +149,7 @@ func checkDay(t *testing.T, f *overlays.Feature, d geo.Day, routes, hs []piece) 
 	for _, p := range routes {
 		if on(p, d) {
 			got = append(got, p.geom.(orb.LineString))
+			checkLight(t, f, d, st, p)
 		}
 	}
 	var head []piece
@@ -217,6 +218,26 @@ func checkDay(t *testing.T, f *overlays.Feature, d geo.Day, routes, hs []piece) 
 	}
 	if final := head[0].props["final"].(bool); final != (st.Distance == f.Route.Length() && !st.Moving) && d >= lastTime(f) {
 		t.Errorf("%s on %s: final %v at distance %.0f of %.0f m", f, d, final, st.Distance, f.Route.Length())
+	}
+}
+
+// checkLight checks that piece p of movement f, kept by day d's filter,
+// is drawn lighter on d (d < leg_end_day) exactly when the raster renderer
+// draws its part of the route lighter: a movement with coordTimes under
+// way, and the piece beyond the last vertex passed.
+func checkLight(t *testing.T, f *overlays.Feature, d geo.Day, st overlays.State, p piece) {
+	t.Helper()
+	passed := 0.0
+	for i := range f.Times {
+		if v := f.Route.VertexDistance(i); v <= st.Distance {
+			passed = v
+		}
+	}
+	end := f.At(geo.Day(p.props["start_day"].(int64))).Distance
+	want := st.Moving && len(f.Times) > 0 && end > passed+1e-6
+	leg, ok := p.props["leg_end_day"].(int64)
+	if got := ok && int64(d) < leg; got != want {
+		t.Errorf("%s on %s: piece of day %v light %v, want %v (leg_end_day %v)", f, d, p.props["start_day"], got, want, p.props["leg_end_day"])
 	}
 }
 

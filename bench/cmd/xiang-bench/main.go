@@ -9,6 +9,9 @@
 //	xiang-bench render  [-data DIR] -tiles FILE [-date D] [-workers N] [-png DIR] -json FILE
 //	xiang-bench fetch   -base URL -tiles FILE -root DIR -prefix PATH -json FILE
 //	xiang-bench compare -a DIR -b DIR -tiles FILE -json FILE
+//	xiang-bench merc    -in FILE -out FILE
+//	xiang-bench bytes   -a DIR -b DIR -tiles FILE -json FILE
+//	xiang-bench seed    -xiang BIN -workers N -o DIR -json FILE -- [xiang seed flags]
 //	xiang-bench report  -dir DIR -out FILE [-md FILE]
 //	xiang-bench port
 //	xiang-bench wait    -url URL [-timeout D] [-o FILE]
@@ -35,6 +38,9 @@ var commands = map[string]command{
 	"render":  {"render a tile list cold with a fresh renderer and time every tile", runRender},
 	"fetch":   {"fetch every tile of a list from a server once, save the bytes for nginx and check a second fetch", runFetch},
 	"compare": {"compare two directories of z/x/y.png tiles pixel by pixel", runCompare},
+	"merc":    {"project a GeoJSON FeatureCollection to Web Mercator for Mapnik", runMerc},
+	"bytes":   {"compare the sizes of the same tiles in two directories and check their pixels agree", runBytes},
+	"seed":    {"time one run of xiang seed", runSeed},
 	"report":  {"assemble the results of a run into a table and JSON", runReport},
 	"port":    {"print a free TCP port on 127.0.0.1", runPort},
 	"wait":    {"wait until a URL answers 200", runWait},

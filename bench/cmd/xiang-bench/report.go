@@ -17,6 +17,12 @@ const (
 	targetRender = 2.0
 	targetServe  = 1.0
 	targetRSS    = 200 << 20
+	// Full cartography on the campaign ≥ 2× Mapnik's plain style; tiles at
+	// most 1.15× the bytes optipng -o2 reaches on them; seeding with 2
+	// workers ≥ 1.8× one worker.
+	targetCampaign = 2.0
+	targetBytes    = 1.15
+	targetSeed     = 1.8
 )
 
 // wrkResult is what bench/wrk.lua prints when a wrk run is done.
@@ -68,10 +74,16 @@ type report struct {
 	Memory  []memResult       `json:"memory"`
 	// CacheBytes and CacheMax are the tile cache's size and bound after the
 	// loads, from xiang's /metrics; 0 when unknown.
-	CacheBytes float64     `json:"cache_bytes,omitempty"`
-	CacheMax   float64     `json:"cache_max_bytes,omitempty"`
-	Targets    []targetRow `json:"targets"`
-	Warnings   []string    `json:"warnings,omitempty"`
+	CacheBytes float64 `json:"cache_bytes,omitempty"`
+	CacheMax   float64 `json:"cache_max_bytes,omitempty"`
+	// Campaign is xiang's full cartography and Mapnik's plain style on the
+	// embedded campaign, by date; Bytes xiang's tiles against optipng -o2;
+	// Seed xiang seed's throughput by workers.
+	Campaign []coldRow   `json:"campaign"`
+	Bytes    []bytesRow  `json:"bytes"`
+	Seed     []scaleRow  `json:"seed"`
+	Targets  []targetRow `json:"targets"`
+	Warnings []string    `json:"warnings,omitempty"`
 }
 
 type coldRow struct {
@@ -102,6 +114,11 @@ type serveRow struct {
 	Wrk    wrkResult `json:"wrk"`
 	Ratio  float64   `json:"rps_ratio_vs_nginx,omitempty"`
 	P99X   float64   `json:"p99_ratio_vs_nginx,omitempty"`
+}
+
+type bytesRow struct {
+	Date string `json:"date"`
+	bytesResult
 }
 
 type targetRow struct {
@@ -244,6 +261,7 @@ func collect(dir string) (*report, error) {
 			rep.Memory = append(rep.Memory, m)
 		}
 	}
+	collectCampaign(dir, rep, warn)
 	rep.CacheBytes, rep.CacheMax = cacheMetrics(filepath.Join(dir, "serve", "xiang-metrics.txt"))
 	rep.Targets = targets(rep)
 	return rep, nil
@@ -300,6 +318,33 @@ func targets(rep *report) []targetRow {
 			out = append(out, targetRow{
 				Target:   fmt.Sprintf("cold render ≥ %.1f× Mapnik, %s", targetRender, c.Data),
 				Measured: fmt.Sprintf("%.2f×", c.Ratio), Met: c.Ratio >= targetRender,
+			})
+		}
+	}
+	for _, c := range rep.Campaign {
+		if c.Ratio > 0 {
+			out = append(out, targetRow{
+				Target:   fmt.Sprintf("full cartography cold ≥ %.1f× Mapnik's plain style, %s", targetCampaign, c.Data),
+				Measured: fmt.Sprintf("%.2f×", c.Ratio), Met: c.Ratio >= targetCampaign,
+			})
+		}
+	}
+	if len(rep.Bytes) > 0 {
+		var a, b int64
+		for _, r := range rep.Bytes {
+			a, b = a+r.ABytes, b+r.BBytes
+		}
+		ratio := float64(a) / float64(max(b, 1))
+		out = append(out, targetRow{
+			Target:   fmt.Sprintf("tile bytes ≤ %.2f× optipng -o2 of the same tiles, all dates", targetBytes),
+			Measured: fmt.Sprintf("%.3f×", ratio), Met: ratio <= targetBytes,
+		})
+	}
+	for _, s := range rep.Seed {
+		if s.Speedup > 0 {
+			out = append(out, targetRow{
+				Target:   fmt.Sprintf("xiang seed with 2 workers ≥ %.1f× one worker", targetSeed),
+				Measured: fmt.Sprintf("%.2f×", s.Speedup), Met: s.Speedup >= targetSeed,
 			})
 		}
 	}
@@ -390,6 +435,8 @@ func writeTable(w io.Writer, rep *report) {
 			fmt.Fprintf(w, "| %s | %d | %.0f | %s | %s |\n", s.Data, s.Workers, s.Median, runList(s.Runs), sp)
 		}
 	}
+
+	writeCampaign(w, rep)
 
 	if len(rep.Serving) > 0 {
 		fmt.Fprintf(w, "\n## Warm serving: wrk -t2 -c64 -d%ss --latency on 127.0.0.1, same bytes\n\n", cmp.Or(e["wrk_seconds"], "?"))
