@@ -172,7 +172,7 @@ func writeGlyphs(ctx context.Context, dir string, style *mapstyle.Style, sel ove
 			}
 		}
 	}
-	srv := glyphs.NewServer(fonts.Default(), 64<<20)
+	srv := glyphs.NewServer(fonts.Default(), 64<<20, 1)
 	var files int
 	var size int64
 	for _, stack := range stacks {
