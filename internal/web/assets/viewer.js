@@ -67,7 +67,9 @@
   function vectorMap() {
     // MapLibre counts zoom in 512-px tiles: one less than Leaflet's.
     const opts = {
-      container: 'map', style: styleURL(day), maxZoom: cfg.maxZoom - 1, keyboard: false,
+      // No symbol fade, as no tile fade in raster mode: a scrubbed day's
+      // labels and symbols show at once.
+      container: 'map', style: styleURL(day), maxZoom: cfg.maxZoom - 1, keyboard: false, fadeDuration: 0,
       attributionControl: { compact: false, customAttribution: cfg.attribution || undefined },
     };
     if (startView) {
