@@ -45,7 +45,7 @@
     let day = parseDay(hash.get('date')) ?? first;
     day = Math.min(Math.max(day, first), last);
     const b = m.bounds;
-    const opts = { container: 'map', style, maxBounds: [[b[0] - 1, b[1] - 1], [b[2] + 1, b[3] + 1]],
+    const opts = { container: 'map', style, fadeDuration: 0, maxBounds: [[b[0] - 1, b[1] - 1], [b[2] + 1, b[3] + 1]],
       minZoom: m.minzoom, maxZoom: m.maxzoom + 2, // deeper zooms overzoom the last tiles
       attributionControl: { compact: false, customAttribution: m.attribution } };
     const view = (hash.get('view') || '').split(',').map(Number);
