@@ -25,6 +25,10 @@ deps:
 	fi
 	@# go-pmtiles verifies the PMTiles archives `xiang seed` writes.
 	@test -x "$$($(GO) env GOPATH)/bin/go-pmtiles" || command -v go-pmtiles >/dev/null || $(GO) install $(GO_PMTILES)
+	@# gl-style-validate (npm @maplibre/maplibre-gl-style-spec) checks the MapLibre styles of tiles/mapstyle.
+	@test -d tiles/mapstyle/testdata/validator/node_modules || { \
+		command -v npm >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }; \
+		cd tiles/mapstyle/testdata/validator && npm ci --no-audit --no-fund; }
 
 serve:
 	$(GO) run ./cmd/xiang serve
@@ -49,6 +53,9 @@ web:
 	cp internal/web/node_modules/leaflet/LICENSE internal/web/assets/leaflet/LICENSE
 	mkdir -p internal/web/assets/scrollama
 	cp internal/web/node_modules/scrollama/build/scrollama.min.js internal/web/node_modules/scrollama/LICENSE internal/web/assets/scrollama/
+	mkdir -p internal/web/assets/maplibre
+	sed '/^\/\/# sourceMappingURL=/d' internal/web/node_modules/maplibre-gl/dist/maplibre-gl.js >internal/web/assets/maplibre/maplibre-gl.js
+	cp internal/web/node_modules/maplibre-gl/dist/maplibre-gl.css internal/web/node_modules/maplibre-gl/LICENSE.txt internal/web/assets/maplibre/
 
 # bench measures xiang against Mapnik (cold render) and nginx (warm serving)
 # in one run: bench/run.sh installs the peers when missing and writes

@@ -58,6 +58,7 @@ type Handler struct {
 	deps  Deps
 	sets  *cache.Cache[setKey, *vector.Set]
 	tiles *cache.Cache[tileKey, *tileEntry]
+	res   *styleRes // styles, sprites and glyphs (styles.go)
 }
 
 // setKey names a compiled selection in one generation of the data.
@@ -88,6 +89,7 @@ func New(deps Deps) *Handler {
 		// for tiles.
 		sets:  cache.New(budget/4, func(_ setKey, s *vector.Set) int64 { return s.Bytes() }),
 		tiles: cache.New(budget-budget/4, func(_ tileKey, e *tileEntry) int64 { return e.size() }),
+		res:   newStyleRes(),
 	}
 }
 
@@ -98,6 +100,7 @@ func (h *Handler) Routes(r *mux.Router, wrap func(name string, h http.HandlerFun
 	get := []string{http.MethodGet, http.MethodHead}
 	r.HandleFunc("/tiles/{layers}/{z}/{x}/{y}.mvt", wrap("tile_mvt", h.serveTile)).Methods(get...)
 	r.HandleFunc("/tiles/{file}", wrap("tilejson_mvt", h.serveTileJSON)).Methods(get...).Queries("format", "mvt")
+	h.styleRoutes(r, wrap)
 }
 
 // withSlot runs f in a slot of deps.Slots, if any, within the request's

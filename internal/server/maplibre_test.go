@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/xiang-maps/xiang/internal/testkit"
+	"github.com/xiang-maps/xiang/internal/web"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/overlays/hunan"
 )
@@ -30,7 +31,7 @@ const maplibrePage = `<!doctype html><html><head><meta charset="utf-8"><title>lo
 <style>html,body,#map{margin:0;width:100%;height:100%}</style></head>
 <body><div id="map"></div><script>
 const map = new maplibregl.Map({
-  container: "map", center: [112.615, 26.89], zoom: 11, preserveDrawingBuffer: true, attributionControl: false,
+  container: "map", center: [112.615, 26.89], zoom: 11, canvasContextAttributes: {preserveDrawingBuffer: true}, attributionControl: false,
   style: {version: 8, sources: {xiang: {type: "raster", url: "XIANG/tiles/all.json?date=1944-07-15", tileSize: 256}},
     layers: [{id: "paper", type: "background", paint: {"background-color": "#ffffff"}},
              {id: "xiang", type: "raster", source: "xiang"}]}});
@@ -39,12 +40,12 @@ map.on("idle", () => { document.title = "idle"; });
 </script></body></html>`
 
 // TestMapLibreCrossOrigin loads the dated tiles of the embedded campaign in
-// MapLibre GL JS (WebGL, rendered by SwiftShader) from a page on another
+// MapLibre GL JS 5 (the copy the viewer embeds; WebGL rendered by SwiftShader) from a page on another
 // origin, and checks the map shows both sides' colours where Hengyang is.
 func TestMapLibreCrossOrigin(t *testing.T) {
 	_, tilesSrv := newServer(t, "", Config{Load: hunan.Load, Source: "embedded"})
 	page := http.NewServeMux()
-	page.Handle("/maplibre/", http.StripPrefix("/maplibre/", http.FileServer(http.Dir("testdata/maplibre"))))
+	page.Handle("/maplibre/", http.FileServer(http.FS(web.Files())))
 	page.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write([]byte(strings.ReplaceAll(maplibrePage, "XIANG", tilesSrv.URL)))

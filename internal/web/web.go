@@ -1,7 +1,9 @@
 // Package web holds xiang's viewer: the HTML page with a Leaflet map and a
-// date slider (also served chrome-less for iframes), its embedded assets —
-// Leaflet from npm (see package.json, `make web`) and the viewer's own script
-// and style — and the oEmbed response that describes an embed.
+// date slider (also served chrome-less for iframes), or in vector mode a
+// MapLibre GL map of the vector tiles whose slider changes the style's day;
+// its embedded assets — Leaflet and MapLibre GL JS from npm (see
+// package.json, `make web`) and the viewer's own script and style — and the
+// oEmbed response that describes an embed.
 //
 // It renders nothing itself: the page loads tiles, the legend and the
 // events from the server's routes, whose prefixes it is configured with.
@@ -36,6 +38,11 @@ type Page struct {
 	Description string
 	// Embed drops the side panel and the extra controls, for iframes.
 	Embed bool
+	// Vector draws the map with MapLibre GL from the vector tiles and the
+	// style at Config.StylesPrefix (the page's ?mode=vector) instead of
+	// Leaflet and PNG tiles; without a StylesPrefix the page falls back to
+	// Leaflet.
+	Vector bool
 	// OEmbed is the URL of the oEmbed description of this page.
 	OEmbed string
 	// Assets is the URL prefix of the assets; empty means AssetsPath.
@@ -69,8 +76,11 @@ type Config struct {
 	// viewer, which the embed links to.
 	TilesPrefix string `json:"tilesPrefix"`
 	APIPrefix   string `json:"apiPrefix"`
-	EmbedPath   string `json:"embedPath"`
-	ViewerPath  string `json:"viewerPath"`
+	// StylesPrefix is the path of the MapLibre style routes
+	// ({prefix}/{layers}.json?date=D); empty means no vector mode.
+	StylesPrefix string `json:"stylesPrefix,omitempty"`
+	EmbedPath    string `json:"embedPath"`
+	ViewerPath   string `json:"viewerPath"`
 	// Autoplay starts playing on load, as ?autoplay=1 does.
 	Autoplay bool `json:"autoplay"`
 }

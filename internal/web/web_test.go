@@ -27,6 +27,35 @@ func TestRender(t *testing.T) {
 	}
 }
 
+// TestRenderVector checks the vector page loads MapLibre and not Leaflet,
+// and the raster page the reverse.
+func TestRenderVector(t *testing.T) {
+	for _, vector := range []bool{false, true} {
+		t.Run(map[bool]string{false: "raster", true: "vector"}[vector], func(t *testing.T) {
+			var buf bytes.Buffer
+			p := Page{Title: "T", Vector: vector, Assets: "/assets", Config: Config{StylesPrefix: "/styles"}}
+			if err := Render(&buf, p); err != nil {
+				t.Fatal(err)
+			}
+			out := buf.String()
+			has := map[string]bool{
+				`src="/assets/maplibre/maplibre-gl.js"`:   vector,
+				`href="/assets/maplibre/maplibre-gl.css"`: vector,
+				`data-mode="vector"`:                      vector,
+				`src="/assets/leaflet/leaflet.js"`:        !vector,
+				`href="/assets/leaflet/leaflet.css"`:      !vector,
+				`"stylesPrefix":"/styles"`:                true,
+				`src="/assets/viewer.js"`:                 true,
+			}
+			for s, want := range has {
+				if strings.Contains(out, s) != want {
+					t.Errorf("page has %s: %v, want %v", s, !want, want)
+				}
+			}
+		})
+	}
+}
+
 func TestAssets(t *testing.T) {
 	h := Assets()
 	rec := httptest.NewRecorder()
@@ -41,6 +70,11 @@ func TestAssets(t *testing.T) {
 	h.ServeHTTP(rec, req)
 	if rec.Code != http.StatusNotModified {
 		t.Errorf("If-None-Match: %d, want 304", rec.Code)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/maplibre/maplibre-gl.js", nil))
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "maplibregl") || rec.Header().Get("Cache-Control") != "public, max-age=86400" {
+		t.Errorf("maplibre-gl.js: %d, Cache-Control %q", rec.Code, rec.Header().Get("Cache-Control"))
 	}
 	for _, p := range []string{"/nope.js", "/page.html", "/../web.go", "/leaflet/", "/leaflet/../viewer.js"} {
 		rec = httptest.NewRecorder()

@@ -134,6 +134,18 @@ func pickCJK(data []byte) *opentype.Font {
 // HasCJK reports whether a CJK font was found, and which file.
 func (s *Set) HasCJK() (string, bool) { return s.cjkPath, s.cjk != nil }
 
+// Font returns the parsed font of a style, or nil for CJK when no CJK
+// font was found. It is read-only; its methods take their own buffers.
+func (s *Set) Font(st Style) *opentype.Font {
+	switch st {
+	case Bold:
+		return s.bold
+	case CJK:
+		return s.cjk
+	}
+	return s.regular
+}
+
 // Face returns a new face of the style at size pixels (points at 72 dpi),
 // or nil for CJK when no CJK font was found. Faces are single-goroutine.
 func (s *Set) Face(st Style, size float64) font.Face {

@@ -1,6 +1,10 @@
-// xiang viewer: Leaflet map of the campaign overlay tiles with a date slider.
+// xiang viewer: Leaflet map of the campaign overlay tiles with a date slider,
+// or, in vector mode (?mode=vector), MapLibre GL drawing the vector tiles
+// with xiang's style, where the slider changes one value of the style's
+// global state and loads nothing.
 // Configuration comes from the page (#config); state is kept in the URL:
-// ?date=YYYY-MM-DD&layers=a,b&view=lon,lat,zoom[&autoplay=1].
+// ?date=YYYY-MM-DD&layers=a,b&view=lon,lat,zoom[&autoplay=1][&mode=vector].
+// The view's zoom is Leaflet's (256-px tiles) in both modes.
 (function () {
   'use strict';
   const cfg = JSON.parse(document.getElementById('config').textContent);
@@ -31,6 +35,8 @@
   let day = parseDay(params.get('date')) ?? parseDay(cfg.date) ?? first;
   day = Math.min(Math.max(day, first), last);
   const embedded = document.body.classList.contains('embed');
+  // The page loads MapLibre only for vector mode.
+  const vector = $('map').dataset.mode === 'vector' && !!cfg.stylesPrefix && typeof maplibregl !== 'undefined';
   if (!dated) document.body.classList.add('undated');
 
   // --- layers ---
@@ -42,155 +48,228 @@
     if (ids.length) selected = new Set(ids);
   }
 
-  // --- map and view ---
-  // No fade: a date's tiles replace the previous date's at once (see
-  // showDate), and a screenshot taken once the tiles have loaded shows them
-  // fully drawn.
-  const map = L.map('map', { zoomSnap: 1, keyboard: false, worldCopyJump: true, maxZoom: cfg.maxZoom, fadeAnimation: false });
-  // A view from the URL is used only within the world: Leaflet throws on a
-  // centre such as 1e308,0 and the page would never load.
-  const view = (params.get('view') || '').split(',').map(Number);
-  if (view.length === 3 && view.every(Number.isFinite) && Math.abs(view[0]) <= 180 &&
-      Math.abs(view[1]) <= MAX_LAT && view[2] >= 0 && view[2] <= cfg.maxZoom) {
-    map.setView([view[1], view[0]], view[2]);
-  } else if (cfg.view) {
-    map.setView([cfg.view[1], cfg.view[0]], cfg.view[2]);
-  } else {
-    const b = cfg.bounds;
-    map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
-  }
-  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-  // The campaign's credits, once, whichever of its layers are drawn.
-  if (cfg.attribution) map.attributionControl.addAttribution(cfg.attribution);
-
-  // --- tile state for tests and embedders: body[data-tiles] is "loading"
-  // while any layer waits for tiles, and "loaded" once every layer has
-  // drawn its tiles (a frame later, so that they are on screen) ---
-  function watch(layer) {
-    layer.on('loading', updateState);
-    layer.on('load', updateState);
-    return layer;
-  }
-  // The overlay of the date shown, and the one loading to replace it.
-  let current = null, pending = null;
-  let stateFrame = 0;
-  function busy() {
-    if (pending) return true;
-    let loading = false;
-    map.eachLayer((l) => { if (l.isLoading && l.isLoading()) loading = true; });
-    return loading;
-  }
-  function updateState() {
-    document.body.dataset.date = fmtDay(day);
-    cancelAnimationFrame(stateFrame);
-    if (busy()) {
-      document.body.dataset.tiles = 'loading';
-      return;
-    }
-    stateFrame = requestAnimationFrame(() => {
-      stateFrame = requestAnimationFrame(() => {
-        document.body.dataset.tiles = busy() ? 'loading' : 'loaded';
-      });
-    });
-  }
-
-  // Base map: a configurable XYZ template, with the campaign's own context
-  // layer (cfg.contextLayer, undated) as the offline fallback when it fails
-  // or is configured off.
-  const contextID = cfg.contextLayer || '';
-  let offline = !cfg.base.url || params.get('base') === 'none';
-  let base = null;
-  const contextBase = contextID ? watch(L.tileLayer(cfg.tilesPrefix + '/' + contextID + '/{z}/{x}/{y}{r}.png',
-    { maxZoom: cfg.maxZoom, zIndex: 1 })) : null;
-  function goOffline() {
-    offline = true;
-    if (base) map.removeLayer(base);
-    base = null;
-    showDate(day, true);
-  }
-  if (!offline) {
-    let loaded = 0, failed = 0;
-    base = watch(L.tileLayer(cfg.base.url, { maxZoom: cfg.maxZoom, attribution: cfg.base.attribution, zIndex: 1 }));
-    base.on('tileload', () => { loaded++; });
-    base.on('tileerror', () => { if (++failed >= 4 && loaded === 0) goOffline(); });
-    base.addTo(map);
-  }
-  // Offline, the context layer is the base: drawn undated, under the
-  // overlay, when it is selected.
-  function syncContext() {
-    if (!contextBase) return;
-    const want = offline && selected.has(contextID);
-    if (want && !map.hasLayer(contextBase)) contextBase.addTo(map);
-    if (!want && map.hasLayer(contextBase)) map.removeLayer(contextBase);
-  }
-
-  function overlayIDs() {
-    let ids = allIDs.filter((id) => selected.has(id));
-    if (offline && contextBase) ids = ids.filter((id) => id !== contextID);
-    return ids;
-  }
   function layersParam() {
     return selected.size === allIDs.length ? 'all' : allIDs.filter((id) => selected.has(id)).join(',');
   }
-  function tileURL(d) {
-    const ids = overlayIDs();
+
+  // --- map and view ---
+  const contextID = cfg.contextLayer || '';
+  // A view from the URL is used only within the world: Leaflet throws on a
+  // centre such as 1e308,0 and the page would never load.
+  const urlView = (params.get('view') || '').split(',').map(Number);
+  const startView = urlView.length === 3 && urlView.every(Number.isFinite) && Math.abs(urlView[0]) <= 180 &&
+      Math.abs(urlView[1]) <= MAX_LAT && urlView[2] >= 0 && urlView[2] <= cfg.maxZoom ? urlView : cfg.view;
+  const backend = vector ? vectorMap() : rasterMap();
+  const map = backend.map;
+
+  // --- vector mode: MapLibre with the style of the selected layers; the
+  // day is the style's global state "day" (days since 1970-01-01) ---
+  function vectorMap() {
+    // MapLibre counts zoom in 512-px tiles: one less than Leaflet's.
+    const opts = {
+      container: 'map', style: styleURL(day), maxZoom: cfg.maxZoom - 1, keyboard: false,
+      attributionControl: { compact: false, customAttribution: cfg.attribution || undefined },
+    };
+    if (startView) {
+      opts.center = [startView[0], startView[1]];
+      opts.zoom = startView[2] - 1;
+    } else {
+      const b = cfg.bounds;
+      opts.bounds = [[b[0], b[1]], [b[2], b[3]]];
+    }
+    const m = new maplibregl.Map(opts);
+    m.on('error', (e) => console.warn('maplibre:', e.error && e.error.message));
+    let styleKey = styleURL(day, true);
+    // A style (re)loaded takes the day shown now, whatever its URL said.
+    m.on('style.load', () => { if (dated) m.setGlobalStateProperty('day', day); });
+    m.on('dataloading', () => { document.body.dataset.tiles = 'loading'; });
+    m.on('idle', () => { document.body.dataset.date = fmtDay(day); document.body.dataset.tiles = 'loaded'; });
+    return {
+      map: m,
+      show(d, force) {
+        document.body.dataset.date = fmtDay(d);
+        const key = styleURL(d, true);
+        if (force || key !== styleKey) {
+          // Another selection of layers: another style and tile set.
+          styleKey = key;
+          document.body.dataset.tiles = 'loading';
+          m.setStyle(styleURL(d) || { version: 8, sources: {}, layers: [] });
+          return;
+        }
+        if (dated && m.isStyleLoaded()) {
+          document.body.dataset.tiles = 'loading';
+          m.setGlobalStateProperty('day', d);
+        }
+      },
+      view() {
+        const c = m.getCenter().wrap();
+        return c.lng.toFixed(4) + ',' + c.lat.toFixed(4) + ',' + +(m.getZoom() + 1).toFixed(2);
+      },
+      flyTo(lon, lat, zoom) { m.flyTo({ center: [lon, lat], zoom: Math.max(m.getZoom(), zoom - 1) }); },
+      onMove(f) { m.on('moveend', f); },
+    };
+  }
+  // styleURL is the style of the selected layers for day d, null when no
+  // layer is selected; withoutDate leaves the date out (the style's key).
+  function styleURL(d, withoutDate) {
+    const ids = allIDs.filter((id) => selected.has(id));
     if (!ids.length) return null;
     const spec = ids.length === allIDs.length ? 'all' : ids.join(',');
-    return cfg.tilesPrefix + '/' + spec + (dated ? '/' + fmtDay(d) : '') + '/{z}/{x}/{y}{r}.png';
+    return cfg.stylesPrefix + '/' + spec + '.json' + (dated && !withoutDate ? '?date=' + fmtDay(d) : '');
   }
 
-  // --- the overlay, double-buffered: a new date's layer replaces the old one
-  // only once its tiles have loaded, so changing dates does not flicker ---
-  function showDate(d, force) {
-    const url = tileURL(d);
-    syncContext();
-    if (!force && current && current._url === url && !pending) { updateState(); return; }
-    if (pending) { map.removeLayer(pending); pending = null; }
-    if (!url) {
-      if (current) map.removeLayer(current);
-      current = null;
-      updateState();
-      return;
+  // --- raster mode: Leaflet with the dated PNG tiles ---
+  function rasterMap() {
+    // No fade: a date's tiles replace the previous date's at once (see
+    // showDate), and a screenshot taken once the tiles have loaded shows them
+    // fully drawn.
+    const map = L.map('map', { zoomSnap: 1, keyboard: false, worldCopyJump: true, maxZoom: cfg.maxZoom, fadeAnimation: false });
+    if (startView) {
+      map.setView([startView[1], startView[0]], startView[2]);
+    } else {
+      const b = cfg.bounds;
+      map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
     }
-    const next = watch(L.tileLayer(url, { maxZoom: cfg.maxZoom, zIndex: 10, keepBuffer: 2 }));
-    pending = next;
-    const promote = () => {
-      if (pending !== next) return;
-      if (current) map.removeLayer(current);
-      current = next;
-      pending = null;
-      updateState();
-      prefetch(d);
-    };
-    next.once('load', promote);
-    next.addTo(map);
-    // A layer with no tile to load in view (an empty map area) fires no
-    // load event.
-    if (!next.isLoading()) promote();
-    updateState();
-  }
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    // The campaign's credits, once, whichever of its layers are drawn.
+    if (cfg.attribution) map.attributionControl.addAttribution(cfg.attribution);
 
-  // Prefetch the tiles now in view for the next dates, so playback finds
-  // them in the browser cache.
-  const prefetched = new Set();
-  function prefetch(d) {
-    if (!current) return;
-    const tiles = Object.values(current._tiles || {}).slice(0, 48);
-    const retina = L.Browser.retina ? '@2x' : '';
-    for (let k = 1; k <= 3; k++) {
-      const nd = d + k * stepDays();
-      if (!dated || nd > last) break;
-      const tpl = tileURL(nd);
-      if (!tpl) break;
-      for (const t of tiles) {
-        const u = L.Util.template(tpl, { x: t.coords.x, y: t.coords.y, z: t.coords.z, r: retina });
-        if (prefetched.has(u)) continue;
-        prefetched.add(u);
-        const img = new Image();
-        img.src = u;
+    // --- tile state for tests and embedders: body[data-tiles] is "loading"
+    // while any layer waits for tiles, and "loaded" once every layer has
+    // drawn its tiles (a frame later, so that they are on screen) ---
+    function watch(layer) {
+      layer.on('loading', updateState);
+      layer.on('load', updateState);
+      return layer;
+    }
+    // The overlay of the date shown, and the one loading to replace it.
+    let current = null, pending = null;
+    let stateFrame = 0;
+    function busy() {
+      if (pending) return true;
+      let loading = false;
+      map.eachLayer((l) => { if (l.isLoading && l.isLoading()) loading = true; });
+      return loading;
+    }
+    function updateState() {
+      document.body.dataset.date = fmtDay(day);
+      cancelAnimationFrame(stateFrame);
+      if (busy()) {
+        document.body.dataset.tiles = 'loading';
+        return;
       }
+      stateFrame = requestAnimationFrame(() => {
+        stateFrame = requestAnimationFrame(() => {
+          document.body.dataset.tiles = busy() ? 'loading' : 'loaded';
+        });
+      });
     }
-    if (prefetched.size > 5000) prefetched.clear();
+
+    // Base map: a configurable XYZ template, with the campaign's own context
+    // layer (cfg.contextLayer, undated) as the offline fallback when it fails
+    // or is configured off.
+    let offline = !cfg.base.url || params.get('base') === 'none';
+    let base = null;
+    const contextBase = contextID ? watch(L.tileLayer(cfg.tilesPrefix + '/' + contextID + '/{z}/{x}/{y}{r}.png',
+      { maxZoom: cfg.maxZoom, zIndex: 1 })) : null;
+    function goOffline() {
+      offline = true;
+      if (base) map.removeLayer(base);
+      base = null;
+      showDate(day, true);
+    }
+    if (!offline) {
+      let loaded = 0, failed = 0;
+      base = watch(L.tileLayer(cfg.base.url, { maxZoom: cfg.maxZoom, attribution: cfg.base.attribution, zIndex: 1 }));
+      base.on('tileload', () => { loaded++; });
+      base.on('tileerror', () => { if (++failed >= 4 && loaded === 0) goOffline(); });
+      base.addTo(map);
+    }
+    // Offline, the context layer is the base: drawn undated, under the
+    // overlay, when it is selected.
+    function syncContext() {
+      if (!contextBase) return;
+      const want = offline && selected.has(contextID);
+      if (want && !map.hasLayer(contextBase)) contextBase.addTo(map);
+      if (!want && map.hasLayer(contextBase)) map.removeLayer(contextBase);
+    }
+
+    function overlayIDs() {
+      let ids = allIDs.filter((id) => selected.has(id));
+      if (offline && contextBase) ids = ids.filter((id) => id !== contextID);
+      return ids;
+    }
+    function tileURL(d) {
+      const ids = overlayIDs();
+      if (!ids.length) return null;
+      const spec = ids.length === allIDs.length ? 'all' : ids.join(',');
+      return cfg.tilesPrefix + '/' + spec + (dated ? '/' + fmtDay(d) : '') + '/{z}/{x}/{y}{r}.png';
+    }
+
+    // --- the overlay, double-buffered: a new date's layer replaces the old one
+    // only once its tiles have loaded, so changing dates does not flicker ---
+    function showDate(d, force) {
+      const url = tileURL(d);
+      syncContext();
+      if (!force && current && current._url === url && !pending) { updateState(); return; }
+      if (pending) { map.removeLayer(pending); pending = null; }
+      if (!url) {
+        if (current) map.removeLayer(current);
+        current = null;
+        updateState();
+        return;
+      }
+      const next = watch(L.tileLayer(url, { maxZoom: cfg.maxZoom, zIndex: 10, keepBuffer: 2 }));
+      pending = next;
+      const promote = () => {
+        if (pending !== next) return;
+        if (current) map.removeLayer(current);
+        current = next;
+        pending = null;
+        updateState();
+        prefetch(d);
+      };
+      next.once('load', promote);
+      next.addTo(map);
+      // A layer with no tile to load in view (an empty map area) fires no
+      // load event.
+      if (!next.isLoading()) promote();
+      updateState();
+    }
+
+    // Prefetch the tiles now in view for the next dates, so playback finds
+    // them in the browser cache.
+    const prefetched = new Set();
+    function prefetch(d) {
+      if (!current) return;
+      const tiles = Object.values(current._tiles || {}).slice(0, 48);
+      const retina = L.Browser.retina ? '@2x' : '';
+      for (let k = 1; k <= 3; k++) {
+        const nd = d + k * stepDays();
+        if (!dated || nd > last) break;
+        const tpl = tileURL(nd);
+        if (!tpl) break;
+        for (const t of tiles) {
+          const u = L.Util.template(tpl, { x: t.coords.x, y: t.coords.y, z: t.coords.z, r: retina });
+          if (prefetched.has(u)) continue;
+          prefetched.add(u);
+          const img = new Image();
+          img.src = u;
+        }
+      }
+      if (prefetched.size > 5000) prefetched.clear();
+    }
+    return {
+      map,
+      show: showDate,
+      view() {
+        const c = map.wrapLatLng(map.getCenter()); // lon within ±180, as the server checks
+        return c.lng.toFixed(4) + ',' + c.lat.toFixed(4) + ',' + map.getZoom();
+      },
+      flyTo(lon, lat, zoom) { map.flyTo([lat, lon], Math.max(map.getZoom(), zoom)); },
+      onMove(f) { map.on('moveend', () => { f(); if (current) prefetch(day); }); },
+      tileURL: () => tileURL(day),
+    };
   }
 
   // --- controls ---
@@ -202,7 +281,7 @@
     if (!fromSlider) slider.value = day - first;
     $('date').textContent = dated ? longDay(day) : 'Summary';
     slider.setAttribute('aria-valuetext', longDay(day));
-    showDate(day);
+    backend.show(day);
     highlightEvents();
     saveURL();
   }
@@ -222,7 +301,7 @@
     let waited = 0;
     timer = setInterval(() => {
       // Advance only once the previous date has drawn (or after 2 s).
-      if (pending && (waited += 1) < 6) return;
+      if (document.body.dataset.tiles === 'loading' && (waited += 1) < 6) return;
       waited = 0;
       if (day >= last) { pause(); return; }
       setDay(day + stepDays());
@@ -252,16 +331,14 @@
   });
 
   // --- URL state ---
-  function viewParam() {
-    const c = map.wrapLatLng(map.getCenter()); // lon within ±180, as the server checks
-    return c.lng.toFixed(4) + ',' + c.lat.toFixed(4) + ',' + map.getZoom();
-  }
+  function viewParam() { return backend.view(); }
   function query() {
     const q = new URLSearchParams();
     if (dated) q.set('date', fmtDay(day));
     q.set('layers', layersParam());
     q.set('view', viewParam());
     if (params.get('base') === 'none') q.set('base', 'none');
+    if (vector) q.set('mode', 'vector');
     return q;
   }
   // Commas need no escape in a query: keep lists and the view readable.
@@ -270,7 +347,20 @@
     history.replaceState(null, '', location.pathname + '?' + queryString());
     if (embedded) $('open-full').href = cfg.viewerPath + '?' + queryString();
   }
-  map.on('moveend', () => { saveURL(); if (current) prefetch(day); });
+  backend.onMove(saveURL);
+
+  // The mode switch reloads the page in the other mode, same state.
+  if (cfg.stylesPrefix) {
+    const b = $('mode');
+    b.hidden = false;
+    b.textContent = vector ? 'Raster' : 'Vector';
+    b.title = vector ? 'Draw the map from PNG tiles (Leaflet)' : 'Draw the map from vector tiles (MapLibre): the slider then loads nothing';
+    b.onclick = () => {
+      const q = query();
+      if (vector) q.delete('mode'); else q.set('mode', 'vector');
+      location.search = q.toString().replace(/%2C/gi, ',');
+    };
+  }
 
   // --- side panel: layers, legend, events ---
   const layersBox = $('layers');
@@ -284,7 +374,7 @@
     box.checked = selected.has(l.id);
     box.addEventListener('change', () => {
       if (box.checked) selected.add(l.id); else selected.delete(l.id);
-      showDate(day, true);
+      backend.show(day, true);
       saveURL();
       loadLegend();
     });
@@ -349,7 +439,7 @@
       const go = () => {
         pause();
         if (dated) setDay(parseDay(ev.date));
-        if (Number.isFinite(ev.lon) && Number.isFinite(ev.lat)) map.flyTo([ev.lat, ev.lon], Math.max(map.getZoom(), 9));
+        if (Number.isFinite(ev.lon) && Number.isFinite(ev.lat)) backend.flyTo(ev.lon, ev.lat, 9);
       };
       li.onclick = go;
       li.onkeydown = (e) => { if (e.key === 'Enter') go(); };
@@ -374,5 +464,5 @@
 
   setDay(day);
   if (params.get('autoplay') === '1' || cfg.autoplay) play();
-  window.xiang = { map, setDay, play, pause, get day() { return fmtDay(day); }, tileURL: () => tileURL(day) };
+  window.xiang = { map, setDay, play, pause, get day() { return fmtDay(day); }, tileURL: backend.tileURL, mode: vector ? 'vector' : 'raster' };
 })();

@@ -1,0 +1,373 @@
+// Package mapstyle writes the MapLibre style (v8) that draws xiang's
+// cartography from its vector tiles for one day, or the summary map
+// (docs/vector.md): areas, lines, movements, arrowheads, point symbols
+// from the sprite (tiles/sprite) and labels in both scripts set in the
+// glyphs of tiles/glyphs. Colours come from the tiles' own properties, so
+// they equal the raster's.
+package mapstyle
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"math"
+
+	"github.com/paulmach/orb"
+
+	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/glyphs"
+	"github.com/xiang-maps/xiang/tiles/paint"
+	"github.com/xiang-maps/xiang/tiles/sprite"
+)
+
+// Source is the name of the style's vector source.
+const Source = "xiang"
+
+// StateDay is the global state property that holds the day drawn.
+const StateDay = "day"
+
+// Background is the colour of the style's background layer (id
+// "background"): paper, for a map without a base map under it.
+const Background = "#f4f1ea"
+
+// Style is a MapLibre style document.
+type Style struct {
+	Version  int                `json:"version"`
+	Name     string             `json:"name"`
+	Metadata map[string]any     `json:"metadata"`
+	Center   [2]float64         `json:"center"`
+	Zoom     float64            `json:"zoom"`
+	State    map[string]State   `json:"state"`
+	Sources  map[string]VSource `json:"sources"`
+	Sprite   string             `json:"sprite"`
+	Glyphs   string             `json:"glyphs"`
+	Layers   []Layer            `json:"layers"`
+}
+
+// State declares a global state property and its default.
+type State struct {
+	Default any `json:"default"`
+}
+
+// VSource is a vector source given by its TileJSON URL.
+type VSource struct {
+	Type        string `json:"type"`
+	URL         string `json:"url"`
+	Attribution string `json:"attribution,omitempty"`
+}
+
+// Layer is a style layer.
+type Layer struct {
+	ID          string         `json:"id"`
+	Type        string         `json:"type"`
+	Source      string         `json:"source,omitempty"`
+	SourceLayer string         `json:"source-layer,omitempty"`
+	MinZoom     float64        `json:"minzoom,omitempty"`
+	Filter      any            `json:"filter,omitempty"`
+	Layout      map[string]any `json:"layout,omitempty"`
+	Paint       map[string]any `json:"paint,omitempty"`
+}
+
+// Options say what a style draws and where its resources are.
+type Options struct {
+	// Base is the absolute URL the server is reached at, without a
+	// trailing slash: "https://maps.example/xiang".
+	Base string
+	// Day is the day drawn; Summary draws the summary map instead.
+	Day     geo.Day
+	Summary bool
+}
+
+// New returns the style of a selection.
+func New(sel overlays.Selection, o Options) *Style {
+	spec := sel.String()
+	day := o.Day
+	if o.Summary {
+		day = geo.MaxDay
+	}
+	s := &Style{
+		Version:  8,
+		Name:     "xiang " + spec,
+		Metadata: map[string]any{"xiang:layers": spec},
+		State:    map[string]State{StateDay: {Default: int(day)}},
+		Sources: map[string]VSource{Source: {
+			Type:        "vector",
+			URL:         o.Base + "/tiles/" + spec + ".json?format=mvt",
+			Attribution: sel.Attribution(),
+		}},
+		Sprite: o.Base + "/styles/sprite",
+		Glyphs: o.Base + "/fonts/{fontstack}/{range}.pbf",
+	}
+	if o.Summary {
+		s.Metadata["xiang:summary"] = true
+	} else {
+		s.Metadata["xiang:date"] = day.String()
+	}
+	s.Center, s.Zoom = view(sel)
+	b := builder{summary: o.Summary}
+	s.Layers = b.layers()
+	return s
+}
+
+// JSON encodes the style as JSON, without escaping <, > and & (the
+// filters' comparisons stay readable, and the jsonlint parser of
+// MapLibre's validator does not decode such escapes).
+func (s *Style) JSON() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return nil, fmt.Errorf("encoding the style: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// view returns the centre of the selection's features and the zoom at
+// which they fit in 512 pixels.
+func view(sel overlays.Selection) ([2]float64, float64) {
+	var b orb.Bound
+	n := 0
+	for _, l := range sel {
+		if len(l.Features) == 0 {
+			continue
+		}
+		if n == 0 {
+			b = l.Bound
+		} else {
+			b = b.Union(l.Bound)
+		}
+		n++
+	}
+	if n == 0 {
+		return [2]float64{0, 0}, 1
+	}
+	c := b.Center()
+	lo, hi := geo.World(orb.Point{b.Min[0], b.Max[1]}), geo.World(orb.Point{b.Max[0], b.Min[1]})
+	span := max(hi[0]-lo[0], hi[1]-lo[1])
+	z := 12.0
+	if span > 0 {
+		z = math.Min(12, math.Max(0, math.Floor(math.Log2(512/(512*span)))))
+	}
+	return [2]float64{round6(c[0]), round6(c[1])}, z
+}
+
+func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
+
+// builder makes the layers.
+type builder struct{ summary bool }
+
+// get reads a feature property.
+func get(p string) []any { return []any{"get", p} }
+
+// zoomed interpolates a value linearly with the zoom like
+// paint.ZoomScale: v×0.55 at zoom 5 and below, v×1.15 at 12 and above.
+func zoomed(v any) []any {
+	return []any{"interpolate", []any{"linear"}, []any{"zoom"},
+		5, times(v, paint.ZoomScale(5)), 12, times(v, paint.ZoomScale(12))}
+}
+
+func times(v any, k float64) any {
+	if f, ok := v.(float64); ok {
+		return round6(f * k)
+	}
+	return []any{"*", v, k}
+}
+
+// when returns the filter of a layer: the kind test and, unless the
+// style is the summary map, the day test on the global state.
+func (b builder) when(test ...any) []any {
+	f := []any{"all"}
+	f = append(f, test...)
+	if !b.summary {
+		day := []any{"global-state", StateDay}
+		f = append(f, []any{"<=", get("start_day"), day}, []any{"<=", day, get("end_day")})
+	}
+	return f
+}
+
+func kindIs(kinds ...string) []any {
+	if len(kinds) == 1 {
+		return []any{"==", get("kind"), kinds[0]}
+	}
+	return []any{"in", get("kind"), []any{"literal", kinds}}
+}
+
+func is(prop string) []any { return []any{"==", get(prop), true} }
+
+// Line widths of the kinds tiles draws with ticks, at zoom scale 1.
+const (
+	movementWidth   = 4.3 // the middle of tiles' tapered arrow body
+	fortTick        = 4.5
+	fortSpacing     = 7.0
+	railTick        = 3.5
+	railSpacing     = 11.0
+	tickWidth       = 1.5
+	encircleWidth   = 2.4
+	encircleTick    = 5.0
+	encircleSpacing = 9.0
+	hollowLine      = 1.3
+)
+
+func (b builder) layers() []Layer {
+	opacity := func(p string) []any { return []any{"coalesce", get(p), 1} }
+	src := func(l Layer, sourceLayer string) Layer {
+		l.Source, l.SourceLayer = Source, sourceLayer
+		return l
+	}
+	ls := []Layer{{ID: "background", Type: "background", Paint: map[string]any{"background-color": Background}}}
+	add := func(sourceLayer string, l Layer) { ls = append(ls, src(l, sourceLayer)) }
+
+	// Areas: fill, outline (dashed for battles), fortified perimeters
+	// with teeth outward.
+	add("areas", Layer{ID: "areas-fill", Type: "fill", Filter: b.when(),
+		Paint: map[string]any{"fill-color": get("fill"), "fill-opacity": opacity("fill_opacity")}})
+	add("areas", Layer{ID: "areas-outline", Type: "line", Filter: b.when([]any{"!", []any{"in", get("role"), []any{"literal", []string{"battle", "siege", "encirclement"}}}}),
+		Layout: map[string]any{"line-join": "round"},
+		Paint:  map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": get("stroke_width")}})
+	add("areas", Layer{ID: "areas-battle", Type: "line", Filter: b.when([]any{"==", get("role"), "battle"}),
+		Paint: map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": get("stroke_width"),
+			"line-dasharray": []any{4, 2.5}}})
+	// Siege rings and encirclements: a heavy outline with teeth inwards
+	// (MVT outer rings run clockwise on screen and holes anticlockwise,
+	// so the area is always right of the line: a positive offset).
+	encircles := []any{"in", get("role"), []any{"literal", []string{"siege", "encirclement"}}}
+	add("areas", Layer{ID: "areas-encircle", Type: "line", Filter: b.when(encircles),
+		Layout: map[string]any{"line-join": "round"},
+		Paint:  map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": encircleWidth}})
+	add("areas", Layer{ID: "areas-encircle-ticks", Type: "line", Filter: b.when(encircles),
+		Paint: map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": zoomed(encircleTick),
+			"line-offset": zoomed(encircleTick / 2), "line-dasharray": []any{encircleWidth / encircleTick, encircleSpacing / encircleTick}}})
+	add("areas", Layer{ID: "areas-fortification-ticks", Type: "line", Filter: b.when(kindIs("fortification")),
+		Paint: map[string]any{"line-color": get("stroke"), "line-width": zoomed(fortTick),
+			"line-offset": zoomed(-fortTick / 2), "line-dasharray": []any{tickWidth / fortTick, fortSpacing / fortTick}}})
+
+	// Lines: rivers, railways with ties, fortifications with teeth, fronts.
+	add("lines", Layer{ID: "lines-river", Type: "line", Filter: b.when(kindIs("river")),
+		Layout: map[string]any{"line-join": "round", "line-cap": "round"},
+		Paint:  map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": get("stroke_width")}})
+	add("lines", Layer{ID: "lines-railway", Type: "line", Filter: b.when(kindIs("railway")),
+		Paint: map[string]any{"line-color": get("stroke"), "line-width": get("stroke_width")}})
+	add("lines", Layer{ID: "lines-railway-ties", Type: "line", Filter: b.when(kindIs("railway")),
+		Paint: map[string]any{"line-color": get("stroke"), "line-width": zoomed(2 * railTick),
+			"line-dasharray": []any{tickWidth / (2 * railTick), railSpacing / (2 * railTick)}}})
+	add("lines", Layer{ID: "lines-fortification", Type: "line", Filter: b.when(kindIs("fortification")),
+		Layout: map[string]any{"line-join": "round"},
+		Paint:  map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": get("stroke_width")}})
+	add("lines", Layer{ID: "lines-fortification-ticks", Type: "line", Filter: b.when(kindIs("fortification")),
+		Paint: map[string]any{"line-color": get("stroke"), "line-width": zoomed(fortTick),
+			"line-offset": zoomed(-fortTick / 2), "line-dasharray": []any{tickWidth / fortTick, fortSpacing / fortTick}}})
+	add("lines", Layer{ID: "lines-front", Type: "line", Filter: b.when(kindIs("front")),
+		Layout: map[string]any{"line-join": "round", "line-cap": "round"},
+		Paint:  map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": get("stroke_width")}})
+
+	// Movements: the route in the side's colour; retreats hollow (a white
+	// core), failed attacks dashed.
+	width := zoomed(movementWidth)
+	add("movements", Layer{ID: "movements", Type: "line", Filter: b.when([]any{"!=", get("outcome"), "failed"}),
+		Layout: map[string]any{"line-join": "round", "line-cap": "round"},
+		Paint:  map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": width}})
+	add("movements", Layer{ID: "movements-failed", Type: "line", Filter: b.when([]any{"==", get("outcome"), "failed"}),
+		Layout: map[string]any{"line-join": "round"},
+		Paint:  map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": width, "line-dasharray": []any{1.5, 1}}})
+	add("movements", Layer{ID: "movements-hollow", Type: "line", Filter: b.when(is("hollow")),
+		Layout: map[string]any{"line-join": "round", "line-cap": "round"},
+		Paint: map[string]any{"line-color": colorOf(sprite.HollowFill), "line-opacity": float64(sprite.HollowFill.A) / 255,
+			"line-width": []any{"interpolate", []any{"linear"}, []any{"zoom"},
+				5, round6(math.Max(movementWidth*paint.ZoomScale(5)-2*hollowLine, 0.5)),
+				12, round6(movementWidth*paint.ZoomScale(12) - 2*hollowLine)}}})
+
+	// Arrowheads: the sprite's arrow of the movement's colour, rotated to
+	// its bearing, its tip (the icon's top) at the troops' position.
+	heads := b.when()
+	if b.summary {
+		heads = []any{"all", is("final")}
+	}
+	iconSize := []any{"interpolate", []any{"linear"}, []any{"zoom"},
+		5, round6(paint.ZoomScale(5) / sprite.MaxZoomScale), 12, round6(paint.ZoomScale(12) / sprite.MaxZoomScale)}
+	add("heads", Layer{ID: "heads", Type: "symbol", Filter: heads,
+		Layout: map[string]any{
+			"icon-image": []any{"case", is("hollow"),
+				[]any{"concat", "arrow-hollow-", []any{"slice", get("symbol"), len("arrow-")}}, get("symbol")},
+			"icon-rotate": get("bearing"), "icon-rotation-alignment": "map", "icon-anchor": "top",
+			"icon-size": iconSize, "icon-allow-overlap": true, "icon-ignore-placement": true,
+		}})
+
+	// Estimated positions: a soft halo of the feature's colour under the
+	// symbol, as the raster draws them (two discs, 1.6 and 1.3 times the
+	// reach of the symbol).
+	reach := []any{"match", get("kind"), "unit", unitReach, "artillery", 8.2, "airfield", 9.2, "event", 7.5, 3.4}
+	for _, d := range []struct {
+		id   string
+		k, a float64
+	}{{"points-approximate-outer", approxHalo, 0.10}, {"points-approximate-inner", (1 + approxHalo) / 2, 0.14}} {
+		add("points", Layer{ID: d.id, Type: "circle", Filter: b.when(is("approximate")),
+			Paint: map[string]any{"circle-color": get("stroke"), "circle-opacity": d.a, "circle-radius": zoomed([]any{"*", d.k, reach}),
+				"circle-pitch-alignment": "map"}})
+	}
+
+	// Point symbols, drawn by tiles/paint into the sprite.
+	add("points", Layer{ID: "points", Type: "symbol", Filter: b.when(),
+		Layout: map[string]any{
+			"icon-image": get("symbol"), "icon-size": iconSize,
+			"icon-allow-overlap": true, "symbol-sort-key": []any{"match", get("kind"), "place", 0, "event", 2, 1},
+		}})
+
+	// Labels: the name, and the Chinese name under it from zoom 8, in the
+	// Go fonts (tiles/glyphs falls back to the CJK font per code point).
+	for _, l := range labels {
+		first, has := get("name"), []any{"has", "name"}
+		if l.kind == "unit" { // units are labelled with their designation, as in the raster
+			first = []any{"coalesce", get("designation"), get("name")}
+			has = []any{"any", []any{"has", "designation"}, []any{"has", "name"}}
+		}
+		text := []any{"step", []any{"zoom"}, first, l.zhZoom,
+			[]any{"concat", first, []any{"case", []any{"has", "name_zh"}, []any{"concat", "\n", get("name_zh")}, ""}}}
+		color := any(get("stroke"))
+		if l.kind == "place" {
+			color = colorOf(paint.Ink)
+		}
+		add("points", Layer{ID: l.id, Type: "symbol", MinZoom: l.minZoom, Filter: b.when(append([]any{kindIs(l.kind), has}, l.test...)...),
+			Layout: map[string]any{
+				"text-field": text, "text-font": []any{l.font}, "text-size": l.size,
+				"text-variable-anchor": []any{"top", "bottom", "right", "left"}, "text-radial-offset": l.offset,
+				"text-justify": "auto", "text-max-width": 12, "text-line-height": 1.15,
+			},
+			Paint: map[string]any{"text-color": color, "text-halo-color": "#ffffff", "text-halo-width": 1.5}})
+	}
+	return ls
+}
+
+// labels are the label layers: per kind (and town rank) the minimum zoom,
+// size and font of tiles' labels. MapLibre places the labels of upper
+// layers first, so they are in the reverse order of tiles' priorities:
+// cities, then units, then the rest.
+var labels = []struct {
+	id, kind        string
+	test            []any
+	minZoom, zhZoom float64
+	size, offset    float64
+	font            string
+}{
+	{"labels-event", "event", nil, 9, 9, 10, 1.0, glyphs.Regular},
+	{"labels-place-4", "place", []any{[]any{"!", []any{"in", get("rank"), []any{"literal", []int{1, 2, 3}}}}}, 10, 10, 10, 0.7, glyphs.Regular},
+	{"labels-artillery", "artillery", nil, 10, 10, 9.5, 1.2, glyphs.Regular},
+	{"labels-place-3", "place", []any{[]any{"==", get("rank"), 3}}, 8, 8, 11, 0.7, glyphs.Regular},
+	{"labels-airfield", "airfield", nil, 9, 9, 10, 1.2, glyphs.Regular},
+	{"labels-place-2", "place", []any{[]any{"==", get("rank"), 2}}, 7, 8, 12, 0.7, glyphs.Regular},
+	{"labels-unit", "unit", nil, 7, 10, 10.5, 1.4, glyphs.Bold},
+	{"labels-place-1", "place", []any{[]any{"==", get("rank"), 1}}, 5, 8, 13, 0.7, glyphs.Bold},
+}
+
+// colorOf writes a colour as #rrggbb.
+func colorOf(c color.NRGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
+
+// approxHalo is how far the halo of an estimated position reaches, in
+// reaches of its symbol (tiles' approxHalo); unitReach is the reach of a
+// division's frame with its echelon marks at zoom scale 1
+// (paint.Symbol.Reach); the other kinds' are written where used.
+const (
+	approxHalo = 1.6
+	unitReach  = 17.0
+)

@@ -1,0 +1,152 @@
+package mapstyle
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/internal/testkit"
+	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/overlays/hunan"
+)
+
+func campaign(t testing.TB) overlays.Selection {
+	t.Helper()
+	c, err := hunan.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return overlays.Selection(c.Layers)
+}
+
+const base = "http://example.test/x"
+
+func styles(t *testing.T) map[string]*Style {
+	sel := campaign(t)
+	return map[string]*Style{
+		"siege":   New(sel, Options{Base: base, Day: geo.Date(1944, 7, 15)}),
+		"summary": New(sel, Options{Base: base, Summary: true}),
+	}
+}
+
+// TestValidate runs MapLibre's own validator, gl-style-validate from
+// @maplibre/maplibre-gl-style-spec (`make deps` installs it with npm ci in
+// testdata/validator), on a dated style and the summary style.
+func TestValidate(t *testing.T) {
+	testkit.Tool(t, "node", "nodejs")
+	bin, _ := filepath.Abs("testdata/validator/node_modules/.bin/gl-style-validate")
+	_, err := os.Stat(bin)
+	testkit.Require(t, err == nil, "gl-style-validate (npm ci in tiles/mapstyle/testdata/validator)")
+	dir := t.TempDir()
+	for name, s := range styles(t) {
+		t.Run(name, func(t *testing.T) {
+			b, err := s.JSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, name+".json")
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, err := exec.Command(bin, path).CombinedOutput()
+			if err != nil || len(strings.TrimSpace(string(out))) > 0 {
+				t.Errorf("gl-style-validate: %v\n%s", err, out)
+			}
+		})
+	}
+	// The validator does fail: a style with a bad layer type.
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"version":8,"sources":{},"layers":[{"id":"a","type":"blob"}]}`), 0o644)
+	if out, err := exec.Command(bin, bad).CombinedOutput(); err == nil {
+		t.Errorf("gl-style-validate passed a bad style: %s", out)
+	}
+}
+
+// uses reports whether a JSON value mentions s anywhere.
+func uses(v any, s string) bool {
+	b, _ := json.Marshal(v)
+	return strings.Contains(string(b), s)
+}
+
+func TestFilters(t *testing.T) {
+	for name, s := range styles(t) {
+		t.Run(name, func(t *testing.T) {
+			if len(s.Layers) < 10 {
+				t.Fatalf("%d layers", len(s.Layers))
+			}
+			for _, l := range s.Layers {
+				if l.Source == "" {
+					continue
+				}
+				dated := uses(l.Filter, `["global-state","day"]`)
+				if name == "summary" && dated {
+					t.Errorf("%s: summary filter reads the day: %s", l.ID, mustJSON(l.Filter))
+				}
+				if name != "summary" && !dated {
+					t.Errorf("%s: filter does not read the day: %s", l.ID, mustJSON(l.Filter))
+				}
+			}
+			want := int(geo.Date(1944, 7, 15))
+			if name == "summary" {
+				want = int(geo.MaxDay)
+			}
+			if got := s.State[StateDay].Default; got != want {
+				t.Errorf("state day %v, want %d", got, want)
+			}
+		})
+	}
+	s := styles(t)["summary"]
+	for _, l := range s.Layers {
+		if l.ID == "heads" && !uses(l.Filter, `["get","final"]`) {
+			t.Errorf("summary heads: %s, want only the final heads", mustJSON(l.Filter))
+		}
+	}
+}
+
+func TestURLsAndColours(t *testing.T) {
+	s := styles(t)["siege"]
+	if got := s.Sources[Source].URL; got != base+"/tiles/"+campaign(t).String()+".json?format=mvt" {
+		t.Errorf("source URL %s", got)
+	}
+	if s.Sprite != base+"/styles/sprite" || s.Glyphs != base+"/fonts/{fontstack}/{range}.pbf" {
+		t.Errorf("sprite %s glyphs %s", s.Sprite, s.Glyphs)
+	}
+	// Colours come from the tiles: no layer but the background and the
+	// hollow core names a colour of a side.
+	for _, l := range s.Layers {
+		if uses(l.Paint, "#c8102e") || uses(l.Paint, "#1f4e9c") {
+			t.Errorf("%s: a side colour written into the style", l.ID)
+		}
+	}
+	ids := map[string]bool{}
+	for _, l := range s.Layers {
+		if ids[l.ID] {
+			t.Errorf("two layers %s", l.ID)
+		}
+		ids[l.ID] = true
+	}
+	for _, id := range []string{"areas-fill", "lines-front", "movements", "movements-hollow", "movements-failed", "heads", "points", "labels-place-1", "labels-unit"} {
+		if !ids[id] {
+			t.Errorf("no layer %s", id)
+		}
+	}
+}
+
+func mustJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+func ExampleNew() {
+	c, _ := hunan.Load()
+	s := New(overlays.Selection(c.Layers), Options{Base: "https://maps.example", Day: geo.Date(1944, 7, 15)})
+	fmt.Println(s.Metadata["xiang:date"], s.State[StateDay].Default)
+	fmt.Println(s.Glyphs)
+	fmt.Println(mustJSON(s.Layers[len(s.Layers)-1].Layout["text-font"]))
+	// Output:
+	// 1944-07-15 -9301
+	// https://maps.example/fonts/{fontstack}/{range}.pbf
+	// ["Go Bold"]
+}
