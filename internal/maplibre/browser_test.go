@@ -50,7 +50,8 @@ const layers = (d) => [
   {id: "points", type: "circle", source: "x", "source-layer": "points", filter: on(d),
    paint: {"circle-color": ["get", "stroke"], "circle-radius": 5}}];
 const map = new maplibregl.Map({
-  container: "map", center: [112.615, 26.89], zoom: 10, preserveDrawingBuffer: true, attributionControl: false,
+  container: "map", center: [112.615, 26.89], zoom: 10, attributionControl: false,
+  canvasContextAttributes: {preserveDrawingBuffer: true},
   style: {version: 8, sources: {x: {type: "vector", url: "XIANG/tiles/all.json?format=mvt"}}, layers: layers(DAY)}});
 // setDay changes the filters only: no tile is fetched again.
 window.setDay = (d) => { for (const l of layers(d).slice(1)) map.setFilter(l.id, l.filter); };
@@ -81,7 +82,7 @@ func TestMapLibreDrawsDays(t *testing.T) {
 	defer ts.Close()
 	siege, before := geo.Date(1944, 7, 15), geo.Date(1944, 5, 20)
 	page := http.NewServeMux()
-	page.Handle("/maplibre/", http.StripPrefix("/maplibre/", http.FileServer(http.Dir("../server/testdata/maplibre"))))
+	page.Handle("/maplibre/", http.StripPrefix("/maplibre/", http.FileServer(http.Dir("../web/assets/maplibre"))))
 	page.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		html := strings.ReplaceAll(vectorPage, "XIANG", ts.URL)

@@ -1,7 +1,7 @@
 // Package maplibre is xiang's MapLibre face over HTTP: vector tiles with
-// every date (docs/vector.md) and their TileJSON, and later styles,
-// sprites and glyphs. The server constructs a Handler with New and lets it
-// add its routes to the router (Routes).
+// every date (docs/vector.md) and their TileJSON, and the style, sprite
+// and glyphs that draw them (styles.go). The server constructs a Handler
+// with New and lets it add its routes to the router (Routes).
 package maplibre
 
 import (

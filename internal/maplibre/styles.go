@@ -162,6 +162,24 @@ func (h *Handler) serveGlyphs(w http.ResponseWriter, r *http.Request) {
 		h.deps.Fail(w, r, err)
 		return
 	}
-	// Glyphs depend on the fonts only, not on the data: cached like tiles.
-	api.ServeEntry(w, r, api.NewEntry(pbf.Body, contentTypePBF, `"`+pbf.Sum+`"`), h.deps.Headers.Tile)
+	// Glyphs depend on the fonts only, not on the data: cached like tiles,
+	// gzipped when the client accepts it (about a third of the size for
+	// CJK ranges), each representation with its own strong ETag.
+	plain := api.NewEntry(pbf.Body, contentTypePBF, `"`+pbf.Sum+`"`)
+	gzipped := api.NewEntry(pbf.Gzip, contentTypePBF, `"`+pbf.Sum+`-gz"`)
+	hd := w.Header()
+	hd.Add("Vary", "Accept-Encoding")
+	serve := plain
+	if acceptsGzip(r.Header.Values("Accept-Encoding")) {
+		serve = gzipped
+	}
+	if inm, ok := r.Header["If-None-Match"]; ok && (api.ETagMatch(inm, plain.ETag) || api.ETagMatch(inm, gzipped.ETag)) {
+		serve.SetHeader(hd, h.deps.Headers.Tile, http.StatusNotModified)
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if serve == gzipped {
+		hd.Set("Content-Encoding", "gzip")
+	}
+	api.ServeEntry(w, r, serve, h.deps.Headers.Tile)
 }

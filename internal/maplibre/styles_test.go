@@ -2,8 +2,10 @@ package maplibre_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"image/png"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -135,6 +137,15 @@ func TestGlyphRoutes(t *testing.T) {
 			}
 			if res, _ := get(t, ts, tc.path, "If-None-Match: "+res.Header.Get("Etag")); res.StatusCode != http.StatusNotModified {
 				t.Errorf("If-None-Match: status %d, want 304", res.StatusCode)
+			}
+			// Gzipped for clients that accept it, the same bytes inside.
+			res, gz := get(t, ts, tc.path, "Accept-Encoding: gzip")
+			if res.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+				t.Errorf("Accept-Encoding gzip: headers %v", res.Header)
+			} else if zr, err := gzip.NewReader(bytes.NewReader(gz)); err != nil {
+				t.Error(err)
+			} else if plain, err := io.ReadAll(zr); err != nil || !bytes.Equal(plain, body) {
+				t.Errorf("gzipped body: %v, %d bytes, want %d", err, len(plain), len(body))
 			}
 			stack, rng, gs, err := glyphs.Decode(body)
 			if err != nil || stack != tc.stack || rng != tc.rng || len(gs) < tc.min {

@@ -45,6 +45,11 @@ window.setDay = (day) => {
   map.setGlobalStateProperty("day", day);
   map.triggerRepaint();
 };
+window.summary = () => {
+  document.title = "busy";
+  map.once("idle", () => { document.title = "idle"; });
+  map.setStyle("XIANG/styles/all.json");
+};
 window.labels = () => map.queryRenderedFeatures({layers: map.getStyle().layers.map((l) => l.id).filter((id) => id.startsWith("labels-"))})
   .map((f) => f.properties.name + "|" + (f.properties.name_zh || ""));
 </script></body></html>`
@@ -53,7 +58,7 @@ window.labels = () => map.queryRenderedFeatures({layers: map.getStyle().layers.m
 // SwiftShader) during the siege of Hengyang and, by changing only the
 // style's global state, before it: both sides' colours during the siege,
 // another picture before it without a tile requested again, and labels in
-// both scripts set in xiang's glyphs.
+// both scripts set in xiang's glyphs; then the summary style.
 func TestMapLibreStyle(t *testing.T) {
 	s, _ := newServer(t, "", Config{Load: hunan.Load, Source: "embedded"})
 	// MapLibre fetches tiles in web workers, out of the page's network
@@ -112,6 +117,10 @@ func TestMapLibreStyle(t *testing.T) {
 	tb.run(`setDay(` + strconv.Itoa(int(geo.Date(1944, 6, 1))) + `)`)
 	tb.waitFor("MapLibre to draw 1944-06-01", `document.title === "idle"`)
 	before := canvas()
+	// The summary style: every feature, no day in the filters.
+	tb.run(`summary()`)
+	tb.waitFor("MapLibre to draw the summary map", `document.title === "idle" && map.getStyle().metadata["xiang:summary"] === true`)
+	summary := canvas()
 	tb.checkClean()
 
 	for _, want := range []string{"/styles/all.json?date=1944-07-15", ".json?format=mvt", "/styles/sprite", "/fonts/Go%20"} {
@@ -162,12 +171,18 @@ func TestMapLibreStyle(t *testing.T) {
 	if red < 300 || blue < 100 || dark < 100 {
 		t.Errorf("the siege of Hengyang has %d Japanese red, %d Chinese blue and %d dark label pixels; want the ring, the garrison and labels", red, blue, dark)
 	}
+	sumRed, sumBlue := near(summary, overlays.ColorJapan), near(summary, overlays.ColorChina)
+	t.Logf("summary: %d red, %d blue pixels, %d changed from 1944-07-15", sumRed, sumBlue, changed(summary, siege, 24))
+	if sumRed < 300 || sumBlue < 100 || changed(summary, siege, 24) < 1000 {
+		t.Errorf("the summary map has %d red and %d blue pixels and differs from 1944-07-15 in %d: want every movement of the campaign", sumRed, sumBlue, changed(summary, siege, 24))
+	}
 	if diff < 1000 || redBefore*2 > red {
 		t.Errorf("1944-06-01 differs from 1944-07-15 in %d pixels, with %d red pixels (siege %d): want another picture without the siege", diff, redBefore, red)
 	}
 	if t.Failed() || *testkit.Keep {
 		keepScreenshot(t, "maplibre-style-1944-07-15", siege)
 		keepScreenshot(t, "maplibre-style-1944-06-01", before)
+		keepScreenshot(t, "maplibre-style-summary", summary)
 	}
 }
 

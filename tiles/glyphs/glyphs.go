@@ -5,6 +5,8 @@
 package glyphs
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -274,10 +276,11 @@ type key struct {
 	start rune
 }
 
-// PBF is an encoded glyph range and a digest of it (hex, 24 digits of
-// SHA-256), for ETags.
+// PBF is an encoded glyph range, the same gzipped, and a digest of it
+// (hex, 24 digits of SHA-256), for ETags.
 type PBF struct {
 	Body []byte
+	Gzip []byte
 	Sum  string
 }
 
@@ -287,7 +290,7 @@ type PBF struct {
 func NewServer(fs *fonts.Set, maxBytes int64, renders int) *Server {
 	return &Server{
 		fs:      fs,
-		cache:   cache.New(maxBytes, func(k key, p PBF) int64 { return int64(len(p.Body) + len(k.stack) + 128) }),
+		cache:   cache.New(maxBytes, func(k key, p PBF) int64 { return int64(len(p.Body) + len(p.Gzip) + len(k.stack) + 128) }),
 		renders: make(chan struct{}, max(renders, 1)),
 	}
 }
@@ -313,7 +316,16 @@ func (s *Server) PBF(ctx context.Context, stack, rng string) (PBF, error) {
 		}
 		b := Encode(stack, start, Render(s.fs, st, start))
 		sum := sha256.Sum256(b)
-		return PBF{Body: b, Sum: hex.EncodeToString(sum[:12])}, nil
+		var gz bytes.Buffer
+		zw, err := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		if err != nil {
+			return PBF{}, err
+		}
+		zw.Write(b)
+		if err := zw.Close(); err != nil {
+			return PBF{}, fmt.Errorf("gzipping glyphs %s of %q: %w", Range(start), stack, err)
+		}
+		return PBF{Body: b, Gzip: gz.Bytes(), Sum: hex.EncodeToString(sum[:12])}, nil
 	})
 	return p, err
 }

@@ -1,9 +1,12 @@
 package glyphs
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"testing"
 
@@ -25,6 +28,13 @@ func get(t testing.TB, stack, rng string) (string, string, []Glyph) {
 	}
 	if len(p.Sum) != 24 {
 		t.Errorf("digest %q", p.Sum)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(p.Gzip))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain, err := io.ReadAll(zr); err != nil || !bytes.Equal(plain, p.Body) {
+		t.Errorf("gzipped PBF: %v, %d bytes for %d", err, len(plain), len(p.Body))
 	}
 	name, r, gs, err := Decode(p.Body)
 	if err != nil {
