@@ -3,7 +3,6 @@ package paint
 import (
 	"image"
 	"image/color"
-	"image/draw"
 	"math"
 
 	"golang.org/x/image/font"
@@ -54,8 +53,8 @@ func drawLabel(dst *image.RGBA, fs *fonts.Set, faces map[faceKey]font.Face, l *L
 		}
 		mask := image.NewAlpha(rect)
 		(&font.Drawer{Dst: mask, Src: image.Opaque, Face: face, Dot: dot}).DrawString(tl.Text)
-		draw.DrawMask(dst, rect, image.NewUniform(Halo), image.Point{}, dilate(mask, l.Halo), rect.Min, draw.Over)
-		draw.DrawMask(dst, rect, image.NewUniform(l.Color), image.Point{}, mask, rect.Min, draw.Over)
+		over(dst, rect, Halo, dilate(mask, l.Halo), rect.Min)
+		over(dst, rect, l.Color, mask, rect.Min)
 	}
 }
 

@@ -1,0 +1,68 @@
+package paint
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/draw"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestOver: over gives draw.DrawMask's pixels exactly, for translucent
+// and opaque colours, masks of runs and noise, and rectangles partly
+// outside the image or the mask.
+func TestOver(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(11, 12))
+	randomRGBA := func(w, h int) *image.RGBA {
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		for i := 0; i < len(img.Pix); i += 4 {
+			if rnd.IntN(3) == 0 {
+				continue // transparent
+			}
+			a := uint8(rnd.IntN(256))
+			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = uint8(rnd.IntN(int(a)+1)), uint8(rnd.IntN(int(a)+1)), uint8(rnd.IntN(int(a)+1)), a
+		}
+		return img
+	}
+	mask := func(r image.Rectangle, noise bool) *image.Alpha {
+		a := image.NewAlpha(r)
+		v := uint8(0)
+		for i := range a.Pix {
+			if noise || i%23 == 0 {
+				v = []uint8{0, 0, 0xff, uint8(rnd.IntN(256))}[rnd.IntN(4)]
+			}
+			a.Pix[i] = v
+		}
+		return a
+	}
+	for _, tc := range []struct {
+		name  string
+		c     color.NRGBA
+		r     image.Rectangle
+		mr    image.Rectangle
+		mp    image.Point
+		noise bool
+	}{
+		{"translucent runs", color.NRGBA{200, 30, 40, 90}, image.Rect(0, 0, 64, 64), image.Rect(0, 0, 66, 64), image.Point{2, 0}, false},
+		{"opaque noise", color.NRGBA{10, 20, 250, 255}, image.Rect(3, 5, 60, 40), image.Rect(0, 0, 80, 80), image.Point{1, 2}, true},
+		{"outside the image", color.NRGBA{255, 255, 255, 230}, image.Rect(-10, 50, 30, 80), image.Rect(-10, 50, 30, 80), image.Point{-10, 50}, false},
+		{"mask smaller than r", color.NRGBA{0, 0, 0, 128}, image.Rect(0, 0, 64, 64), image.Rect(5, 5, 20, 30), image.Point{0, 0}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := randomRGBA(64, 64)
+			got := image.NewRGBA(want.Rect)
+			copy(got.Pix, want.Pix)
+			mk := mask(tc.mr, tc.noise)
+			draw.DrawMask(want, tc.r, image.NewUniform(tc.c), image.Point{}, mk, tc.mp, draw.Over)
+			over(got, tc.r, tc.c, mk, tc.mp)
+			if !bytes.Equal(got.Pix, want.Pix) {
+				for i := range got.Pix {
+					if got.Pix[i] != want.Pix[i] {
+						t.Fatalf("byte %d (pixel %d,%d): %d, draw.DrawMask %d", i, i/4%64, i/4/64, got.Pix[i], want.Pix[i])
+					}
+				}
+			}
+		})
+	}
+}
