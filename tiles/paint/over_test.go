@@ -7,6 +7,10 @@ import (
 	"image/draw"
 	"math/rand/v2"
 	"testing"
+
+	"golang.org/x/image/font"
+
+	"github.com/xiang-maps/xiang/tiles/fonts"
 )
 
 // TestOver: over gives draw.DrawMask's pixels exactly, for translucent
@@ -64,5 +68,37 @@ func TestOver(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLabelMasksShift: a label drawn a whole number of pixels further is
+// the same picture shifted, whether its masks were just made or taken from
+// the cache (the second and third draws are).
+func TestLabelMasksShift(t *testing.T) {
+	fs := fonts.Default()
+	draw1 := func(x, y float64) *image.RGBA {
+		img := image.NewRGBA(image.Rect(0, 0, 96, 48))
+		l := &Label{Lines: []TextLine{{Text: "Hengyang", Style: fonts.Regular, Size: 12, X: x, Y: y}}, Color: color.NRGBA{0x20, 0x20, 0x20, 0xff}, Halo: 1.5}
+		drawLabel(img, fs, map[faceKey]font.Face{}, l)
+		return img
+	}
+	a := draw1(10.3, 20.7)
+	for _, d := range []image.Point{{0, 0}, {7, 5}} {
+		b := draw1(10.3+float64(d.X), 20.7+float64(d.Y))
+		inked := 0
+		for y := 0; y+d.Y < 48; y++ {
+			for x := 0; x+d.X < 96; x++ {
+				pa, pb := a.RGBAAt(x, y), b.RGBAAt(x+d.X, y+d.Y)
+				if pa != pb {
+					t.Fatalf("shift %v: pixel %d,%d is %v, unshifted %v", d, x+d.X, y+d.Y, pb, pa)
+				}
+				if pa.A != 0 {
+					inked++
+				}
+			}
+		}
+		if inked < 50 {
+			t.Fatalf("shift %v: only %d inked pixels: the label was not drawn", d, inked)
+		}
 	}
 }
