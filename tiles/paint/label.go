@@ -133,21 +133,33 @@ func dilate(mask *image.Alpha, radius float64) *image.Alpha {
 			}
 		}
 	}
-	out := image.NewAlpha(mask.Rect)
+	// Each inked source pixel spreads its weighted value over the disc
+	// around it: the same maxima as gathering over the disc at every
+	// pixel, at the cost of the ink rather than of the whole mask.
 	b := mask.Rect
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			best := 0.0
+	w, h := b.Dx(), b.Dy()
+	best := make([]float64, w*h)
+	for sy := 0; sy < h; sy++ {
+		for sx := 0; sx < w; sx++ {
+			v := float64(mask.Pix[sy*mask.Stride+sx])
+			if v == 0 {
+				continue
+			}
 			for _, o := range offs {
-				sx, sy := x+o.dx, y+o.dy
-				if sx < b.Min.X || sy < b.Min.Y || sx >= b.Max.X || sy >= b.Max.Y {
+				x, y := sx-o.dx, sy-o.dy
+				if x < 0 || y < 0 || x >= w || y >= h {
 					continue
 				}
-				if v := float64(mask.Pix[mask.PixOffset(sx, sy)]) * o.w; v > best {
-					best = v
+				if vw := v * o.w; vw > best[y*w+x] {
+					best[y*w+x] = vw
 				}
 			}
-			out.Pix[out.PixOffset(x, y)] = uint8(best + 0.5)
+		}
+	}
+	out := image.NewAlpha(b)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			out.Pix[y*out.Stride+x] = uint8(best[y*w+x] + 0.5)
 		}
 	}
 	return out
