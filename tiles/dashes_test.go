@@ -2,9 +2,11 @@ package tiles
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/planar"
 )
 
@@ -26,5 +28,37 @@ func TestDashesRounding(t *testing.T) {
 	}
 	if math.Abs(total-want) > 1e-9 || len(got) != int(math.Ceil(60/(on+off))) {
 		t.Errorf("dashes: %d pieces covering %.9f px; want %d covering %.9f", len(got), total, int(math.Ceil(60/(on+off))), want)
+	}
+}
+
+// TestDecorationsKeep: dashes and ticks made only for the parts of a line
+// inside keep, then clipped to keep, are exactly those made for the whole
+// line and clipped: a tile draws the same pieces either way.
+func TestDecorationsKeep(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(19, 44))
+	everything := orb.Bound{Min: orb.Point{-1e7, -1e7}, Max: orb.Point{1e7, 1e7}}
+	for i := range 200 {
+		// Long segments through and around a 256 px frame, as routes have at z12.
+		line := make([]orb.Point, 2+rnd.IntN(6))
+		for k := range line {
+			line[k] = orb.Point{rnd.Float64()*4000 - 1900, rnd.Float64()*4000 - 1900}
+		}
+		keep := orb.Bound{Max: orb.Point{256, 256}}.Pad(rnd.Float64() * 20)
+		on, off := 1+rnd.Float64()*8, 1+rnd.Float64()*5
+		clipped := func(g orb.MultiLineString) orb.Geometry {
+			if len(g) == 0 {
+				return nil
+			}
+			return clip.Geometry(keep, g)
+		}
+		if got, want := clipped(dashes(line, on, off, keep)), clipped(dashes(line, on, off, everything)); !orb.Equal(got, want) {
+			t.Fatalf("line %d: dashes made near keep and clipped differ from all dashes clipped", i)
+		}
+		for _, side := range []int{-1, 0, 1} {
+			length, spacing := 2+rnd.Float64()*4, 7+rnd.Float64()*5
+			if got, want := clipped(ticks(line, spacing, length, side, keep)), clipped(ticks(line, spacing, length, side, everything)); !orb.Equal(got, want) {
+				t.Fatalf("line %d, side %d: ticks made near keep and clipped differ from all ticks clipped", i, side)
+			}
+		}
 	}
 }

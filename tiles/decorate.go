@@ -34,7 +34,36 @@ func segTouches(a, b orb.Point, keep orb.Bound) bool {
 	return keep.Intersects(orb.Bound{Min: orb.Point{min(a[0], b[0]), min(a[1], b[1])}, Max: orb.Point{max(a[0], b[0]), max(a[1], b[1])}})
 }
 
+// span returns the distances along segment a→b (of length l) between
+// which it may be inside keep, widened by a pixel against rounding: what
+// lies outside is cut away by clipping to keep anyway. ok is false when no
+// part of the segment is inside.
+func span(a, b orb.Point, l float64, keep orb.Bound) (u0, u1 float64, ok bool) {
+	t0, t1 := 0.0, 1.0
+	for k := 0; k < 2; k++ {
+		d := b[k] - a[k]
+		lo, hi := keep.Min[k]-a[k], keep.Max[k]-a[k]
+		if d == 0 {
+			if lo > 0 || hi < 0 {
+				return 0, 0, false
+			}
+			continue
+		}
+		e0, e1 := lo/d, hi/d
+		if e0 > e1 {
+			e0, e1 = e1, e0
+		}
+		t0, t1 = math.Max(t0, e0), math.Min(t1, e1)
+	}
+	if t0 > t1 {
+		return 0, 0, false
+	}
+	return math.Max(t0*l-1, 0), math.Min(t1*l+1, l), true
+}
+
 // dashes cuts ls into dashes of length on separated by gaps of length off.
+// Only the dashes of the parts of segments inside keep are made, so a tile
+// costs what it shows plus a walk over the line's vertices.
 func dashes(ls []orb.Point, on, off float64, keep orb.Bound) orb.MultiLineString {
 	var out orb.MultiLineString
 	period := on + off
@@ -50,11 +79,23 @@ func dashes(ls []orb.Point, on, off float64, keep orb.Bound) orb.MultiLineString
 			flush()
 			return
 		}
+		u0, u1, ok := span(a, b, l, keep)
+		if !ok {
+			flush()
+			return
+		}
 		// Dash n covers [n·period, n·period+on) along the line. Stepping
 		// by dash number always advances; stepping by what remains of a
 		// phase computed with math.Mod can stall for ever when rounding
 		// leaves the phase a hair short of a dash's or a gap's end.
-		for n := math.Floor(at / period); n*period < at+l; n++ {
+		n0 := math.Floor(at / period)
+		if first := math.Floor((at + u0) / period); first > n0 {
+			// The dashes before u0 are outside keep: a dash carried over
+			// from the previous segment ends here.
+			n0 = first
+			flush()
+		}
+		for n := n0; n*period < at+u1; n++ {
 			from := math.Max(n*period-at, 0)
 			to := math.Min(n*period+on-at, l)
 			if to <= from { // the segment starts in the gap after dash n
@@ -86,10 +127,17 @@ func ticks(ls []orb.Point, spacing, length float64, side int, keep orb.Bound) or
 		if !segTouches(a, b, keep.Pad(length)) {
 			return
 		}
+		u0, u1, ok := span(a, b, l, keep.Pad(length))
+		if !ok {
+			return
+		}
 		ux, uy := (b[0]-a[0])/l, (b[1]-a[1])/l
 		nx, ny := uy, -ux // left of the direction, with y pointing down
 		first := math.Ceil((at-spacing/2)/spacing)*spacing + spacing/2
-		for d := first; d < at+l; d += spacing {
+		for d := first; d < at+u1; d += spacing {
+			if d < at+u0 { // outside keep; stepping on keeps d's rounding as it was
+				continue
+			}
 			p := lerp(a, b, (d-at)/l)
 			var from, to orb.Point
 			switch side {

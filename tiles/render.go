@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"slices"
+	"sync"
 
 	"github.com/paulmach/orb/maptile"
 
@@ -62,7 +64,10 @@ func (r *Renderer) EmptyPNG(width, height int) []byte { return fastpng.Empty(wid
 // whether the result was empty.
 func (r *Renderer) Encode(w io.Writer, p *Plan) (empty bool, err error) {
 	if !p.Empty() {
-		empty, err := fastpng.Encode(w, p.Draw(r.fonts))
+		img := tileImages.get(p.Frame.Width, p.Frame.Height)
+		p.DrawOn(img, r.fonts)
+		empty, err := fastpng.Encode(w, img)
+		tileImages.put(img)
 		if err != nil || !empty {
 			return false, err
 		}
@@ -70,6 +75,26 @@ func (r *Renderer) Encode(w io.Writer, p *Plan) (empty bool, err error) {
 	_, err = w.Write(fastpng.Empty(p.Frame.Width, p.Frame.Height))
 	return true, err
 }
+
+// imagePool keeps cleared images to draw tiles on, so that a tile does not
+// allocate (and the collector sweep) a quarter of a megabyte.
+type imagePool struct{ pool sync.Pool }
+
+var tileImages imagePool
+
+// get returns a transparent width×height image.
+func (ip *imagePool) get(width, height int) *image.RGBA {
+	r := image.Rect(0, 0, width, height)
+	if img, ok := ip.pool.Get().(*image.RGBA); ok && cap(img.Pix) >= 4*width*height {
+		img.Pix, img.Stride, img.Rect = img.Pix[:4*width*height], 4*width, r
+		clear(img.Pix)
+		return img
+	}
+	return image.NewRGBA(r)
+}
+
+// put gives an image back.
+func (ip *imagePool) put(img *image.RGBA) { ip.pool.Put(img) }
 
 // Tile renders XYZ tile t of the selected layers on day d at scale 1 or 2 as
 // PNG to w.

@@ -12,6 +12,7 @@ package paint
 import (
 	"image"
 	"image/color"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"golang.org/x/image/font"
@@ -65,11 +66,17 @@ func (pr *Prim) Bound() orb.Bound {
 	return pr.Geom.Bound()
 }
 
+var painters = sync.Pool{New: func() any { return new(painter) }}
+
 // Draw draws the operations in order onto dst, whose pixel (0,0) is the
 // frame's top-left corner, setting labels in fs.
 func Draw(dst *image.RGBA, fs *fonts.Set, prims []Prim) {
 	faces := map[faceKey]font.Face{}
-	pt := &painter{dst: dst}
+	// Painters are pooled: a rasteriser's and a mask's buffers are a quarter
+	// of a megabyte each at 256 px, too much to allocate for every tile.
+	pt := painters.Get().(*painter)
+	pt.dst = dst
+	defer func() { pt.dst = nil; painters.Put(pt) }()
 	for _, pr := range prims {
 		switch pr.Op {
 		case OpFill:

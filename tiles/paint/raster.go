@@ -230,7 +230,7 @@ func (p *painter) draw(bound orb.Bound, c color.NRGBA, add func()) {
 			}
 			m := &image.Alpha{Pix: p.mask.Pix[:w*h], Stride: w, Rect: image.Rect(0, 0, w, h)}
 			p.z.Draw(m, m.Rect, image.Opaque, image.Point{})
-			draw.DrawMask(p.dst, blk, &p.src, image.Point{}, m, image.Point{X: leftMargin}, draw.Over)
+			over(p.dst, blk, p.src.C, m, image.Point{X: leftMargin})
 		}
 	}
 }

@@ -12,6 +12,7 @@
 //	xiang-bench merc    -in FILE -out FILE
 //	xiang-bench bytes   -a DIR -b DIR -tiles FILE -json FILE
 //	xiang-bench seed    -xiang BIN -workers N -o DIR -json FILE -- [xiang seed flags]
+//	xiang-bench profile [-date D] [-every N] [-level L [-filter F]] [-cpuprofile FILE]
 //	xiang-bench report  -dir DIR -out FILE [-md FILE]
 //	xiang-bench port
 //	xiang-bench wait    -url URL [-timeout D] [-o FILE]
@@ -41,6 +42,7 @@ var commands = map[string]command{
 	"merc":    {"project a GeoJSON FeatureCollection to Web Mercator for Mapnik", runMerc},
 	"bytes":   {"compare the sizes of the same tiles in two directories and check their pixels agree", runBytes},
 	"seed":    {"time one run of xiang seed", runSeed},
+	"profile": {"a fixed rendering or encoding workload on the campaign, for callgrind and pprof", runProfile},
 	"report":  {"assemble the results of a run into a table and JSON", runReport},
 	"port":    {"print a free TCP port on 127.0.0.1", runPort},
 	"wait":    {"wait until a URL answers 200", runWait},
