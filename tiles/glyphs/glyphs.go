@@ -143,6 +143,10 @@ func Render(fs *fonts.Set, st Stack, start rune) []Glyph {
 				faces[i] = fs.Face(style, Size)
 			}
 			if g, ok := renderGlyph(faces[i], r); ok {
+				// node-fontnik's top: the glyph's top above the
+				// baseline less the font's ascender, which MapLibre's
+				// shaping and its own TinySDF glyphs assume.
+				g.Top -= faces[i].Metrics().Ascent.Round()
 				out = append(out, g)
 			}
 			break

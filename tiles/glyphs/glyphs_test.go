@@ -85,8 +85,10 @@ func TestMetrics(t *testing.T) {
 			// The bitmap covers the glyph's bounds, rounded out to pixels.
 			minX, maxX := float64(b.Min.X)/64, float64(b.Max.X)/64
 			minY, maxY := float64(b.Min.Y)/64, float64(b.Max.Y)/64
-			if g.Left != int(math.Floor(minX)) || g.Top != -int(math.Floor(minY)) {
-				t.Errorf("left %d top %d, want %v %v", g.Left, g.Top, math.Floor(minX), -math.Floor(minY))
+			// Top is node-fontnik's: above the baseline, less the ascender.
+			ascent := fonts.Default().Face(fonts.Regular, Size).Metrics().Ascent.Round()
+			if g.Left != int(math.Floor(minX)) || g.Top != -int(math.Floor(minY))-ascent {
+				t.Errorf("left %d top %d, want %v %v", g.Left, g.Top, math.Floor(minX), -int(math.Floor(minY))-ascent)
 			}
 			if math.Abs(float64(g.Width)-(maxX-minX)) > 2 || math.Abs(float64(g.Height)-(maxY-minY)) > 2 {
 				t.Errorf("%dx%d, want about %.1fx%.1f", g.Width, g.Height, maxX-minX, maxY-minY)
