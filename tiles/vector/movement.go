@@ -3,6 +3,7 @@ package vector
 import (
 	"maps"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -72,17 +73,23 @@ func movementPieces(f *overlays.Feature, props geojson.Properties, maxDays int) 
 	r := f.Route
 	var out []piece
 	prev := 0.0
+	route := routeProps(props, routeKeys)
 	for _, c := range cs {
-		if c.dist > prev {
-			p := maps.Clone(props)
-			setDays(p, c.day, f.Span.To)
-			p["progress"] = progress(r, c.dist)
+		// The day's piece, cut again where the route crosses a width
+		// class (TaperClasses), so that a style can taper the body by
+		// progress even along one long piece.
+		for a := prev; a < c.dist; {
+			b := min(c.dist, nextClass(r, a))
+			p := maps.Clone(route)
+			p["start_day"], p["end_day"] = int64(c.day), int64(f.Span.To)
+			p["progress"] = progress(r, b)
 			if len(f.Times) > 0 {
 				p["leg_end_day"] = int64(legEnd(f, c.dist))
 			}
-			out = append(out, piece{layer: movements, geom: geo.ToWorld(between(r, prev, c.dist)), props: p})
+			out = append(out, piece{layer: movements, geom: geo.ToWorld(between(r, a, b)), props: p})
+			a = b
 		}
-		prev = c.dist
+		prev = max(prev, c.dist)
 	}
 	arrow := "arrow-" + hexColor(f.Style.Stroke)[1:] + hexAlpha(f.Style.Stroke.A)
 	for i, c := range cs {
@@ -91,13 +98,56 @@ func movementPieces(f *overlays.Feature, props geojson.Properties, maxDays int) 
 			end = cs[i+1].day - 1
 		}
 		pos, seg := r.Locate(c.dist)
-		p := maps.Clone(props)
-		setDays(p, c.day, end)
+		final := i == len(cs)-1
+		var p geojson.Properties
+		if final {
+			p = maps.Clone(props)
+			setDays(p, c.day, end)
+		} else {
+			p = routeProps(props, headKeys)
+			p["start_day"], p["end_day"] = int64(c.day), int64(end)
+		}
 		p["bearing"] = Bearing(r, seg)
 		p["progress"] = progress(r, c.dist)
 		p["symbol"] = arrow
-		p["final"] = i == len(cs)-1
+		p["final"] = final
 		out = append(out, piece{layer: heads, geom: geo.World(pos), props: p})
+	}
+	return out
+}
+
+// TaperClasses is the number of width classes a route is cut into: a
+// route piece never spans the boundary k/TaperClasses of its route's
+// length, so a style that widens the line with progress draws the
+// raster's tapered body in steps of at most 1/TaperClasses of its range.
+const TaperClasses = 8
+
+// nextClass returns the distance along r of the first class boundary
+// beyond d (the route's length at the last).
+func nextClass(r *geo.Route, d float64) float64 {
+	l := r.Length()
+	k := math.Floor(d/l*TaperClasses+1e-9) + 1
+	return min(l, k*l/TaperClasses)
+}
+
+// routeKeys are the properties route pieces keep of their movement's:
+// what the style's filters and paint read, and the id that joins a piece
+// to its head (which carries all of them). Days (start_day and end_day,
+// not the dates), progress and leg_end_day are set per piece.
+var routeKeys = []string{"id", "layer", "kind", "side", "stroke", "stroke_opacity", "outcome", "hollow"}
+
+// headKeys are the properties the heads before the final one keep of
+// their movement's: routeKeys and the names. The final head, which the
+// summary map draws, carries all of them.
+var headKeys = append(slices.Clone(routeKeys), "name", "name_zh", "unit")
+
+// routeProps returns the properties of props named by keys.
+func routeProps(props geojson.Properties, keys []string) geojson.Properties {
+	out := make(geojson.Properties, len(keys)+8)
+	for _, k := range keys {
+		if v, ok := props[k]; ok {
+			out[k] = v
+		}
 	}
 	return out
 }
