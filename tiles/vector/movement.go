@@ -4,12 +4,14 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"sort"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/paint"
 )
 
 // cut is a day on which a movement has got further than the day before,
@@ -92,6 +94,7 @@ func movementPieces(f *overlays.Feature, props geojson.Properties, maxDays int) 
 		prev = max(prev, c.dist)
 	}
 	arrow := "arrow-" + hexColor(f.Style.Stroke)[1:] + hexAlpha(f.Style.Stroke.A)
+	wl := newWorldLine(r)
 	for i, c := range cs {
 		end := f.Span.To
 		if i+1 < len(cs) {
@@ -107,11 +110,12 @@ func movementPieces(f *overlays.Feature, props geojson.Properties, maxDays int) 
 			p = routeProps(props, headKeys)
 			p["start_day"], p["end_day"] = int64(c.day), int64(end)
 		}
-		p["bearing"] = Bearing(r, seg)
+		bs := headBearings(wl, geo.World(pos), seg, progress(r, c.dist), Bearing(r, seg))
+		p["bearing"] = bs[MaxZoom]
 		p["progress"] = progress(r, c.dist)
 		p["symbol"] = arrow
 		p["final"] = final
-		out = append(out, piece{layer: heads, geom: geo.World(pos), props: p})
+		out = append(out, piece{layer: heads, geom: geo.World(pos), props: p, bearings: bs})
 	}
 	return out
 }
@@ -234,4 +238,77 @@ func up(i, n int) []int {
 func hexAlpha(a uint8) string {
 	const digits = "0123456789abcdef"
 	return string([]byte{digits[a>>4], digits[a&15]})
+}
+
+// worldLine is a route in world coordinates with the distance along it
+// (in world units) at each vertex: the line the map draws.
+type worldLine struct {
+	pts orb.LineString
+	at  []float64
+}
+
+func newWorldLine(r *geo.Route) worldLine {
+	pts := geo.ToWorld(r.Line()).(orb.LineString)
+	at := make([]float64, len(pts))
+	for i := 1; i < len(pts); i++ {
+		at[i] = at[i-1] + math.Hypot(pts[i][0]-pts[i-1][0], pts[i][1]-pts[i-1][1])
+	}
+	return worldLine{pts, at}
+}
+
+// point returns the point at distance d along the line (clamped).
+func (w worldLine) point(d float64) orb.Point {
+	n := len(w.pts)
+	if d <= 0 || n == 1 {
+		return w.pts[0]
+	}
+	i := sort.SearchFloat64s(w.at, d)
+	if i >= n {
+		return w.pts[n-1]
+	}
+	seg := w.at[i] - w.at[i-1]
+	if seg == 0 {
+		return w.pts[i]
+	}
+	t := (d - w.at[i-1]) / seg
+	a, b := w.pts[i-1], w.pts[i]
+	return orb.Point{a[0] + (b[0]-a[0])*t, a[1] + (b[1]-a[1])*t}
+}
+
+// HeadLength returns the length, in pixels, of the raster's arrowhead on
+// a route covered to fraction progress, at zoom scale sz: 1.2 times its
+// width, which is 2.2 times the body's there, and at least 9 × sz
+// (tiles' arrow).
+func HeadLength(progress, sz float64) float64 {
+	return 1.2 * math.Max(2.2*(2.2+4.3*progress), 9) * sz
+}
+
+// headBearings returns, per tile zoom, the bearing of the head at tip
+// (on segment seg) of a route covered to fraction prog as the raster aims
+// it: along the chord from the point one head length back along the
+// route drawn up to the head (the segment's bearing segBearing when that chord
+// has no length). A tile of zoom z is drawn by MapLibre from map zoom z
+// to z+1 at 512 pixels; its head length is taken at zoom z+0.5.
+func headBearings(w worldLine, tip orb.Point, seg int, prog, segBearing float64) []float64 {
+	// The route drawn up to the head: the vertices passed, then the head
+	// (which lies on the great circle, off the Mercator segment).
+	a := w.pts[seg]
+	at := w.at[seg] + math.Hypot(tip[0]-a[0], tip[1]-a[1])
+	w = worldLine{pts: append(slices.Clone(w.pts[:seg+1]), tip), at: append(slices.Clone(w.at[:seg+1]), at)}
+	out := make([]float64, MaxZoom+1)
+	for z := range out {
+		zoom := float64(z) + 0.5
+		hl := HeadLength(prog, paint.ZoomScale(zoom)) / (512 * math.Exp2(zoom))
+		b := w.point(at - hl)
+		if b == tip {
+			out[z] = segBearing
+			continue
+		}
+		deg := math.Atan2(tip[0]-b[0], -(tip[1]-b[1])) * 180 / math.Pi
+		if deg < 0 {
+			deg += 360
+		}
+		out[z] = math.Round(deg*10) / 10
+	}
+	return out
 }
