@@ -32,8 +32,8 @@ func TestHeadBearingAtBend(t *testing.T) {
 		min, max float64
 	}{
 		{14, 0, 0.5}, {13, 0, 0.5}, // the head (≤ 60 m) lies on the northward leg
-		{10, 5, 85},                // ≈ 380 m: back over the bend
-		{6, 80, 90},                // kilometres: almost all of it on the eastward leg
+		{10, 5, 85}, // ≈ 380 m: back over the bend
+		{6, 80, 90}, // kilometres: almost all of it on the eastward leg
 	} {
 		t.Run(string(rune('0'+tc.z/10))+string(rune('0'+tc.z%10)), func(t *testing.T) {
 			if b := bs[tc.z]; b < tc.min || b > tc.max {
