@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 
@@ -187,6 +188,36 @@ func (b builder) when(test ...any) []any {
 	return f
 }
 
+// not negates a test for b.when.
+func (b builder) not(test []any) []any { return []any{"!", test} }
+
+// bodyWidth is the width of the raster's arrow body at zoom scale 1 where
+// the route is covered to fraction p: 2.2 px at its start to 6.5 at its
+// end (tiles' arrow).
+func bodyWidth(p any) []any { return []any{"+", bodyStart, []any{"*", bodyEnd - bodyStart, p}} }
+
+// headScale is the size of the raster's arrowhead where the route is
+// covered to fraction p, relative to the sprite's (drawn at the full
+// width): 2.2 times the body's width, at least 9 px.
+func headScale(p any) []any {
+	return []any{"/", []any{"max", bodyWidth(p), 9 / 2.2}, bodyEnd}
+}
+
+// hollowCore is the width of the white core of a hollow route at zoom
+// scale sz: the body less its outline on both sides.
+func hollowCore(sz float64) []any {
+	return []any{"max", 0.5, []any{"-", []any{"*", sz, bodyWidth(get("progress"))}, 2 * hollowLine}}
+}
+
+// halfOnPaper mixes colour c half and half with the paper (Background),
+// as c at half opacity shows on it.
+func halfOnPaper(c any) []any {
+	rgba := []any{"to-rgba", []any{"to-color", c}}
+	paper := [3]float64{0xf4, 0xf1, 0xea}
+	ch := func(i int) []any { return []any{"/", []any{"+", []any{"at", i, rgba}, paper[i]}, 2} }
+	return []any{"rgb", ch(0), ch(1), ch(2)}
+}
+
 func kindIs(kinds ...string) []any {
 	if len(kinds) == 1 {
 		return []any{"==", get("kind"), kinds[0]}
@@ -198,7 +229,8 @@ func is(prop string) []any { return []any{"==", get(prop), true} }
 
 // Line widths of the kinds tiles draws with ticks, at zoom scale 1.
 const (
-	movementWidth   = 4.3 // the middle of tiles' tapered arrow body
+	bodyStart       = 2.2 // tiles' tapered arrow body, at the route's start
+	bodyEnd         = 6.5 // and at its end
 	fortTick        = 4.5
 	fortSpacing     = 7.0
 	railTick        = 3.5
@@ -262,36 +294,58 @@ func (b builder) layers() []Layer {
 		Layout: map[string]any{"line-join": "round", "line-cap": "round"},
 		Paint:  map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": get("stroke_width")}})
 
-	// Movements: the route in the side's colour; retreats hollow (a white
-	// core), failed attacks dashed.
-	width := zoomed(movementWidth)
-	add("movements", Layer{ID: "movements", Type: "line", Filter: b.when([]any{"!=", get("outcome"), "failed"}),
+	// Movements: the route in the side's colour, tapered as the raster's
+	// arrow body (its width grows with progress, in the tiles' width
+	// classes); the leg in progress lighter; retreats hollow (a white
+	// core).
+	width := zoomed(bodyWidth(get("progress")))
+	light := []any{"<", []any{"global-state", StateDay}, []any{"coalesce", get("leg_end_day"), int(geo.MinDay)}}
+	solid := b.when(b.not(light))
+	if b.summary {
+		solid = b.when() // every route complete
+	}
+	add("movements", Layer{ID: "movements", Type: "line", Filter: solid,
 		Layout: map[string]any{"line-join": "round", "line-cap": "round"},
 		Paint:  map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": width}})
-	add("movements", Layer{ID: "movements-failed", Type: "line", Filter: b.when([]any{"==", get("outcome"), "failed"}),
-		Layout: map[string]any{"line-join": "round"},
-		Paint:  map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": width, "line-dasharray": []any{1.5, 1}}})
+	if !b.summary {
+		// The raster draws the leg in progress at half opacity; an opaque
+		// mix of the colour and the paper draws the same on paper without
+		// darker dots where the pieces' caps overlap.
+		add("movements", Layer{ID: "movements-light", Type: "line", Filter: b.when(light),
+			Layout: map[string]any{"line-join": "round", "line-cap": "round"},
+			Paint:  map[string]any{"line-color": halfOnPaper(get("stroke")), "line-opacity": opacity("stroke_opacity"), "line-width": width}})
+	}
 	add("movements", Layer{ID: "movements-hollow", Type: "line", Filter: b.when(is("hollow")),
 		Layout: map[string]any{"line-join": "round", "line-cap": "round"},
 		Paint: map[string]any{"line-color": colorOf(sprite.HollowFill), "line-opacity": float64(sprite.HollowFill.A) / 255,
 			"line-width": []any{"interpolate", []any{"linear"}, []any{"zoom"},
-				5, round6(math.Max(movementWidth*paint.ZoomScale(5)-2*hollowLine, 0.5)),
-				12, round6(movementWidth*paint.ZoomScale(12) - 2*hollowLine)}}})
+				5, hollowCore(paint.ZoomScale(5)), 12, hollowCore(paint.ZoomScale(12))}}})
 
 	// Arrowheads: the sprite's arrow of the movement's colour, rotated to
-	// its bearing, its tip (the icon's top) at the troops' position.
+	// its bearing, its tip (the icon's top) at the troops' position,
+	// sized as the raster's head (which grows with progress); a failed
+	// attack ends in a bar across the tip.
 	heads := b.when()
 	if b.summary {
 		heads = []any{"all", is("final")}
 	}
 	iconSize := []any{"interpolate", []any{"linear"}, []any{"zoom"},
 		5, round6(paint.ZoomScale(5) / sprite.MaxZoomScale), 12, round6(paint.ZoomScale(12) / sprite.MaxZoomScale)}
+	headSize := []any{"interpolate", []any{"linear"}, []any{"zoom"},
+		5, []any{"*", round6(paint.ZoomScale(5) / sprite.MaxZoomScale), headScale(get("progress"))},
+		12, []any{"*", round6(paint.ZoomScale(12) / sprite.MaxZoomScale), headScale(get("progress"))}}
 	add("heads", Layer{ID: "heads", Type: "symbol", Filter: heads,
 		Layout: map[string]any{
 			"icon-image": []any{"case", is("hollow"),
 				[]any{"concat", "arrow-hollow-", []any{"slice", get("symbol"), len("arrow-")}}, get("symbol")},
 			"icon-rotate": get("bearing"), "icon-rotation-alignment": "map", "icon-anchor": "top",
-			"icon-size": iconSize, "icon-allow-overlap": true, "icon-ignore-placement": true,
+			"icon-size": headSize, "icon-allow-overlap": true, "icon-ignore-placement": true,
+		}})
+	add("heads", Layer{ID: "heads-failed-bar", Type: "symbol", Filter: append(slices.Clone(heads), []any{"==", get("outcome"), "failed"}),
+		Layout: map[string]any{
+			"icon-image":  []any{"concat", "bar-", []any{"slice", get("symbol"), len("arrow-")}},
+			"icon-rotate": get("bearing"), "icon-rotation-alignment": "map", "icon-anchor": "bottom",
+			"icon-size": headSize, "icon-allow-overlap": true, "icon-ignore-placement": true,
 		}})
 
 	// Estimated positions: a soft halo of the feature's colour under the
