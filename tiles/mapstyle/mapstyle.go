@@ -315,6 +315,15 @@ func (b builder) layers() []Layer {
 			Layout: map[string]any{"line-join": "round", "line-cap": "round"},
 			Paint:  map[string]any{"line-color": halfOnPaper(get("stroke")), "line-opacity": opacity("stroke_opacity"), "line-width": width}})
 	}
+	// Estimated routes: a dotted white edge along the body, as the
+	// raster draws them (a casing around a gap of the body's width).
+	add("movements", Layer{ID: "movements-approximate", Type: "line", Filter: b.when(is("approximate"), b.not(is("hollow"))),
+		Layout: map[string]any{"line-join": "round"},
+		Paint: map[string]any{"line-color": colorOf(paint.Halo), "line-opacity": round6(float64(paint.Halo.A) / 255),
+			"line-width": approxEdge, "line-gap-width": []any{"interpolate", []any{"linear"}, []any{"zoom"},
+				5, []any{"max", 0, []any{"-", times(bodyWidth(get("progress")), paint.ZoomScale(5)), approxEdge}},
+				12, []any{"max", 0, []any{"-", times(bodyWidth(get("progress")), paint.ZoomScale(12)), approxEdge}}},
+			"line-dasharray": []any{approxDot / approxEdge, approxGap / approxEdge}}})
 	add("movements", Layer{ID: "movements-hollow", Type: "line", Filter: b.when(is("hollow")),
 		Layout: map[string]any{"line-join": "round", "line-cap": "round"},
 		Paint: map[string]any{"line-color": colorOf(sprite.HollowFill), "line-opacity": float64(sprite.HollowFill.A) / 255,
@@ -423,5 +432,10 @@ func colorOf(c color.NRGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.
 // (paint.Symbol.Reach); the other kinds' are written where used.
 const (
 	approxHalo = 1.6
+	// The dotted edge of an estimated route (tiles' approxDot, approxGap
+	// and the edge's width).
+	approxDot  = 1.5
+	approxGap  = 2.5
+	approxEdge = 1.4
 	unitReach  = 17.0
 )

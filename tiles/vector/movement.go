@@ -138,18 +138,20 @@ func nextClass(r *geo.Route, d float64) float64 {
 // what the style's filters and paint read, and the id that joins a piece
 // to its head (which carries all of them). Days (start_day and end_day,
 // not the dates), progress and leg_end_day are set per piece.
-var routeKeys = []string{"id", "layer", "kind", "side", "stroke", "stroke_opacity", "outcome", "hollow"}
+var routeKeys = []string{"id", "layer", "kind", "side", "stroke", "stroke_opacity", "outcome", "hollow", "approximate"}
 
 // headKeys are the properties the heads before the final one keep of
 // their movement's: routeKeys and the names. The final head, which the
 // summary map draws, carries all of them.
 var headKeys = append(slices.Clone(routeKeys), "name", "name_zh", "unit")
 
-// routeProps returns the properties of props named by keys.
+// routeProps returns the properties of props named by keys, booleans
+// only when true (a style's ["==", ["get", k], true] is false without
+// them).
 func routeProps(props geojson.Properties, keys []string) geojson.Properties {
 	out := make(geojson.Properties, len(keys)+8)
 	for _, k := range keys {
-		if v, ok := props[k]; ok {
+		if v, ok := props[k]; ok && v != false {
 			out[k] = v
 		}
 	}
