@@ -162,11 +162,25 @@ type builder struct{ summary bool }
 // get reads a feature property.
 func get(p string) []any { return []any{"get", p} }
 
+// ZoomOffset is the difference between the raster's zoom (256-pixel
+// tiles, where paint.ZoomScale and the label zooms are defined) and
+// MapLibre's (512-pixel tiles) at the same scale: MapLibre's zoom z draws
+// what the raster draws at z+1.
+const ZoomOffset = 1
+
+// zoomLo and zoomHi are the MapLibre zooms where paint.ZoomScale stops
+// changing: the raster's 5 and 12.
+const (
+	zoomLo = 5 - ZoomOffset
+	zoomHi = 12 - ZoomOffset
+)
+
 // zoomed interpolates a value linearly with the zoom like
-// paint.ZoomScale: v×0.55 at zoom 5 and below, v×1.15 at 12 and above.
+// paint.ZoomScale: v×0.55 at the raster's zoom 5 and below, v×1.15 at 12
+// and above.
 func zoomed(v any) []any {
 	return []any{"interpolate", []any{"linear"}, []any{"zoom"},
-		5, times(v, paint.ZoomScale(5)), 12, times(v, paint.ZoomScale(12))}
+		zoomLo, times(v, paint.ZoomScale(zoomLo+ZoomOffset)), zoomHi, times(v, paint.ZoomScale(zoomHi+ZoomOffset))}
 }
 
 func times(v any, k float64) any {
@@ -321,14 +335,14 @@ func (b builder) layers() []Layer {
 		Layout: map[string]any{"line-join": "round"},
 		Paint: map[string]any{"line-color": colorOf(paint.Halo), "line-opacity": round6(float64(paint.Halo.A) / 255),
 			"line-width": approxEdge, "line-gap-width": []any{"interpolate", []any{"linear"}, []any{"zoom"},
-				5, []any{"max", 0, []any{"-", times(bodyWidth(get("progress")), paint.ZoomScale(5)), approxEdge}},
-				12, []any{"max", 0, []any{"-", times(bodyWidth(get("progress")), paint.ZoomScale(12)), approxEdge}}},
+				zoomLo, []any{"max", 0, []any{"-", times(bodyWidth(get("progress")), paint.ZoomScale(zoomLo+ZoomOffset)), approxEdge}},
+				zoomHi, []any{"max", 0, []any{"-", times(bodyWidth(get("progress")), paint.ZoomScale(zoomHi+ZoomOffset)), approxEdge}}},
 			"line-dasharray": []any{approxDot / approxEdge, approxGap / approxEdge}}})
 	add("movements", Layer{ID: "movements-hollow", Type: "line", Filter: b.when(is("hollow")),
 		Layout: map[string]any{"line-join": "round", "line-cap": "round"},
 		Paint: map[string]any{"line-color": colorOf(sprite.HollowFill), "line-opacity": float64(sprite.HollowFill.A) / 255,
 			"line-width": []any{"interpolate", []any{"linear"}, []any{"zoom"},
-				5, hollowCore(paint.ZoomScale(5)), 12, hollowCore(paint.ZoomScale(12))}}})
+				zoomLo, hollowCore(paint.ZoomScale(zoomLo + ZoomOffset)), zoomHi, hollowCore(paint.ZoomScale(zoomHi + ZoomOffset))}}})
 
 	// Arrowheads: the sprite's arrow of the movement's colour, rotated to
 	// its bearing, its tip (the icon's top) at the troops' position,
@@ -339,10 +353,10 @@ func (b builder) layers() []Layer {
 		heads = []any{"all", is("final")}
 	}
 	iconSize := []any{"interpolate", []any{"linear"}, []any{"zoom"},
-		5, round6(paint.ZoomScale(5) / sprite.MaxZoomScale), 12, round6(paint.ZoomScale(12) / sprite.MaxZoomScale)}
+		zoomLo, round6(paint.ZoomScale(zoomLo+ZoomOffset) / sprite.MaxZoomScale), zoomHi, round6(paint.ZoomScale(zoomHi+ZoomOffset) / sprite.MaxZoomScale)}
 	headSize := []any{"interpolate", []any{"linear"}, []any{"zoom"},
-		5, []any{"*", round6(paint.ZoomScale(5) / sprite.MaxZoomScale), headScale(get("progress"))},
-		12, []any{"*", round6(paint.ZoomScale(12) / sprite.MaxZoomScale), headScale(get("progress"))}}
+		zoomLo, []any{"*", round6(paint.ZoomScale(zoomLo+ZoomOffset) / sprite.MaxZoomScale), headScale(get("progress"))},
+		zoomHi, []any{"*", round6(paint.ZoomScale(zoomHi+ZoomOffset) / sprite.MaxZoomScale), headScale(get("progress"))}}
 	add("heads", Layer{ID: "heads", Type: "symbol", Filter: heads,
 		Layout: map[string]any{
 			"icon-image": []any{"case", is("hollow"),
@@ -385,13 +399,13 @@ func (b builder) layers() []Layer {
 			first = []any{"coalesce", get("designation"), get("name")}
 			has = []any{"any", []any{"has", "designation"}, []any{"has", "name"}}
 		}
-		text := []any{"step", []any{"zoom"}, first, l.zhZoom,
+		text := []any{"step", []any{"zoom"}, first, l.zhZoom - ZoomOffset,
 			[]any{"concat", first, []any{"case", []any{"has", "name_zh"}, []any{"concat", "\n", get("name_zh")}, ""}}}
 		color := any(get("stroke"))
 		if l.kind == "place" {
 			color = colorOf(paint.Ink)
 		}
-		add("points", Layer{ID: l.id, Type: "symbol", MinZoom: l.minZoom, Filter: b.when(append([]any{kindIs(l.kind), has}, l.test...)...),
+		add("points", Layer{ID: l.id, Type: "symbol", MinZoom: l.minZoom - ZoomOffset, Filter: b.when(append([]any{kindIs(l.kind), has}, l.test...)...),
 			Layout: map[string]any{
 				"text-field": text, "text-font": []any{l.font}, "text-size": l.size,
 				"text-variable-anchor": []any{"top", "bottom", "right", "left"}, "text-radial-offset": l.offset,

@@ -290,7 +290,8 @@ func HeadLength(progress, sz float64) float64 {
 // it: along the chord from the point one head length back along the
 // route drawn up to the head (the segment's bearing segBearing when that chord
 // has no length). A tile of zoom z is drawn by MapLibre from map zoom z
-// to z+1 at 512 pixels; its head length is taken at zoom z+0.5.
+// to z+1 at 512 pixels; its head length is taken at zoom z+0.5, with the
+// zoom scale of the raster's zoom z+1.5 (256-pixel tiles, same scale).
 func headBearings(w worldLine, tip orb.Point, seg int, prog, segBearing float64) []float64 {
 	// The route drawn up to the head: the vertices passed, then the head
 	// (which lies on the great circle, off the Mercator segment).
@@ -300,7 +301,7 @@ func headBearings(w worldLine, tip orb.Point, seg int, prog, segBearing float64)
 	out := make([]float64, MaxZoom+1)
 	for z := range out {
 		zoom := float64(z) + 0.5
-		hl := HeadLength(prog, paint.ZoomScale(zoom)) / (512 * math.Exp2(zoom))
+		hl := HeadLength(prog, paint.ZoomScale(zoom+1)) / (512 * math.Exp2(zoom))
 		b := w.point(at - hl)
 		if b == tip {
 			out[z] = segBearing

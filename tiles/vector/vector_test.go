@@ -213,7 +213,7 @@ func checkDay(t *testing.T, f *overlays.Feature, d geo.Day, routes, hs []piece) 
 	// head length back on the day's route (Feature.GeometryAt, in world
 	// units) to its end, as the raster aims it.
 	zoom := float64(MaxZoom) + 0.5
-	hl := HeadLength(head[0].props["progress"].(float64), paint.ZoomScale(zoom)) / (512 * math.Exp2(zoom))
+	hl := HeadLength(head[0].props["progress"].(float64), paint.ZoomScale(zoom+1)) / (512 * math.Exp2(zoom))
 	if back, tip, ok := chord(want, hl); ok {
 		want0 := math.Mod(math.Atan2(tip[0]-back[0], back[1]-tip[1])*180/math.Pi+360, 360)
 		if got := head[0].props["bearing"].(float64); angleDiff(got, want0) > 0.5 {
