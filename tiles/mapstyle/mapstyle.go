@@ -217,10 +217,12 @@ func headScale(p any) []any {
 	return []any{"/", []any{"max", bodyWidth(p), 9 / 2.2}, bodyEnd}
 }
 
-// hollowCore is the width of the white core of a hollow route at zoom
-// scale sz: the body less its outline on both sides.
-func hollowCore(sz float64) []any {
-	return []any{"max", 0.5, []any{"-", []any{"*", sz, bodyWidth(get("progress"))}, 2 * hollowLine}}
+// edgeGap is the line-gap-width of a casing of width w drawn along the
+// edges of a movement's body: centred on them.
+func edgeGap(w float64) []any {
+	return []any{"interpolate", []any{"linear"}, []any{"zoom"},
+		zoomLo, []any{"max", 0, []any{"-", times(bodyWidth(get("progress")), paint.ZoomScale(zoomLo+ZoomOffset)), w}},
+		zoomHi, []any{"max", 0, []any{"-", times(bodyWidth(get("progress")), paint.ZoomScale(zoomHi+ZoomOffset)), w}}}
 }
 
 // halfOnPaper mixes colour c half and half with the paper (Background),
@@ -253,7 +255,9 @@ const (
 	encircleWidth   = 2.4
 	encircleTick    = 5.0
 	encircleSpacing = 9.0
-	hollowLine      = 1.3
+	hollowLine      = 1.3 // the dashed outline of a hollow route: width,
+	hollowDash      = 5.0 // dash
+	hollowGap       = 3.0 // and gap (tiles' arrow)
 )
 
 func (b builder) layers() []Layer {
@@ -311,12 +315,12 @@ func (b builder) layers() []Layer {
 	// Movements: the route in the side's colour, tapered as the raster's
 	// arrow body (its width grows with progress, in the tiles' width
 	// classes); the leg in progress lighter; retreats hollow (a white
-	// core).
+	// body with a dashed outline); estimated routes with a dotted edge.
 	width := zoomed(bodyWidth(get("progress")))
 	light := []any{"<", []any{"global-state", StateDay}, []any{"coalesce", get("leg_end_day"), int(geo.MinDay)}}
-	solid := b.when(b.not(light))
+	solid := b.when(b.not(is("hollow")), b.not(light))
 	if b.summary {
-		solid = b.when() // every route complete
+		solid = b.when(b.not(is("hollow"))) // every route complete
 	}
 	add("movements", Layer{ID: "movements", Type: "line", Filter: solid,
 		Layout: map[string]any{"line-join": "round", "line-cap": "round"},
@@ -325,7 +329,7 @@ func (b builder) layers() []Layer {
 		// The raster draws the leg in progress at half opacity; an opaque
 		// mix of the colour and the paper draws the same on paper without
 		// darker dots where the pieces' caps overlap.
-		add("movements", Layer{ID: "movements-light", Type: "line", Filter: b.when(light),
+		add("movements", Layer{ID: "movements-light", Type: "line", Filter: b.when(b.not(is("hollow")), light),
 			Layout: map[string]any{"line-join": "round", "line-cap": "round"},
 			Paint:  map[string]any{"line-color": halfOnPaper(get("stroke")), "line-opacity": opacity("stroke_opacity"), "line-width": width}})
 	}
@@ -334,15 +338,19 @@ func (b builder) layers() []Layer {
 	add("movements", Layer{ID: "movements-approximate", Type: "line", Filter: b.when(is("approximate"), b.not(is("hollow"))),
 		Layout: map[string]any{"line-join": "round"},
 		Paint: map[string]any{"line-color": colorOf(paint.Halo), "line-opacity": round6(float64(paint.Halo.A) / 255),
-			"line-width": approxEdge, "line-gap-width": []any{"interpolate", []any{"linear"}, []any{"zoom"},
-				zoomLo, []any{"max", 0, []any{"-", times(bodyWidth(get("progress")), paint.ZoomScale(zoomLo+ZoomOffset)), approxEdge}},
-				zoomHi, []any{"max", 0, []any{"-", times(bodyWidth(get("progress")), paint.ZoomScale(zoomHi+ZoomOffset)), approxEdge}}},
+			"line-width": approxEdge, "line-gap-width": edgeGap(approxEdge),
 			"line-dasharray": []any{approxDot / approxEdge, approxGap / approxEdge}}})
+	// Retreats and withdrawals: a white body and a dashed outline in the
+	// colour.
 	add("movements", Layer{ID: "movements-hollow", Type: "line", Filter: b.when(is("hollow")),
 		Layout: map[string]any{"line-join": "round", "line-cap": "round"},
-		Paint: map[string]any{"line-color": colorOf(sprite.HollowFill), "line-opacity": float64(sprite.HollowFill.A) / 255,
-			"line-width": []any{"interpolate", []any{"linear"}, []any{"zoom"},
-				zoomLo, hollowCore(paint.ZoomScale(zoomLo + ZoomOffset)), zoomHi, hollowCore(paint.ZoomScale(zoomHi + ZoomOffset))}}})
+		Paint: map[string]any{"line-color": colorOf(sprite.HollowFill), "line-opacity": round6(float64(sprite.HollowFill.A) / 255),
+			"line-width": width}})
+	add("movements", Layer{ID: "movements-hollow-outline", Type: "line", Filter: b.when(is("hollow")),
+		Layout: map[string]any{"line-join": "round"},
+		Paint: map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"),
+			"line-width": hollowLine, "line-gap-width": edgeGap(hollowLine),
+			"line-dasharray": []any{hollowDash / hollowLine, hollowGap / hollowLine}}})
 
 	// Arrowheads: the sprite's arrow of the movement's colour, rotated to
 	// its bearing, its tip (the icon's top) at the troops' position,
