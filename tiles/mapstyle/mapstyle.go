@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 
@@ -161,11 +162,25 @@ type builder struct{ summary bool }
 // get reads a feature property.
 func get(p string) []any { return []any{"get", p} }
 
+// ZoomOffset is the difference between the raster's zoom (256-pixel
+// tiles, where paint.ZoomScale and the label zooms are defined) and
+// MapLibre's (512-pixel tiles) at the same scale: MapLibre's zoom z draws
+// what the raster draws at z+1.
+const ZoomOffset = 1
+
+// zoomLo and zoomHi are the MapLibre zooms where paint.ZoomScale stops
+// changing: the raster's 5 and 12.
+const (
+	zoomLo = 5 - ZoomOffset
+	zoomHi = 12 - ZoomOffset
+)
+
 // zoomed interpolates a value linearly with the zoom like
-// paint.ZoomScale: v×0.55 at zoom 5 and below, v×1.15 at 12 and above.
+// paint.ZoomScale: v×0.55 at the raster's zoom 5 and below, v×1.15 at 12
+// and above.
 func zoomed(v any) []any {
 	return []any{"interpolate", []any{"linear"}, []any{"zoom"},
-		5, times(v, paint.ZoomScale(5)), 12, times(v, paint.ZoomScale(12))}
+		zoomLo, times(v, paint.ZoomScale(zoomLo+ZoomOffset)), zoomHi, times(v, paint.ZoomScale(zoomHi+ZoomOffset))}
 }
 
 func times(v any, k float64) any {
@@ -187,6 +202,38 @@ func (b builder) when(test ...any) []any {
 	return f
 }
 
+// not negates a test for b.when.
+func (b builder) not(test []any) []any { return []any{"!", test} }
+
+// bodyWidth is the width of the raster's arrow body at zoom scale 1 where
+// the route is covered to fraction p: 2.2 px at its start to 6.5 at its
+// end (tiles' arrow).
+func bodyWidth(p any) []any { return []any{"+", bodyStart, []any{"*", bodyEnd - bodyStart, p}} }
+
+// headScale is the size of the raster's arrowhead where the route is
+// covered to fraction p, relative to the sprite's (drawn at the full
+// width): 2.2 times the body's width, at least 9 px.
+func headScale(p any) []any {
+	return []any{"/", []any{"max", bodyWidth(p), 9 / 2.2}, bodyEnd}
+}
+
+// edgeGap is the line-gap-width of a casing of width w drawn along the
+// edges of a movement's body: centred on them.
+func edgeGap(w float64) []any {
+	return []any{"interpolate", []any{"linear"}, []any{"zoom"},
+		zoomLo, []any{"max", 0, []any{"-", times(bodyWidth(get("progress")), paint.ZoomScale(zoomLo+ZoomOffset)), w}},
+		zoomHi, []any{"max", 0, []any{"-", times(bodyWidth(get("progress")), paint.ZoomScale(zoomHi+ZoomOffset)), w}}}
+}
+
+// halfOnPaper mixes colour c half and half with the paper (Background),
+// as c at half opacity shows on it.
+func halfOnPaper(c any) []any {
+	rgba := []any{"to-rgba", []any{"to-color", c}}
+	paper := [3]float64{0xf4, 0xf1, 0xea}
+	ch := func(i int) []any { return []any{"/", []any{"+", []any{"at", i, rgba}, paper[i]}, 2} }
+	return []any{"rgb", ch(0), ch(1), ch(2)}
+}
+
 func kindIs(kinds ...string) []any {
 	if len(kinds) == 1 {
 		return []any{"==", get("kind"), kinds[0]}
@@ -198,7 +245,8 @@ func is(prop string) []any { return []any{"==", get(prop), true} }
 
 // Line widths of the kinds tiles draws with ticks, at zoom scale 1.
 const (
-	movementWidth   = 4.3 // the middle of tiles' tapered arrow body
+	bodyStart       = 2.2 // tiles' tapered arrow body, at the route's start
+	bodyEnd         = 6.5 // and at its end
 	fortTick        = 4.5
 	fortSpacing     = 7.0
 	railTick        = 3.5
@@ -207,7 +255,9 @@ const (
 	encircleWidth   = 2.4
 	encircleTick    = 5.0
 	encircleSpacing = 9.0
-	hollowLine      = 1.3
+	hollowLine      = 1.3 // the dashed outline of a hollow route: width,
+	hollowDash      = 5.0 // dash
+	hollowGap       = 3.0 // and gap (tiles' arrow)
 )
 
 func (b builder) layers() []Layer {
@@ -262,36 +312,71 @@ func (b builder) layers() []Layer {
 		Layout: map[string]any{"line-join": "round", "line-cap": "round"},
 		Paint:  map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": get("stroke_width")}})
 
-	// Movements: the route in the side's colour; retreats hollow (a white
-	// core), failed attacks dashed.
-	width := zoomed(movementWidth)
-	add("movements", Layer{ID: "movements", Type: "line", Filter: b.when([]any{"!=", get("outcome"), "failed"}),
+	// Movements: the route in the side's colour, tapered as the raster's
+	// arrow body (its width grows with progress, in the tiles' width
+	// classes); the leg in progress lighter; retreats hollow (a white
+	// body with a dashed outline); estimated routes with a dotted edge.
+	width := zoomed(bodyWidth(get("progress")))
+	light := []any{"<", []any{"global-state", StateDay}, []any{"coalesce", get("leg_end_day"), int(geo.MinDay)}}
+	solid := b.when(b.not(is("hollow")), b.not(light))
+	if b.summary {
+		solid = b.when(b.not(is("hollow"))) // every route complete
+	}
+	add("movements", Layer{ID: "movements", Type: "line", Filter: solid,
 		Layout: map[string]any{"line-join": "round", "line-cap": "round"},
 		Paint:  map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": width}})
-	add("movements", Layer{ID: "movements-failed", Type: "line", Filter: b.when([]any{"==", get("outcome"), "failed"}),
+	if !b.summary {
+		// The raster draws the leg in progress at half opacity; an opaque
+		// mix of the colour and the paper draws the same on paper without
+		// darker dots where the pieces' caps overlap.
+		add("movements", Layer{ID: "movements-light", Type: "line", Filter: b.when(b.not(is("hollow")), light),
+			Layout: map[string]any{"line-join": "round", "line-cap": "round"},
+			Paint:  map[string]any{"line-color": halfOnPaper(get("stroke")), "line-opacity": opacity("stroke_opacity"), "line-width": width}})
+	}
+	// Estimated routes: a dotted white edge along the body, as the
+	// raster draws them (a casing around a gap of the body's width).
+	add("movements", Layer{ID: "movements-approximate", Type: "line", Filter: b.when(is("approximate"), b.not(is("hollow"))),
 		Layout: map[string]any{"line-join": "round"},
-		Paint:  map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"), "line-width": width, "line-dasharray": []any{1.5, 1}}})
+		Paint: map[string]any{"line-color": colorOf(paint.Halo), "line-opacity": round6(float64(paint.Halo.A) / 255),
+			"line-width": approxEdge, "line-gap-width": edgeGap(approxEdge),
+			"line-dasharray": []any{approxDot / approxEdge, approxGap / approxEdge}}})
+	// Retreats and withdrawals: a white body and a dashed outline in the
+	// colour.
 	add("movements", Layer{ID: "movements-hollow", Type: "line", Filter: b.when(is("hollow")),
 		Layout: map[string]any{"line-join": "round", "line-cap": "round"},
-		Paint: map[string]any{"line-color": colorOf(sprite.HollowFill), "line-opacity": float64(sprite.HollowFill.A) / 255,
-			"line-width": []any{"interpolate", []any{"linear"}, []any{"zoom"},
-				5, round6(math.Max(movementWidth*paint.ZoomScale(5)-2*hollowLine, 0.5)),
-				12, round6(movementWidth*paint.ZoomScale(12) - 2*hollowLine)}}})
+		Paint: map[string]any{"line-color": colorOf(sprite.HollowFill), "line-opacity": round6(float64(sprite.HollowFill.A) / 255),
+			"line-width": width}})
+	add("movements", Layer{ID: "movements-hollow-outline", Type: "line", Filter: b.when(is("hollow")),
+		Layout: map[string]any{"line-join": "round"},
+		Paint: map[string]any{"line-color": get("stroke"), "line-opacity": opacity("stroke_opacity"),
+			"line-width": hollowLine, "line-gap-width": edgeGap(hollowLine),
+			"line-dasharray": []any{hollowDash / hollowLine, hollowGap / hollowLine}}})
 
 	// Arrowheads: the sprite's arrow of the movement's colour, rotated to
-	// its bearing, its tip (the icon's top) at the troops' position.
+	// its bearing, its tip (the icon's top) at the troops' position,
+	// sized as the raster's head (which grows with progress); a failed
+	// attack ends in a bar across the tip.
 	heads := b.when()
 	if b.summary {
 		heads = []any{"all", is("final")}
 	}
 	iconSize := []any{"interpolate", []any{"linear"}, []any{"zoom"},
-		5, round6(paint.ZoomScale(5) / sprite.MaxZoomScale), 12, round6(paint.ZoomScale(12) / sprite.MaxZoomScale)}
+		zoomLo, round6(paint.ZoomScale(zoomLo+ZoomOffset) / sprite.MaxZoomScale), zoomHi, round6(paint.ZoomScale(zoomHi+ZoomOffset) / sprite.MaxZoomScale)}
+	headSize := []any{"interpolate", []any{"linear"}, []any{"zoom"},
+		zoomLo, []any{"*", round6(paint.ZoomScale(zoomLo+ZoomOffset) / sprite.MaxZoomScale), headScale(get("progress"))},
+		zoomHi, []any{"*", round6(paint.ZoomScale(zoomHi+ZoomOffset) / sprite.MaxZoomScale), headScale(get("progress"))}}
 	add("heads", Layer{ID: "heads", Type: "symbol", Filter: heads,
 		Layout: map[string]any{
 			"icon-image": []any{"case", is("hollow"),
 				[]any{"concat", "arrow-hollow-", []any{"slice", get("symbol"), len("arrow-")}}, get("symbol")},
 			"icon-rotate": get("bearing"), "icon-rotation-alignment": "map", "icon-anchor": "top",
-			"icon-size": iconSize, "icon-allow-overlap": true, "icon-ignore-placement": true,
+			"icon-size": headSize, "icon-allow-overlap": true, "icon-ignore-placement": true,
+		}})
+	add("heads", Layer{ID: "heads-failed-bar", Type: "symbol", Filter: append(slices.Clone(heads), []any{"==", get("outcome"), "failed"}),
+		Layout: map[string]any{
+			"icon-image":  []any{"concat", "bar-", []any{"slice", get("symbol"), len("arrow-")}},
+			"icon-rotate": get("bearing"), "icon-rotation-alignment": "map", "icon-anchor": "bottom",
+			"icon-size": headSize, "icon-allow-overlap": true, "icon-ignore-placement": true,
 		}})
 
 	// Estimated positions: a soft halo of the feature's colour under the
@@ -322,13 +407,13 @@ func (b builder) layers() []Layer {
 			first = []any{"coalesce", get("designation"), get("name")}
 			has = []any{"any", []any{"has", "designation"}, []any{"has", "name"}}
 		}
-		text := []any{"step", []any{"zoom"}, first, l.zhZoom,
+		text := []any{"step", []any{"zoom"}, first, l.zhZoom - ZoomOffset,
 			[]any{"concat", first, []any{"case", []any{"has", "name_zh"}, []any{"concat", "\n", get("name_zh")}, ""}}}
 		color := any(get("stroke"))
 		if l.kind == "place" {
 			color = colorOf(paint.Ink)
 		}
-		add("points", Layer{ID: l.id, Type: "symbol", MinZoom: l.minZoom, Filter: b.when(append([]any{kindIs(l.kind), has}, l.test...)...),
+		add("points", Layer{ID: l.id, Type: "symbol", MinZoom: l.minZoom - ZoomOffset, Filter: b.when(append([]any{kindIs(l.kind), has}, l.test...)...),
 			Layout: map[string]any{
 				"text-field": text, "text-font": []any{l.font}, "text-size": l.size,
 				"text-variable-anchor": []any{"top", "bottom", "right", "left"}, "text-radial-offset": l.offset,
@@ -369,5 +454,10 @@ func colorOf(c color.NRGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.
 // (paint.Symbol.Reach); the other kinds' are written where used.
 const (
 	approxHalo = 1.6
+	// The dotted edge of an estimated route (tiles' approxDot, approxGap
+	// and the edge's width).
+	approxDot  = 1.5
+	approxGap  = 2.5
+	approxEdge = 1.4
 	unitReach  = 17.0
 )

@@ -130,9 +130,50 @@ func TestURLsAndColours(t *testing.T) {
 		}
 		ids[l.ID] = true
 	}
-	for _, id := range []string{"areas-fill", "lines-front", "movements", "movements-hollow", "movements-failed", "heads", "points", "labels-place-1", "labels-unit"} {
+	for _, id := range []string{"areas-fill", "lines-front", "movements", "movements-light", "movements-hollow", "heads", "heads-failed-bar", "points", "labels-place-1", "labels-unit"} {
 		if !ids[id] {
 			t.Errorf("no layer %s", id)
+		}
+	}
+}
+
+// TestMovementCartography checks that the movement layers read what
+// the raster's arrows depend on: the body's width and the head's size the
+// progress, the lighter leg the day against leg_end_day, the bar the
+// outcome; and that the summary has no lighter leg.
+func TestMovementCartography(t *testing.T) {
+	for name, s := range styles(t) {
+		byID := map[string]Layer{}
+		for _, l := range s.Layers {
+			byID[l.ID] = l
+		}
+		for _, tc := range []struct {
+			id, part, want string
+		}{
+			{"movements", "paint", `["get","progress"]`},
+			{"movements-hollow", "paint", `["get","progress"]`},
+			{"heads", "layout", `["get","progress"]`},
+			{"heads-failed-bar", "filter", `["get","outcome"],"failed"]`},
+			{"heads-failed-bar", "layout", `"bar-"`},
+			{"movements-light", "filter", `["get","leg_end_day"]`},
+			{"movements-light", "paint", `"to-rgba"`},
+		} {
+			t.Run(name+"/"+tc.id+"/"+tc.part, func(t *testing.T) {
+				l, ok := byID[tc.id]
+				if name == "summary" && tc.id == "movements-light" {
+					if ok {
+						t.Errorf("the summary map draws a lighter leg")
+					}
+					return
+				}
+				if !ok {
+					t.Fatalf("no layer %s", tc.id)
+				}
+				v := map[string]any{"paint": l.Paint, "layout": l.Layout, "filter": l.Filter}[tc.part]
+				if !uses(v, tc.want) {
+					t.Errorf("%s %s: %s, want it to use %s", tc.id, tc.part, mustJSON(v), tc.want)
+				}
+			})
 		}
 	}
 }

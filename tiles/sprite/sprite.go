@@ -69,6 +69,61 @@ func HollowArrowName(c color.NRGBA) string {
 	return fmt.Sprintf("arrow-hollow-%02x%02x%02x%02x", c.R, c.G, c.B, c.A)
 }
 
+// BarName returns the sprite name of the bar a failed attack of colour
+// c ends in: "bar-1f4e9cff".
+func BarName(c color.NRGBA) string {
+	return fmt.Sprintf("bar-%02x%02x%02x%02x", c.R, c.G, c.B, c.A)
+}
+
+// The bar across the tip of a failed attack, at zoom scale 1 and pixel
+// ratio 1, as tiles draws it: 1.2 times the head's width long, 2.5 px
+// thick, its centre 2.5 px beyond the tip.
+const (
+	barLength = 1.2 * arrowWidth
+	barWidth  = 2.5
+	barAhead  = 2.5
+)
+
+// FailedColors returns the distinct stroke colours of the selection's
+// failed movements, sorted: each gets a bar (BarName).
+func FailedColors(sel overlays.Selection) []color.NRGBA {
+	m := map[color.NRGBA]bool{}
+	for _, l := range sel {
+		for _, f := range l.Features {
+			if f.Kind == overlays.KindMovement && f.Failed() {
+				m[f.Style.Stroke] = true
+			}
+		}
+	}
+	return sortColors(m)
+}
+
+func sortColors(m map[color.NRGBA]bool) []color.NRGBA {
+	out := make([]color.NRGBA, 0, len(m))
+	for c := range m {
+		out = append(out, c)
+	}
+	key := func(c color.NRGBA) uint32 { return uint32(c.R)<<24 | uint32(c.G)<<16 | uint32(c.B)<<8 | uint32(c.A) }
+	slices.SortFunc(out, func(a, b color.NRGBA) int { return cmp.Compare(key(a), key(b)) })
+	return out
+}
+
+// barIcon draws the bar of a failed attack pointing north: a horizontal
+// bar whose anchor, the arrow's tip, is the icon's bottom centre
+// (icon-anchor "bottom"), so that rotated by the head's bearing it lies
+// across the route just beyond the tip.
+func barIcon(c color.NRGBA, ratio int) icon {
+	r := float64(ratio)
+	w := ratio * int(2*math.Ceil(barLength*MaxZoomScale/2+1))
+	h := ratio * int(math.Ceil((barAhead+barWidth/2)*MaxZoomScale+1))
+	return icon{name: BarName(c), w: w, h: h, ax: float64(w) / 2, ay: float64(h), draw: func(dst *image.RGBA, at orb.Point) {
+		y := at[1] - barAhead*MaxZoomScale*r
+		hl := barLength * MaxZoomScale * r / 2
+		paint.Draw(dst, nil, []paint.Prim{{Op: paint.OpStroke, Geom: orb.LineString{{at[0] - hl, y}, {at[0] + hl, y}},
+			Color: c, Width: barWidth * MaxZoomScale * r}})
+	}}
+}
+
 // icon is something to draw into the sprite.
 type icon struct {
 	name string
@@ -181,8 +236,8 @@ func arrowIcon(c color.NRGBA, hollow bool, ratio int) icon {
 const maxWidth = 512
 
 // Build draws the sprite of a selection at pixel ratio 1 or 2: its
-// symbols (Symbols) and the solid and hollow arrowheads of its movement
-// colours (ArrowColors).
+// symbols (Symbols), the solid and hollow arrowheads of its movement
+// colours (ArrowColors) and the bars of its failed attacks (FailedColors).
 func Build(sel overlays.Selection, ratio int) (*Sheet, error) {
 	if ratio != 1 && ratio != 2 {
 		return nil, fmt.Errorf("sprite pixel ratio %d: want 1 or 2", ratio)
@@ -197,6 +252,9 @@ func Build(sel overlays.Selection, ratio int) (*Sheet, error) {
 	}
 	for _, c := range hollow {
 		icons = append(icons, arrowIcon(c, true, ratio))
+	}
+	for _, c := range FailedColors(sel) {
+		icons = append(icons, barIcon(c, ratio))
 	}
 	return pack(icons, ratio)
 }

@@ -149,6 +149,11 @@ func TestNames(t *testing.T) {
 				name = paint.FeatureSymbol(f, 0.55, 1).Name()
 			case overlays.KindMovement:
 				name = ArrowName(f.Style.Stroke)
+				if f.Failed() {
+					if _, ok := sh.Icons[BarName(f.Style.Stroke)]; !ok {
+						t.Errorf("%s: no bar %s", f, BarName(f.Style.Stroke))
+					}
+				}
 				if f.Hollow() {
 					if _, ok := sh.Icons[HollowArrowName(f.Style.Stroke)]; !ok {
 						t.Errorf("%s: no hollow arrowhead %s", f, HollowArrowName(f.Style.Stroke))
@@ -193,6 +198,42 @@ func TestArrowPointsNorth(t *testing.T) {
 	if got := img.RGBAAt(ic.w/2, ic.h*2/3); got != (color.RGBA{c.R, c.G, c.B, c.A}) {
 		t.Errorf("head colour %v, want the Japanese red", got)
 	}
+}
+
+// TestBarAcrossTip checks the bar of a failed attack: ink in a band wider
+// than tall, centred across the icon, ending above its bottom (the tip).
+func TestBarAcrossTip(t *testing.T) {
+	c := overlays.ColorChina
+	for _, ratio := range []int{1, 2} {
+		ic := barIcon(c, ratio)
+		img := image.NewRGBA(image.Rect(0, 0, ic.w, ic.h))
+		ic.draw(img, orb.Point{ic.ax, ic.ay})
+		minX, maxX, minY, maxY := ic.w, -1, ic.h, -1
+		for y := range ic.h {
+			for x := range ic.w {
+				if img.RGBAAt(x, y).A > 128 {
+					minX, maxX, minY, maxY = min(minX, x), max(maxX, x), min(minY, y), max(maxY, y)
+				}
+			}
+		}
+		if maxX < 0 {
+			t.Fatalf("@%dx: no ink", ratio)
+		}
+		w, h := maxX-minX+1, maxY-minY+1
+		if w < 4*h || w < ic.w*3/4 || maxY >= ic.h-ratio || absInt((minX+maxX+1)-ic.w) > ratio {
+			t.Errorf("@%dx: ink %d..%d × %d..%d in %d×%d: not a centred bar above the tip", ratio, minX, maxX, minY, maxY, ic.w, ic.h)
+		}
+		if got := img.RGBAAt((minX+maxX)/2, (minY+maxY)/2); got != (color.RGBA{c.R, c.G, c.B, c.A}) {
+			t.Errorf("@%dx: bar colour %v, want the Chinese blue", ratio, got)
+		}
+	}
+}
+
+func absInt(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
 
 func TestEmptySelection(t *testing.T) {

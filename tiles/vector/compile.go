@@ -82,6 +82,10 @@ type piece struct {
 	layer uint8
 	geom  orb.Geometry // world coordinates
 	props geojson.Properties
+	// bearings are a head's bearing per tile zoom (nil for other pieces):
+	// the raster aims its arrowhead along the route over the head's
+	// length, which depends on the zoom.
+	bearings []float64
 }
 
 // Compile compiles the features of sel into a Set. It honours ctx and
@@ -147,7 +151,7 @@ func Compile(ctx context.Context, sel overlays.Selection, lim Limits) (*Set, err
 		} else {
 			all = all.Union(s.bounds[i])
 		}
-		s.bytes += int64(geo.Vertices(p.geom))*16 + int64(len(p.props))*64 + 96
+		s.bytes += int64(geo.Vertices(p.geom))*16 + int64(len(p.props))*64 + int64(len(p.bearings))*8 + 96
 	}
 	s.index = newGrid(all, s.bounds)
 	s.bytes += int64(len(s.pieces))*4*4 + int64(gridCells*gridCells)*24

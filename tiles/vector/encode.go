@@ -3,6 +3,7 @@ package vector
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 
 	"github.com/paulmach/orb"
@@ -100,6 +101,10 @@ func (s *Set) Layers(ctx context.Context, t maptile.Tile) (mvt.Layers, error) {
 		}
 		f := geojson.NewFeature(g)
 		f.Properties = p.props
+		if p.bearings != nil && p.bearings[t.Z] != p.props["bearing"] {
+			f.Properties = maps.Clone(p.props)
+			f.Properties["bearing"] = p.bearings[t.Z]
+		}
 		fs[p.layer] = append(fs[p.layer], f)
 	})
 	if err != nil {

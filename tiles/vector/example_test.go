@@ -50,7 +50,7 @@ func Example() {
 	// Output:
 	// areas: 3 on 1944-06-25
 	// lines: 1 on 1944-06-25
-	// movements: 6 on 1944-06-25
+	// movements: 15 on 1944-06-25
 	// heads: 2 on 1944-06-25
 	// points: 16 on 1944-06-25
 }

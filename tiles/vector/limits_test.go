@@ -35,14 +35,19 @@ func TestMovementSpans(t *testing.T) {
 		times         []geo.Day
 		routes, heads int
 	}{
-		{"undated", geo.All, nil, 1, 1},
-		{"open end", geo.Span{From: d, To: geo.MaxDay}, nil, 1, 1},
-		{"open start", geo.Span{From: geo.MinDay, To: d}, nil, 1, 1},
-		{"one day", geo.Span{From: d, To: d}, nil, 1, 1},
-		{"ten days", geo.Span{From: d, To: d + 10}, nil, 10, 11},
-		{"times, open end", geo.Span{From: d, To: geo.MaxDay}, []geo.Day{d, d + 4}, 4, 5},
-		// Three million days of advance: cut every 733 days, 4093 times.
-		{"times, millennia", geo.Span{From: d, To: geo.MaxDay}, []geo.Day{d, d + 3_000_000}, 4093, 4094},
+		// A route is also cut at the TaperClasses boundaries (every
+		// eighth of it), where they fall between a day's cuts.
+		{"undated", geo.All, nil, 8, 1},
+		{"open end", geo.Span{From: d, To: geo.MaxDay}, nil, 8, 1},
+		{"open start", geo.Span{From: geo.MinDay, To: d}, nil, 8, 1},
+		{"one day", geo.Span{From: d, To: d}, nil, 8, 1},
+		// Tenths and eighths: 10 + 7 − 1 (the half is both).
+		{"ten days", geo.Span{From: d, To: d + 10}, nil, 16, 11},
+		// Quarters and eighths: 4 + 7 − 3.
+		{"times, open end", geo.Span{From: d, To: geo.MaxDay}, []geo.Day{d, d + 4}, 8, 5},
+		// Three million days of advance: cut every 733 days, 4093 times,
+		// and at the 7 class boundaries.
+		{"times, millennia", geo.Span{From: d, To: geo.MaxDay}, []geo.Day{d, d + 3_000_000}, 4100, 4094},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := movement(t, tc.span, tc.times)

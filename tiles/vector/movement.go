@@ -3,12 +3,15 @@ package vector
 import (
 	"maps"
 	"math"
+	"slices"
+	"sort"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/paint"
 )
 
 // cut is a day on which a movement has got further than the day before,
@@ -72,32 +75,85 @@ func movementPieces(f *overlays.Feature, props geojson.Properties, maxDays int) 
 	r := f.Route
 	var out []piece
 	prev := 0.0
+	route := routeProps(props, routeKeys)
 	for _, c := range cs {
-		if c.dist > prev {
-			p := maps.Clone(props)
-			setDays(p, c.day, f.Span.To)
-			p["progress"] = progress(r, c.dist)
+		// The day's piece, cut again where the route crosses a width
+		// class (TaperClasses), so that a style can taper the body by
+		// progress even along one long piece.
+		for a := prev; a < c.dist; {
+			b := min(c.dist, nextClass(r, a))
+			p := maps.Clone(route)
+			p["start_day"], p["end_day"] = int64(c.day), int64(f.Span.To)
+			p["progress"] = progress(r, b)
 			if len(f.Times) > 0 {
 				p["leg_end_day"] = int64(legEnd(f, c.dist))
 			}
-			out = append(out, piece{layer: movements, geom: geo.ToWorld(between(r, prev, c.dist)), props: p})
+			out = append(out, piece{layer: movements, geom: geo.ToWorld(between(r, a, b)), props: p})
+			a = b
 		}
-		prev = c.dist
+		prev = max(prev, c.dist)
 	}
 	arrow := "arrow-" + hexColor(f.Style.Stroke)[1:] + hexAlpha(f.Style.Stroke.A)
+	wl := newWorldLine(r)
 	for i, c := range cs {
 		end := f.Span.To
 		if i+1 < len(cs) {
 			end = cs[i+1].day - 1
 		}
 		pos, seg := r.Locate(c.dist)
-		p := maps.Clone(props)
-		setDays(p, c.day, end)
-		p["bearing"] = Bearing(r, seg)
+		final := i == len(cs)-1
+		var p geojson.Properties
+		if final {
+			p = maps.Clone(props)
+			setDays(p, c.day, end)
+		} else {
+			p = routeProps(props, headKeys)
+			p["start_day"], p["end_day"] = int64(c.day), int64(end)
+		}
+		bs := headBearings(wl, geo.World(pos), seg, progress(r, c.dist), Bearing(r, seg))
+		p["bearing"] = bs[MaxZoom]
 		p["progress"] = progress(r, c.dist)
 		p["symbol"] = arrow
-		p["final"] = i == len(cs)-1
-		out = append(out, piece{layer: heads, geom: geo.World(pos), props: p})
+		p["final"] = final
+		out = append(out, piece{layer: heads, geom: geo.World(pos), props: p, bearings: bs})
+	}
+	return out
+}
+
+// TaperClasses is the number of width classes a route is cut into: a
+// route piece never spans the boundary k/TaperClasses of its route's
+// length, so a style that widens the line with progress draws the
+// raster's tapered body in steps of at most 1/TaperClasses of its range.
+const TaperClasses = 8
+
+// nextClass returns the distance along r of the first class boundary
+// beyond d (the route's length at the last).
+func nextClass(r *geo.Route, d float64) float64 {
+	l := r.Length()
+	k := math.Floor(d/l*TaperClasses+1e-9) + 1
+	return min(l, k*l/TaperClasses)
+}
+
+// routeKeys are the properties route pieces keep of their movement's:
+// what the style's filters and paint read, and the id that joins a piece
+// to its head (which carries all of them). Days (start_day and end_day,
+// not the dates), progress and leg_end_day are set per piece.
+var routeKeys = []string{"id", "layer", "kind", "side", "stroke", "stroke_opacity", "outcome", "hollow", "approximate"}
+
+// headKeys are the properties the heads before the final one keep of
+// their movement's: routeKeys and the names. The final head, which the
+// summary map draws, carries all of them.
+var headKeys = append(slices.Clone(routeKeys), "name", "name_zh", "unit")
+
+// routeProps returns the properties of props named by keys, booleans
+// only when true (a style's ["==", ["get", k], true] is false without
+// them).
+func routeProps(props geojson.Properties, keys []string) geojson.Properties {
+	out := make(geojson.Properties, len(keys)+8)
+	for _, k := range keys {
+		if v, ok := props[k]; ok && v != false {
+			out[k] = v
+		}
 	}
 	return out
 }
@@ -184,4 +240,78 @@ func up(i, n int) []int {
 func hexAlpha(a uint8) string {
 	const digits = "0123456789abcdef"
 	return string([]byte{digits[a>>4], digits[a&15]})
+}
+
+// worldLine is a route in world coordinates with the distance along it
+// (in world units) at each vertex: the line the map draws.
+type worldLine struct {
+	pts orb.LineString
+	at  []float64
+}
+
+func newWorldLine(r *geo.Route) worldLine {
+	pts := geo.ToWorld(r.Line()).(orb.LineString)
+	at := make([]float64, len(pts))
+	for i := 1; i < len(pts); i++ {
+		at[i] = at[i-1] + math.Hypot(pts[i][0]-pts[i-1][0], pts[i][1]-pts[i-1][1])
+	}
+	return worldLine{pts, at}
+}
+
+// point returns the point at distance d along the line (clamped).
+func (w worldLine) point(d float64) orb.Point {
+	n := len(w.pts)
+	if d <= 0 || n == 1 {
+		return w.pts[0]
+	}
+	i := sort.SearchFloat64s(w.at, d)
+	if i >= n {
+		return w.pts[n-1]
+	}
+	seg := w.at[i] - w.at[i-1]
+	if seg == 0 {
+		return w.pts[i]
+	}
+	t := (d - w.at[i-1]) / seg
+	a, b := w.pts[i-1], w.pts[i]
+	return orb.Point{a[0] + (b[0]-a[0])*t, a[1] + (b[1]-a[1])*t}
+}
+
+// HeadLength returns the length, in pixels, of the raster's arrowhead on
+// a route covered to fraction progress, at zoom scale sz: 1.2 times its
+// width, which is 2.2 times the body's there, and at least 9 × sz
+// (tiles' arrow).
+func HeadLength(progress, sz float64) float64 {
+	return 1.2 * math.Max(2.2*(2.2+4.3*progress), 9) * sz
+}
+
+// headBearings returns, per tile zoom, the bearing of the head at tip
+// (on segment seg) of a route covered to fraction prog as the raster aims
+// it: along the chord from the point one head length back along the
+// route drawn up to the head (the segment's bearing segBearing when that chord
+// has no length). A tile of zoom z is drawn by MapLibre from map zoom z
+// to z+1 at 512 pixels; its head length is taken at zoom z+0.5, with the
+// zoom scale of the raster's zoom z+1.5 (256-pixel tiles, same scale).
+func headBearings(w worldLine, tip orb.Point, seg int, prog, segBearing float64) []float64 {
+	// The route drawn up to the head: the vertices passed, then the head
+	// (which lies on the great circle, off the Mercator segment).
+	a := w.pts[seg]
+	at := w.at[seg] + math.Hypot(tip[0]-a[0], tip[1]-a[1])
+	w = worldLine{pts: append(slices.Clone(w.pts[:seg+1]), tip), at: append(slices.Clone(w.at[:seg+1]), at)}
+	out := make([]float64, MaxZoom+1)
+	for z := range out {
+		zoom := float64(z) + 0.5
+		hl := HeadLength(prog, paint.ZoomScale(zoom+1)) / (512 * math.Exp2(zoom))
+		b := w.point(at - hl)
+		if b == tip {
+			out[z] = segBearing
+			continue
+		}
+		deg := math.Atan2(tip[0]-b[0], -(tip[1]-b[1])) * 180 / math.Pi
+		if deg < 0 {
+			deg += 360
+		}
+		out[z] = math.Round(deg*10) / 10
+	}
+	return out
 }

@@ -59,7 +59,7 @@ var extra = map[string]map[string]string{
 		"action":   "String: advance, attack, retreat, relief or withdrawal",
 		"outcome":  "String: failed, when it failed",
 		"hollow":   "Boolean: drawn hollow (retreat or withdrawal)",
-		"bearing":  "Number: direction of the route at the head, degrees clockwise from north",
+		"bearing":  "Number: direction of the head, degrees clockwise from north, at the tile's zoom: along the route over the head's length, as the raster aims it",
 		"symbol":   "String: sprite icon, arrow-rrggbbaa of the movement's stroke",
 		"final":    "Boolean: the head at the last position, from the arrival to the end",
 		"progress": "Number: fraction of the route covered at the head, 0 to 1",

@@ -15,6 +15,7 @@ import (
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/overlays/hunan"
+	"github.com/xiang-maps/xiang/tiles/paint"
 )
 
 var loaded = sync.OnceValues(hunan.Load)
@@ -208,12 +209,15 @@ func checkDay(t *testing.T, f *overlays.Feature, d geo.Day, routes, hs []piece) 
 	if m := metres(planar.Distance(head[0].geom.(orb.Point), geo.World(pos)), lat); m > tolMetres {
 		t.Errorf("%s on %s: head %.4f m from the position", f, d, m)
 	}
-	_, seg := f.Route.Locate(st.Distance)
-	line := f.Route.Line()
-	want0 := orbBearing(line[seg], line[seg+1])
-	if line[seg] != line[seg+1] {
-		if got := head[0].props["bearing"].(float64); angleDiff(got, want0) > 1 {
-			t.Errorf("%s on %s: head bearing %.1f°, want %.1f° (the segment's)", f, d, got, want0)
+	// The bearing kept is the deepest zoom's: along the chord from one
+	// head length back on the day's route (Feature.GeometryAt, in world
+	// units) to its end, as the raster aims it.
+	zoom := float64(MaxZoom) + 0.5
+	hl := HeadLength(head[0].props["progress"].(float64), paint.ZoomScale(zoom+1)) / (512 * math.Exp2(zoom))
+	if back, tip, ok := chord(want, hl); ok {
+		want0 := math.Mod(math.Atan2(tip[0]-back[0], back[1]-tip[1])*180/math.Pi+360, 360)
+		if got := head[0].props["bearing"].(float64); angleDiff(got, want0) > 0.5 {
+			t.Errorf("%s on %s: head bearing %.1f°, want %.1f° (the chord over the head's %.0f m)", f, d, got, want0, metres(hl, lat))
 		}
 	}
 	if final := head[0].props["final"].(bool); final != (st.Distance == f.Route.Length() && !st.Moving) && d >= lastTime(f) {
@@ -339,4 +343,22 @@ func TestSchemaCoversProperties(t *testing.T) {
 			}
 		}
 	}
+}
+
+// chord returns the point hl back from the end of ls, walking along it
+// (its start if ls is shorter), and its end; ok is false when they
+// coincide.
+func chord(ls orb.LineString, hl float64) (back, tip orb.Point, ok bool) {
+	tip = ls[len(ls)-1]
+	back = ls[0]
+	for i := len(ls) - 1; i > 0; i-- {
+		seg := planar.Distance(ls[i-1], ls[i])
+		if seg >= hl {
+			t := hl / seg
+			back = orb.Point{ls[i][0] + (ls[i-1][0]-ls[i][0])*t, ls[i][1] + (ls[i-1][1]-ls[i][1])*t}
+			break
+		}
+		hl -= seg
+	}
+	return back, tip, back != tip
 }
