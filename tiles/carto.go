@@ -150,7 +150,7 @@ func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx, lay *layout) 
 					lines = append(lines, dashes(ps, 7*sc, 4*sc, keep)...)
 					return
 				}
-				lines = append(lines, orb.LineString(ps))
+				lines = append(lines, nearRuns(ps, keep)...)
 				inward := -sideOf(ps) // teeth point into the area: into the outer ring, out of a hole
 				if tag == 'i' {
 					inward = -inward
@@ -183,7 +183,7 @@ func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx, lay *layout) 
 		var lines, marks orb.MultiLineString
 		paint.Walk(g, func(tag byte, ls []orb.Point) {
 			ps := c.pxLine(ls)
-			lines = append(lines, orb.LineString(ps))
+			lines = append(lines, nearRuns(ps, keep)...)
 			s := tickSide
 			if tag == 'r' || tag == 'i' { // fortified perimeters: teeth outward
 				s = sideOf(ps)
