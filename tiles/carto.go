@@ -3,6 +3,7 @@ package tiles
 import (
 	"image/color"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
@@ -150,7 +151,7 @@ func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx, lay *layout) 
 					lines = append(lines, dashes(ps, 7*sc, 4*sc, keep)...)
 					return
 				}
-				lines = append(lines, orb.LineString(ps))
+				lines = append(lines, nearRuns(ps, keep)...)
 				inward := -sideOf(ps) // teeth point into the area: into the outer ring, out of a hole
 				if tag == 'i' {
 					inward = -inward
@@ -183,7 +184,7 @@ func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx, lay *layout) 
 		var lines, marks orb.MultiLineString
 		paint.Walk(g, func(tag byte, ls []orb.Point) {
 			ps := c.pxLine(ls)
-			lines = append(lines, orb.LineString(ps))
+			lines = append(lines, nearRuns(ps, keep)...)
 			s := tickSide
 			if tag == 'r' || tag == 'i' { // fortified perimeters: teeth outward
 				s = sideOf(ps)
@@ -267,16 +268,24 @@ func (r *Renderer) arrow(it *item, st overlays.State, c *frameCtx) []paint.Prim 
 		if ring == nil {
 			return
 		}
+		// The edges are cut from the ring before the fill is clipped: clipping
+		// uses the polygon as scratch space.
+		var edge orb.MultiLineString
+		if hollow {
+			edge = dashes(ring, 5*sc, 3*sc, c.frame.Pad(margin))
+		} else if f.Approximate() {
+			// An estimated route: a dotted edge around the body.
+			edge = dashes(ring, approxDot*sc, approxGap*sc, c.frame.Pad(margin))
+		}
 		if g := c.clipPx(orb.Polygon{ring}, margin); g != nil {
 			out = append(out, paint.Prim{Op: paint.OpFill, Geom: g, Color: fill})
 		}
 		if hollow {
-			if g := c.clipPx(dashes(ring, 5*sc, 3*sc, c.frame.Pad(margin)), margin); g != nil {
+			if g := c.clipPx(edge, margin); g != nil {
 				out = append(out, paint.Prim{Op: paint.OpStroke, Geom: g, Color: col, Width: 1.3 * sc})
 			}
 		} else if f.Approximate() {
-			// An estimated route: a dotted edge around the body.
-			if g := c.clipPx(dashes(ring, approxDot*sc, approxGap*sc, c.frame.Pad(margin)), margin); g != nil {
+			if g := c.clipPx(edge, margin); g != nil {
 				out = append(out, paint.Prim{Op: paint.OpStroke, Geom: g, Color: paint.Halo, Width: 1.4 * sc})
 			}
 		}
@@ -308,10 +317,11 @@ func (r *Renderer) arrow(it *item, st overlays.State, c *frameCtx) []paint.Prim 
 	if hollow {
 		headFill = solid
 	}
+	outline := orb.LineString(slices.Clone(head)) // before the fill's clipping uses head
 	if g := c.clipPx(orb.Polygon{head}, margin); g != nil {
 		out = append(out, paint.Prim{Op: paint.OpFill, Geom: g, Color: headFill})
 		if hollow {
-			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: c.clipPx(orb.LineString(head), margin), Color: col, Width: 1.3 * sc})
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: c.clipPx(outline, margin), Color: col, Width: 1.3 * sc})
 		}
 	}
 	if f.Failed() {

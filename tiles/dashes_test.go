@@ -32,8 +32,8 @@ func TestDashesRounding(t *testing.T) {
 }
 
 // TestDecorationsKeep: dashes and ticks made only for the parts of a line
-// inside keep, then clipped to keep, are exactly those made for the whole
-// line and clipped: a tile draws the same pieces either way.
+// inside keep, and the runs of a line near keep, once clipped to keep, are
+// exactly what the whole line gives: a tile draws the same pieces either way.
 func TestDecorationsKeep(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(19, 44))
 	everything := orb.Bound{Min: orb.Point{-1e7, -1e7}, Max: orb.Point{1e7, 1e7}}
@@ -50,6 +50,10 @@ func TestDecorationsKeep(t *testing.T) {
 				return nil
 			}
 			return clip.Geometry(keep, g)
+		}
+		whole := clip.Geometry(keep, orb.MultiLineString{orb.Clone(orb.LineString(line)).(orb.LineString)})
+		if got := clipped(nearRuns(orb.Clone(orb.LineString(line)).(orb.LineString), keep)); !orb.Equal(got, whole) {
+			t.Fatalf("line %d: the runs near keep, clipped, differ from the whole line clipped", i)
 		}
 		if got, want := clipped(dashes(line, on, off, keep)), clipped(dashes(line, on, off, everything)); !orb.Equal(got, want) {
 			t.Fatalf("line %d: dashes made near keep and clipped differ from all dashes clipped", i)

@@ -34,6 +34,31 @@ func segTouches(a, b orb.Point, keep orb.Bound) bool {
 	return keep.Intersects(orb.Bound{Min: orb.Point{min(a[0], b[0]), min(a[1], b[1])}, Max: orb.Point{max(a[0], b[0]), max(a[1], b[1])}})
 }
 
+// nearRuns returns the runs of consecutive segments of ls whose boxes
+// touch keep: what clipping ls to keep would look at. Clipped to keep, the
+// runs give the same pieces as ls, without walking the rest of a long line
+// again in the clipper.
+func nearRuns(ls []orb.Point, keep orb.Bound) orb.MultiLineString {
+	var out orb.MultiLineString
+	start := -1 // first point of the current run
+	for i := 1; i < len(ls); i++ {
+		if segTouches(ls[i-1], ls[i], keep) {
+			if start < 0 {
+				start = i - 1
+			}
+			continue
+		}
+		if start >= 0 {
+			out = append(out, orb.LineString(ls[start:i]))
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, orb.LineString(ls[start:]))
+	}
+	return out
+}
+
 // span returns the distances along segment a→b (of length l) between
 // which it may be inside keep, widened by a pixel against rounding: what
 // lies outside is cut away by clipping to keep anyway. ok is false when no

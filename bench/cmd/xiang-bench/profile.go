@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"hash/fnv"
 	"image"
 	"io"
 	"os"
@@ -91,6 +92,7 @@ func runProfile(args []string, stdout io.Writer) error {
 	}
 	var buf bytes.Buffer
 	n, total := 0, 0
+	sum := fnv.New64a() // of every tile's bytes: equal sums, equal output
 	if *level > 0 {
 		o := fastpng.Options{Filter: fastpng.Filter(*filter), Level: *level}
 		for _, img := range imgs {
@@ -99,6 +101,7 @@ func runProfile(args []string, stdout io.Writer) error {
 				return err
 			}
 			n, total = n+1, total+buf.Len()
+			sum.Write(buf.Bytes())
 		}
 	} else {
 		for _, f := range list {
@@ -111,8 +114,9 @@ func runProfile(args []string, stdout io.Writer) error {
 				return err
 			}
 			n, total = n+1, total+buf.Len()
+			sum.Write(buf.Bytes())
 		}
 	}
-	fmt.Fprintf(stdout, "%d tiles, %d bytes\n", n, total)
+	fmt.Fprintf(stdout, "%d tiles, %d bytes, FNV-1a %016x\n", n, total, sum.Sum64())
 	return nil
 }
