@@ -67,9 +67,8 @@ type Options struct {
 var Default = Options{Filter: FilterNone, Level: 4}
 
 type pngState struct {
-	raw []byte            // filtered rows: filter byte + 4·width bytes each
-	cur []byte            // the current unfiltered row
-	prv []byte            // the previous unfiltered row
+	raw []byte            // rows: filter byte + 4·width bytes each
+	cur []byte            // two unfiltered rows, for filters other than None
 	idx []byte            // rows of palette indices: filter byte + width bytes each
 	pal palette           // the image's colours, while there are at most 256
 	out sliceWriter       // compressed data
