@@ -210,13 +210,19 @@ func unpremultiplyRow(dst, src []byte, sum *adler) (any uint32) {
 		s := binary.LittleEndian.Uint32(src[4*i:])
 		j := runEnd(src, i, s)
 		po := unpremultiply(s)
+		any |= s
+		if j == i+1 { // a lone pixel (an antialiased edge): no run to fill
+			binary.LittleEndian.PutUint32(dst[4*i:], po)
+			sum.pixel(po)
+			i = j
+			continue
+		}
 		if po == s { // opaque or all zero: the bytes are the same
 			copy(dst[4*i:4*j], src[4*i:4*j])
 		} else {
 			fill32(dst[4*i:4*j], po)
 		}
 		sum.repeat(po, 4, j-i)
-		any |= s
 		i = j
 	}
 	return any
