@@ -93,8 +93,16 @@ func (ip *imagePool) get(width, height int) *image.RGBA {
 	return image.NewRGBA(r)
 }
 
+// maxPooled is the largest image kept, in bytes: a 512 px (@2x) tile.
+// Larger frames (static maps) are left to the collector.
+const maxPooled = 4 * 512 * 512
+
 // put gives an image back.
-func (ip *imagePool) put(img *image.RGBA) { ip.pool.Put(img) }
+func (ip *imagePool) put(img *image.RGBA) {
+	if cap(img.Pix) <= maxPooled {
+		ip.pool.Put(img)
+	}
+}
 
 // Tile renders XYZ tile t of the selected layers on day d at scale 1 or 2 as
 // PNG to w.

@@ -31,6 +31,19 @@ func (a *adler) write(p []byte) {
 	a.s1, a.s2 = s1, s2
 }
 
+// pixel adds the 4 bytes of p, lowest first.
+func (a *adler) pixel(p uint32) {
+	s1 := a.s1 + p&0xff
+	s2 := a.s2 + s1
+	s1 += p >> 8 & 0xff
+	s2 += s1
+	s1 += p >> 16 & 0xff
+	s2 += s1
+	s1 += p >> 24
+	s2 += s1
+	a.s1, a.s2 = s1%adlerMod, s2%adlerMod
+}
+
 // repeat adds n copies of the size bytes of pattern, lowest byte first
 // (size 1 to 4): for the k-th byte x of L = n·size added, s2 grows by
 // (L-k+1)·x beyond L·s1, summed here in closed form per pattern byte.

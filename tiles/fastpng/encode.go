@@ -67,9 +67,8 @@ type Options struct {
 var Default = Options{Filter: FilterNone, Level: 4}
 
 type pngState struct {
-	raw []byte            // filtered rows: filter byte + 4·width bytes each
-	cur []byte            // the current unfiltered row
-	prv []byte            // the previous unfiltered row
+	raw []byte            // rows: filter byte + 4·width bytes each
+	cur []byte            // two unfiltered rows, for filters other than None
 	idx []byte            // rows of palette indices: filter byte + width bytes each
 	pal palette           // the image's colours, while there are at most 256
 	out sliceWriter       // compressed data
@@ -211,13 +210,19 @@ func unpremultiplyRow(dst, src []byte, sum *adler) (any uint32) {
 		s := binary.LittleEndian.Uint32(src[4*i:])
 		j := runEnd(src, i, s)
 		po := unpremultiply(s)
+		any |= s
+		if j == i+1 { // a lone pixel (an antialiased edge): no run to fill
+			binary.LittleEndian.PutUint32(dst[4*i:], po)
+			sum.pixel(po)
+			i = j
+			continue
+		}
 		if po == s { // opaque or all zero: the bytes are the same
 			copy(dst[4*i:4*j], src[4*i:4*j])
 		} else {
 			fill32(dst[4*i:4*j], po)
 		}
 		sum.repeat(po, 4, j-i)
-		any |= s
 		i = j
 	}
 	return any
