@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -10,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -160,29 +160,7 @@ func correlation(a, b []float64) float64 {
 // requestLog records the URLs a server was asked for: MapLibre fetches
 // tiles in its web worker, whose requests the page's network events do
 // not show.
-type requestLog struct {
-	mu   sync.Mutex
-	urls []string
-}
-
-func (l *requestLog) add(u string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.urls = append(l.urls, u)
-}
-
-// matching returns the URLs requested so far that contain s.
-func (l *requestLog) matching(s string) []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []string
-	for _, u := range l.urls {
-		if strings.Contains(u, s) {
-			out = append(out, u)
-		}
-	}
-	return out
-}
+type requestLog = testkit.URLs
 
 // newVectorServer serves the embedded campaign with the fidelity page at
 // /fidelity.html, recording every request.
@@ -192,7 +170,7 @@ func newVectorServer(t *testing.T) (*httptest.Server, *requestLog) {
 	log := &requestLog{}
 	mux := http.NewServeMux()
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		log.add(r.URL.RequestURI())
+		log.Add(r.URL.RequestURI())
 		s.ServeHTTP(w, r)
 	}))
 	mux.HandleFunc("/fidelity.html", func(w http.ResponseWriter, r *http.Request) {
@@ -224,20 +202,35 @@ var fidelityViews = func() []fidelityView {
 	return out
 }()
 
+// openFidelity serves the embedded campaign and opens its fidelity page,
+// ready to show a view.
+func openFidelity(t *testing.T, browser context.Context) (*httptest.Server, *tab) {
+	t.Helper()
+	ts, _ := newVectorServer(t)
+	tb := openTab(t, browser, "fidelity", ts.URL+"/fidelity.html", 1000, 800)
+	tb.WaitFor("MapLibre", `typeof window.show === "function"`)
+	return ts, tb
+}
+
+// show has MapLibre draw the view with a style (a JavaScript expression:
+// a style object or its URL) and returns the canvas.
+func show(tb *tab, style string, v fidelityView) *image.RGBA {
+	tb.T.Helper()
+	return testkit.DataURL(tb.T, eval[string](tb, fmt.Sprintf(`show(%s, %v, %v, %d)`, style, v.center.Lon(), v.center.Lat(), v.zoom-1)))
+}
+
 // TestFidelityControl checks the comparison itself: MapLibre drawing
 // xiang's raster tiles (a raster source) must match the tiles composed in
 // Go almost exactly, so that what the vector comparison finds is the
 // vector rendering's and not the harness's.
 func TestFidelityControl(t *testing.T) {
 	browser := testkit.Chrome(t, 120*time.Second, testkit.Window{Width: 1000, Height: 800, WebGL: true})
-	ts, _ := newVectorServer(t)
-	tb := openTab(t, browser, "fidelity", ts.URL+"/fidelity.html", 1000, 800)
-	tb.WaitFor("MapLibre", `typeof window.show === "function"`)
+	ts, tb := openFidelity(t, browser)
 	for _, v := range fidelityViews {
 		style := fmt.Sprintf(`{version: 8, sources: {x: {type: "raster", tileSize: 256, tiles: [%q]}},
 			layers: [{id: "paper", type: "background", paint: {"background-color": "#fff"}}, {id: "x", type: "raster", source: "x", paint: {"raster-fade-duration": 0}}]}`,
 			ts.URL+"/tiles/"+historical+"/"+v.date+"/{z}/{x}/{y}.png")
-		got := testkit.DataURL(t, eval[string](tb, fmt.Sprintf(`show(%s, %v, %v, %d)`, style, v.center.Lon(), v.center.Lat(), v.zoom-1)))
+		got := show(tb, style, v)
 		want := composeRaster(t, ts.URL, historical, v)
 		for _, s := range []shade{japanRed, chinaBlue} {
 			mean, most, ta, tw := cellDiff(cellShares(got, s), cellShares(want, s))
@@ -269,12 +262,10 @@ const fidelityCorrelation = 0.6
 // Chinese blue pixels. The numbers are logged; see fidelityTolerance.
 func TestVectorFidelity(t *testing.T) {
 	browser := testkit.Chrome(t, 180*time.Second, testkit.Window{Width: 1000, Height: 800, WebGL: true})
-	ts, _ := newVectorServer(t)
-	tb := openTab(t, browser, "fidelity", ts.URL+"/fidelity.html", 1000, 800)
-	tb.WaitFor("MapLibre", `typeof window.show === "function"`)
+	ts, tb := openFidelity(t, browser)
 	for _, v := range fidelityViews {
 		style := fmt.Sprintf("%q", ts.URL+"/styles/"+historical+".json?date="+v.date)
-		got := testkit.DataURL(t, eval[string](tb, fmt.Sprintf(`show(%s, %v, %v, %d)`, style, v.center.Lon(), v.center.Lat(), v.zoom-1)))
+		got := show(tb, style, v)
 		want := composeRaster(t, ts.URL, historical, v)
 		bad := false
 		for _, s := range []shade{japanRed, chinaBlue} {
@@ -323,7 +314,7 @@ func TestVectorScrub(t *testing.T) {
 	}
 	loaded := map[string]int{}
 	for _, k := range scrubKinds {
-		loaded[k] = len(log.matching(k))
+		loaded[k] = len(log.Matching(k))
 	}
 	if loaded[".mvt"] == 0 || loaded["/styles/"] == 0 {
 		t.Fatalf("first load requested %v; want the style and vector tiles", loaded)
@@ -362,7 +353,7 @@ func TestVectorScrub(t *testing.T) {
 	waitLoaded(tb)
 	last := eval[string](tb, `document.body.dataset.date`)
 	for _, k := range scrubKinds {
-		if got := log.matching(k); len(got) != loaded[k] {
+		if got := log.Matching(k); len(got) != loaded[k] {
 			t.Errorf("scrubbing to %s made %d new requests of %s: %v", last, len(got)-loaded[k], k, got[loaded[k]:])
 		}
 	}
@@ -380,10 +371,10 @@ func TestVectorScrub(t *testing.T) {
 	t.Logf("60 dates scrubbed to %s: %d of 30 pictures changed; requests before and after: %v; median %.0f ms from input to the first frame, %.0f ms to idle", last, distinct, loaded, timing[0], timing[1])
 
 	// Unselecting a layer loads the style of the others.
-	styles := len(log.matching("/styles/"))
+	styles := len(log.Matching("/styles/"))
 	tb.Run(`document.querySelector('#layers input[value="yuelu"]').click()`)
 	waitLoaded(tb)
-	if got := log.matching("/styles/"); len(got) == styles || !strings.Contains(got[len(got)-1], "/styles/changsha,context,hengyang,zhijiang.json?date="+last) {
+	if got := log.Matching("/styles/"); len(got) == styles || !strings.Contains(got[len(got)-1], "/styles/changsha,context,hengyang,zhijiang.json?date="+last) {
 		t.Errorf("unselecting yuelu requested styles %v", got[styles:])
 	}
 	// The mode button reloads the page in raster mode, same date.

@@ -111,18 +111,7 @@ func TestBrowser(t *testing.T) {
 	cfg, _ := build(t)
 	url, log := startNginx(t, nginx, cfg.Dir)
 
-	browser := testkit.Chrome(t, 90*time.Second, testkit.Window{Width: 800, Height: 600})
-	tab := testkit.OpenTab(t, browser, "site", url+"index.html#date=1944-07-15", 800, 600)
-	wait := func(date string) {
-		t.Helper()
-		tab.WaitFor(date, fmt.Sprintf(`document.title.endsWith(%q)`, date+" ready"))
-	}
-	shot := func(name string) *image.RGBA {
-		t.Helper()
-		img := tab.Screenshot("#map")
-		testkit.Save(t, name, img)
-		return img
-	}
+	tab, wait, shot := openSite(t, url+"index.html#date=1944-07-15", false)
 	wait("1944-07-15")
 	a := shot("site-1944-07-15")
 	// A mark on the window survives a date change only if the page was
@@ -194,4 +183,25 @@ http {
 		}
 	})
 	return fmt.Sprintf("http://127.0.0.1:%d/", port), accessLog
+}
+
+// openSite has Chromium (with WebGL for MapLibre, or without a GPU) show
+// a built site's page at url, and returns its tab, a wait for a date to
+// be drawn ("DATE ready" in the title) and a screenshot of the map, saved
+// as name when the test fails or with -keep.
+func openSite(t *testing.T, url string, webGL bool) (tab *testkit.Tab, wait func(date string), shot func(name string) *image.RGBA) {
+	t.Helper()
+	browser := testkit.Chrome(t, 90*time.Second, testkit.Window{Width: 800, Height: 600, WebGL: webGL})
+	tab = testkit.OpenTab(t, browser, "site", url, 800, 600)
+	wait = func(date string) {
+		t.Helper()
+		tab.WaitFor(date, fmt.Sprintf(`document.title.endsWith(%q)`, date+" ready"))
+	}
+	shot = func(name string) *image.RGBA {
+		t.Helper()
+		img := tab.Screenshot("#map")
+		testkit.Save(t, name, img)
+		return img
+	}
+	return tab, wait, shot
 }

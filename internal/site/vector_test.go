@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"image"
 	"image/color"
 	"net/http"
 	"net/http/httptest"
@@ -15,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/testkit"
@@ -120,18 +118,7 @@ func TestVectorBrowser(t *testing.T) {
 		return slices.Clone(ranges)
 	}
 
-	browser := testkit.Chrome(t, 90*time.Second, testkit.Window{Width: 800, Height: 600, WebGL: true})
-	tab := testkit.OpenTab(t, browser, "site", srv.URL+"/index.html#date=1944-07-15&view=112.615,26.89,10", 800, 600)
-	wait := func(date string) {
-		t.Helper()
-		tab.WaitFor(date, fmt.Sprintf(`document.title.endsWith(%q)`, date+" ready"))
-	}
-	shot := func(name string) *image.RGBA {
-		t.Helper()
-		img := tab.Screenshot("#map")
-		testkit.Save(t, name, img)
-		return img
-	}
+	tab, wait, shot := openSite(t, srv.URL+"/index.html#date=1944-07-15&view=112.615,26.89,10", true)
 	wait("1944-07-15")
 	siege := shot("vector-site-1944-07-15.png")
 	loaded := archiveRequests()

@@ -67,10 +67,37 @@ type Tab struct {
 	// up (document.title by default).
 	State string
 
+	requests URLs
+
 	mu       sync.Mutex
 	problems []string
 	aborted  []string // loads cancelled by the page (tiles of a replaced layer)
-	requests []string
+}
+
+// URLs records requested URLs; it is safe for concurrent use.
+type URLs struct {
+	mu   sync.Mutex
+	urls []string
+}
+
+// Add records a URL.
+func (l *URLs) Add(u string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.urls = append(l.urls, u)
+}
+
+// Matching returns the URLs recorded so far that contain s.
+func (l *URLs) Matching(s string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, u := range l.urls {
+		if strings.Contains(u, s) {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // OpenTab opens url in a new tab of browser with a viewport of w×h CSS
@@ -95,9 +122,7 @@ func OpenTab(t testing.TB, browser context.Context, name, url string, w, h int64
 	err := chromedp.Listen(ctx, func(ev any) {
 		switch e := ev.(type) {
 		case *network.EventRequestWillBeSent:
-			tb.mu.Lock()
-			tb.requests = append(tb.requests, e.Request.URL)
-			tb.mu.Unlock()
+			tb.requests.Add(e.Request.URL)
 		case *network.EventResponseReceived:
 			if e.Response.Status >= 400 {
 				tb.problem("%s: HTTP %d", e.Response.URL, e.Response.Status)
@@ -198,17 +223,7 @@ func (tb *Tab) CheckClean() {
 }
 
 // Requested returns the URLs requested so far that contain s.
-func (tb *Tab) Requested(s string) []string {
-	tb.mu.Lock()
-	defer tb.mu.Unlock()
-	var out []string
-	for _, u := range tb.requests {
-		if strings.Contains(u, s) {
-			out = append(out, u)
-		}
-	}
-	return out
-}
+func (tb *Tab) Requested(s string) []string { return tb.requests.Matching(s) }
 
 // DataURL decodes a PNG data URL (a canvas's toDataURL) into an image.
 func DataURL(t testing.TB, uri string) *image.RGBA {
