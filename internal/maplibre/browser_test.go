@@ -1,24 +1,14 @@
 package maplibre_test
 
 import (
-	"bytes"
-	"context"
-	"encoding/base64"
 	"fmt"
 	"image"
-	"image/png"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/chromedp"
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/testkit"
@@ -65,12 +55,12 @@ map.on("idle", () => { document.title = "idle"; });
 // colours are there; on 1944-05-20, before the Japanese drive south, the
 // Japanese red is (almost) gone, and no tile was fetched again.
 func TestMapLibreDrawsDays(t *testing.T) {
-	exe := testkit.Browser(t)
+	testkit.Browser(t) // skip before serving
 	s, _ := serve(t)
 	// MapLibre fetches vector tiles in its workers, out of the page's
 	// network events: the server counts them.
 	var mu sync.Mutex
-	var problems, mvts []string
+	var mvts []string
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, ".mvt") {
 			mu.Lock()
@@ -91,93 +81,23 @@ func TestMapLibreDrawsDays(t *testing.T) {
 	pageSrv := httptest.NewServer(page)
 	defer pageSrv.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.NoFirstRun,
-		chromedp.Flag("use-angle", "swiftshader"), chromedp.Flag("enable-unsafe-swiftshader", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(800, 600),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	tab, cancelTab := chromedp.NewContext(allocCtx)
-	defer cancelTab()
-	if err := chromedp.Do(tab); err != nil {
-		t.Fatalf("starting %s: %v", exe, err)
-	}
-	messages := chromedp.Console(tab)
-	go func() {
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.IsException() {
-				mu.Lock()
-				problems = append(problems, fmt.Sprint(m))
-				mu.Unlock()
-			}
-		}
-	}()
-	if err := chromedp.Listen(tab, func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
-		if e, ok := ev.(*network.EventResponseReceived); ok && e.Response.Status >= 400 {
-			problems = append(problems, fmt.Sprintf("%s: HTTP %d", e.Response.URL, e.Response.Status))
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(tab, chromedp.EmulateViewport(512, 512), chromedp.Navigate(pageSrv.URL+"/")); err != nil {
-		t.Fatal(err)
-	}
+	browser := testkit.Chrome(t, 90*time.Second, testkit.Window{Width: 800, Height: 600, WebGL: true})
+	tab := testkit.OpenTab(t, browser, "maplibre", pageSrv.URL+"/", 512, 512)
+	tab.Wait = 40 * time.Second
 	idle := func() {
 		t.Helper()
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.title === "idle"`, chromedp.WithPollingTimeout(40*time.Second))); err != nil {
-			t.Fatalf("waiting for MapLibre: %v", err)
-		}
+		tab.WaitFor("MapLibre", `document.title === "idle"`)
 	}
 	shot := func(name string) *image.RGBA {
 		t.Helper()
-		uri, err := chromedp.Run(tab, chromedp.Evaluate[string](`map.getCanvas().toDataURL("image/png")`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(uri, "data:image/png;base64,"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if *testkit.Keep {
-			os.MkdirAll("testdata/out", 0o755)
-			os.WriteFile(filepath.Join("testdata/out", name+".png"), data, 0o644)
-		}
-		out := image.NewRGBA(img.Bounds())
-		for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
-			for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
-				out.Set(x, y, img.At(x, y))
-			}
-		}
-		return out
+		img := tab.Canvas()
+		testkit.Save(t, name+".png", img)
+		return img
 	}
-	near := func(img *image.RGBA, r, g, b uint8) int {
-		n := 0
-		d := func(a, b uint8) int { return max(int(a)-int(b), int(b)-int(a)) }
-		for i := 0; i < len(img.Pix); i += 4 {
-			if d(img.Pix[i], r) < 40 && d(img.Pix[i+1], g) < 40 && d(img.Pix[i+2], b) < 40 {
-				n++
-			}
-		}
-		return n
-	}
-	japan, china := overlays.ColorJapan, overlays.ColorChina
 
 	idle()
 	img := shot("vector-siege")
-	red, blue := near(img, japan.R, japan.G, japan.B), near(img, china.R, china.G, china.B)
+	red, blue := testkit.Near(img, overlays.ColorJapan, 39), testkit.Near(img, overlays.ColorChina, 39)
 	mu.Lock()
 	loaded := len(mvts)
 	mu.Unlock()
@@ -188,12 +108,10 @@ func TestMapLibreDrawsDays(t *testing.T) {
 		t.Errorf("on %s: %d Japanese red and %d Chinese blue pixels at Hengyang; want the siege ring, the assaults and the garrison", siege, red, blue)
 	}
 
-	if _, err := chromedp.Run(tab, chromedp.Evaluate[any](fmt.Sprintf(`document.title = "loading"; setDay(%d); map.triggerRepaint(); 0`, before))); err != nil {
-		t.Fatal(err)
-	}
+	tab.Run(fmt.Sprintf(`document.title = "loading"; setDay(%d); map.triggerRepaint(); 0`, before))
 	idle()
 	img = shot("vector-before")
-	red2, blue2 := near(img, japan.R, japan.G, japan.B), near(img, china.R, china.G, china.B)
+	red2, blue2 := testkit.Near(img, overlays.ColorJapan, 39), testkit.Near(img, overlays.ColorChina, 39)
 	if red2*10 > red {
 		t.Errorf("on %s: %d Japanese red pixels at Hengyang, against %d on %s; want (almost) none", before, red2, red, siege)
 	}
@@ -202,8 +120,6 @@ func TestMapLibreDrawsDays(t *testing.T) {
 	if len(mvts) != loaded {
 		t.Errorf("changing the day fetched %d more tiles", len(mvts)-loaded)
 	}
-	if len(problems) > 0 {
-		t.Errorf("page problems: %v", problems)
-	}
+	tab.CheckClean()
 	t.Logf("%d tiles; %s: %d red, %d blue pixels; %s: %d red, %d blue", loaded, siege, red, blue, before, red2, blue2)
 }

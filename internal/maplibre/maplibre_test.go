@@ -96,17 +96,7 @@ func TestBadRequests(t *testing.T) {
 		{"/tiles/all.xml?format=mvt", http.StatusBadRequest, "extension"},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
-			res, body := get(t, ts, tc.path)
-			if res.StatusCode != tc.status {
-				t.Fatalf("status %d, want %d: %s", res.StatusCode, tc.status, body)
-			}
-			var e struct{ Error string }
-			if err := json.Unmarshal(body, &e); err != nil || !strings.Contains(e.Error, tc.want) {
-				t.Errorf("body %s: want a JSON error naming %q", body, tc.want)
-			}
-			if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-				t.Errorf("Content-Type %q", ct)
-			}
+			checkError(t, ts, tc.path, tc.status, tc.want)
 		})
 	}
 }
@@ -274,5 +264,22 @@ func TestTileJSON(t *testing.T) {
 	res, body = get(t, ts, "/tiles/all.json")
 	if res.StatusCode != http.StatusOK || strings.Contains(string(body), "vector_layers") {
 		t.Errorf("raster TileJSON: status %d, %.200s", res.StatusCode, body)
+	}
+}
+
+// checkError fails the test unless path answers status with a JSON error
+// whose message contains want.
+func checkError(t *testing.T, ts *httptest.Server, path string, status int, want string) {
+	t.Helper()
+	res, body := get(t, ts, path)
+	if res.StatusCode != status {
+		t.Fatalf("status %d, want %d: %s", res.StatusCode, status, body)
+	}
+	var e struct{ Error string }
+	if err := json.Unmarshal(body, &e); err != nil || !strings.Contains(e.Error, want) {
+		t.Errorf("body %s: want a JSON error naming %q", body, want)
+	}
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("Content-Type %q", ct)
 	}
 }

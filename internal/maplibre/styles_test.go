@@ -33,14 +33,7 @@ func TestStyleRoutesBadRequests(t *testing.T) {
 		{"/fonts/Arial/0-255.pbf", http.StatusNotFound, "Arial"},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
-			res, body := get(t, ts, tc.path)
-			if res.StatusCode != tc.status {
-				t.Fatalf("status %d, want %d: %s", res.StatusCode, tc.status, body)
-			}
-			var e struct{ Error string }
-			if err := json.Unmarshal(body, &e); err != nil || !strings.Contains(e.Error, tc.want) {
-				t.Errorf("body %s: want a JSON error naming %q", body, tc.want)
-			}
+			checkError(t, ts, tc.path, tc.status, tc.want)
 		})
 	}
 }

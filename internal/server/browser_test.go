@@ -16,13 +16,10 @@ import (
 	"image/png"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -60,181 +57,35 @@ func newBrowserServer(t *testing.T) *httptest.Server {
 	return ts
 }
 
-// newBrowser starts headless Chromium, or skips the test when it is not
-// installed (fails with XIANG_REQUIRE_TOOLS=1). The browser stops when the
-// test ends or ctx does.
-func newBrowser(t *testing.T, ctx context.Context) context.Context {
-	t.Helper()
-	exe := testkit.Browser(t)
-	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1200, 800),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	browserCtx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("starting %s: %v", exe, err)
-	}
-	return browserCtx
-}
-
 // tab is one page in the browser, with everything it reported.
-type tab struct {
-	t    *testing.T
-	ctx  context.Context
-	name string
-
-	mu       sync.Mutex
-	problems []string // console errors, exceptions, failed and 4xx/5xx loads
-	aborted  []string // loads cancelled by the page (tiles of a replaced layer)
-	requests []string // every URL requested
-}
+type tab = testkit.Tab
 
 // openTab opens url in a new tab with a viewport of w×h CSS pixels (device
-// pixel ratio 1) and collects its console and network events.
+// pixel ratio 1) and collects its console and network events; a wait
+// gives up after loadWait, showing the viewer's state.
 func openTab(t *testing.T, browser context.Context, name, url string, w, h int64) *tab {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(browser)
-	t.Cleanup(cancel)
-	tb := &tab{t: t, ctx: ctx, name: name}
-	messages := chromedp.Console(ctx)
-	go func() {
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.IsException() {
-				tb.problem("%s at %s:%d", m, m.URL, m.Line)
-			}
-		}
-	}()
-	err := chromedp.Listen(ctx, func(ev any) {
-		switch e := ev.(type) {
-		case *network.EventRequestWillBeSent:
-			tb.mu.Lock()
-			tb.requests = append(tb.requests, e.Request.URL)
-			tb.mu.Unlock()
-		case *network.EventResponseReceived:
-			if e.Response.Status >= 400 {
-				tb.problem("%s: HTTP %d", e.Response.URL, e.Response.Status)
-			}
-		case *network.EventLoadingFailed:
-			if e.Canceled {
-				tb.mu.Lock()
-				tb.aborted = append(tb.aborted, string(e.RequestID))
-				tb.mu.Unlock()
-				return
-			}
-			tb.problem("request %s (%s) failed: %s %s", e.RequestID, e.Type, e.ErrorText, e.BlockedReason)
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tb.do(chromedp.EmulateViewport(w, h), chromedp.Navigate(url))
+	tb := testkit.OpenTab(t, browser, name, url, w, h)
+	tb.Wait = loadWait
+	tb.State = `JSON.stringify({tiles: document.body.dataset.tiles, date: document.body.dataset.date, url: location.href})`
 	return tb
-}
-
-func (tb *tab) problem(format string, args ...any) {
-	tb.mu.Lock()
-	defer tb.mu.Unlock()
-	tb.problems = append(tb.problems, fmt.Sprintf(format, args...))
-}
-
-// do runs actions in the tab, failing the test on an error.
-func (tb *tab) do(steps ...chromedp.Action[chromedp.Void]) {
-	tb.t.Helper()
-	if err := chromedp.Do(tb.ctx, steps...); err != nil {
-		tb.t.Fatalf("%s: %v", tb.name, err)
-	}
 }
 
 // eval evaluates a script in the tab and decodes its value into T.
 func eval[T any](tb *tab, script string) T {
-	tb.t.Helper()
-	v, err := chromedp.Run(tb.ctx, chromedp.Evaluate[T](script, chromedp.EvalAwaitPromise))
-	if err != nil {
-		tb.t.Fatalf("%s: %s: %v", tb.name, script, err)
-	}
-	return v
-}
-
-// run runs a script in the tab for its effect.
-func (tb *tab) run(script string) {
-	tb.t.Helper()
-	eval[any](tb, script)
-}
-
-// waitFor waits until a script is true in the tab.
-func (tb *tab) waitFor(what, script string) {
-	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, loadWait)
-	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](script, chromedp.WithPollingTimeout(loadWait))); err != nil {
-		state := eval[string](tb, `JSON.stringify({tiles: document.body.dataset.tiles, date: document.body.dataset.date, url: location.href})`)
-		tb.t.Fatalf("%s: waiting for %s: %v (page: %s)", tb.name, what, err, state)
-	}
+	tb.T.Helper()
+	return testkit.Eval[T](tb, script)
 }
 
 // waitLoaded waits until the viewer has drawn every tile of the date.
-func (tb *tab) waitLoaded() {
-	tb.t.Helper()
-	tb.waitFor("the tiles", `document.body.dataset.tiles === "loaded"`)
-}
-
-// screenshot captures the element of a CSS selector.
-func (tb *tab) screenshot(selector string) *image.RGBA {
-	tb.t.Helper()
-	b, err := chromedp.Run(tb.ctx, chromedp.Screenshot(selector))
-	if err != nil {
-		tb.t.Fatalf("%s: screenshot of %s: %v", tb.name, selector, err)
-	}
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		tb.t.Fatalf("%s: screenshot of %s: %v", tb.name, selector, err)
-	}
-	return toRGBA(img)
-}
-
-// checkClean fails the test for every problem the page reported, and logs
-// the loads it cancelled.
-func (tb *tab) checkClean() {
-	tb.t.Helper()
-	tb.mu.Lock()
-	defer tb.mu.Unlock()
-	for _, p := range tb.problems {
-		tb.t.Errorf("%s: %s", tb.name, p)
-	}
-	if len(tb.aborted) > 0 {
-		tb.t.Logf("%s: %d loads cancelled by the page (tiles of replaced layers)", tb.name, len(tb.aborted))
-	}
-}
-
-// requested returns the URLs requested so far that contain s.
-func (tb *tab) requested(s string) []string {
-	tb.mu.Lock()
-	defer tb.mu.Unlock()
-	var out []string
-	for _, u := range tb.requests {
-		if strings.Contains(u, s) {
-			out = append(out, u)
-		}
-	}
-	return out
+func waitLoaded(tb *tab) {
+	tb.T.Helper()
+	tb.WaitFor("the tiles", `document.body.dataset.tiles === "loaded"`)
 }
 
 // mapTiles lists the src of every tile image in the map.
 func mapTiles(tb *tab) []string {
-	tb.t.Helper()
+	tb.T.Helper()
 	return eval[[]string](tb, `[...document.querySelectorAll("#map img.leaflet-tile")].map((i) => i.src)`)
 }
 
@@ -249,32 +100,6 @@ func painted(img *image.RGBA, r image.Rectangle, bg color.NRGBA) int {
 			if absDiff(p[0], bg.R) > 24 || absDiff(p[1], bg.G) > 24 || absDiff(p[2], bg.B) > 24 {
 				n++
 			}
-		}
-	}
-	return n
-}
-
-// changed counts the pixels that differ between two images of one size by
-// more than tol in some channel.
-func changed(a, b *image.RGBA, tol int) int {
-	n := 0
-	for i := 0; i < len(a.Pix); i += 4 {
-		for c := range 3 {
-			if absDiff(a.Pix[i+c], b.Pix[i+c]) > tol {
-				n++
-				break
-			}
-		}
-	}
-	return n
-}
-
-// countShade counts the pixels of img of a shade.
-func countShade(img *image.RGBA, s shade) int {
-	n := 0
-	for i := 0; i < len(img.Pix); i += 4 {
-		if s.is(color.NRGBA{img.Pix[i], img.Pix[i+1], img.Pix[i+2], 0xff}) {
-			n++
 		}
 	}
 	return n
@@ -296,17 +121,15 @@ func keepScreenshot(t *testing.T, name string, img image.Image) {
 // map, the URL reproduces the view, the embed fills its iframe, and the
 // legend and the events are listed with their swatches drawn.
 func TestBrowser(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), browserBudget)
-	defer cancel()
-	browser := newBrowser(t, ctx)
+	browser := testkit.Chrome(t, browserBudget, testkit.Window{Width: 1200, Height: 800})
 	ts := newBrowserServer(t)
 
 	const first = "1944-06-18"
 	viewer := openTab(t, browser, "viewer", ts.URL+"/?date="+first, 1200, 800)
-	viewer.waitLoaded()
+	waitLoaded(viewer)
 
 	t.Run("page loads with dated tiles", func(t *testing.T) {
-		viewer.t = t
+		viewer.T = t
 		if got := eval[string](viewer, `document.body.dataset.date`); got != first {
 			t.Errorf("date shown %q, want %s", got, first)
 		}
@@ -327,32 +150,32 @@ func TestBrowser(t *testing.T) {
 		if dated < 4 || base < 4 {
 			t.Errorf("%d dated overlay tiles and %d base tiles in the map, want at least 4 of each", dated, base)
 		}
-		if n := len(viewer.requested(overlay)); n < dated {
+		if n := len(viewer.Requested(overlay)); n < dated {
 			t.Errorf("%d requests for dated tiles, want at least %d", n, dated)
 		}
-		img := viewer.screenshot("#map")
+		img := viewer.Screenshot("#map")
 		if n := painted(img, img.Rect, tiles.Paper); n < img.Rect.Dx()*img.Rect.Dy()/200 {
 			t.Errorf("map almost blank: %d pixels painted", n)
 		}
-		if n := countShade(img, japanRed); n < 100 {
+		if n := testkit.Count(img, japanRed.is); n < 100 {
 			t.Errorf("%d Japanese red pixels on %s, want the advance on Changsha", n, first)
 		}
 		keepScreenshot(t, "viewer", img)
 	})
 
 	t.Run("slider and keyboard change the date", func(t *testing.T) {
-		viewer.t = t
-		before := viewer.screenshot("#map")
+		viewer.T = t
+		before := viewer.Screenshot("#map")
 		const later = "1944-07-15"
 		d, _ := geo.ParseDay(later)
 		start := eval[string](viewer, `JSON.parse(document.getElementById("config").textContent).extent[0]`)
 		s, _ := geo.ParseDay(start)
-		viewer.run(fmt.Sprintf(`(() => {
+		viewer.Run(fmt.Sprintf(`(() => {
 			const s = document.getElementById("slider");
 			s.value = %d;
 			s.dispatchEvent(new Event("input", {bubbles: true}));
 		})()`, d-s))
-		viewer.waitFor("the new date's tiles", `document.body.dataset.date === "`+later+`" && document.body.dataset.tiles === "loaded"`)
+		viewer.WaitFor("the new date's tiles", `document.body.dataset.date === "`+later+`" && document.body.dataset.tiles === "loaded"`)
 		for _, src := range mapTiles(viewer) {
 			if strings.Contains(src, "/"+first+"/") || (!strings.Contains(src, "/"+later+"/") && !strings.Contains(src, "/tiles/context/")) {
 				t.Errorf("tile %s after moving the slider to %s", src, later)
@@ -361,17 +184,17 @@ func TestBrowser(t *testing.T) {
 		if eval[string](viewer, `document.getElementById("date").textContent`) != "15 July 1944" {
 			t.Errorf("date label %q", eval[string](viewer, `document.getElementById("date").textContent`))
 		}
-		after := viewer.screenshot("#map")
-		if n := changed(before, after, 24); n < 300 {
+		after := viewer.Screenshot("#map")
+		if n := testkit.Changed(before, after, 24); n < 300 {
 			t.Errorf("%d pixels changed from %s to %s, want the map to change", n, first, later)
 		}
 		keepScreenshot(t, "slider-before", before)
 		keepScreenshot(t, "slider-after", after)
 
 		// Shift+→ on the focused slider: a week on.
-		viewer.do(chromedp.Focus("#slider"), chromedp.KeyEvent(kb.ArrowRight, chromedp.KeyModifiers(chromedp.ModifierShift)))
-		viewer.waitFor("a week later", `document.body.dataset.date === "1944-07-22" && document.body.dataset.tiles === "loaded"`)
-		if n := len(viewer.requested("/1944-07-22/")); n == 0 {
+		viewer.Do(chromedp.Focus("#slider"), chromedp.KeyEvent(kb.ArrowRight, chromedp.KeyModifiers(chromedp.ModifierShift)))
+		viewer.WaitFor("a week later", `document.body.dataset.date === "1944-07-22" && document.body.dataset.tiles === "loaded"`)
+		if n := len(viewer.Requested("/1944-07-22/")); n == 0 {
 			t.Errorf("no tile of 22 July requested")
 		}
 		if !strings.Contains(eval[string](viewer, `location.search`), "date=1944-07-22") {
@@ -380,24 +203,24 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("URL reproduces the view", func(t *testing.T) {
-		viewer.t = t
+		viewer.T = t
 		zoom := eval[int](viewer, `xiang.map.getZoom()`) + 1
-		viewer.run(`void xiang.map.setView(xiang.map.getCenter(), xiang.map.getZoom() + 1, {animate: false})`)
-		viewer.waitFor("the zoomed view", fmt.Sprintf(`location.search.includes(",%d&") || location.search.endsWith(",%d")`, zoom, zoom)+
+		viewer.Run(`void xiang.map.setView(xiang.map.getCenter(), xiang.map.getZoom() + 1, {animate: false})`)
+		viewer.WaitFor("the zoomed view", fmt.Sprintf(`location.search.includes(",%d&") || location.search.endsWith(",%d")`, zoom, zoom)+
 			` && document.body.dataset.tiles === "loaded"`)
 		href := eval[string](viewer, `location.href`)
-		want := viewer.screenshot("#map")
+		want := viewer.Screenshot("#map")
 
 		again := openTab(t, browser, "reopened", href, 1200, 800)
-		again.waitLoaded()
+		waitLoaded(again)
 		if got := eval[string](again, `location.href`); got != href {
 			t.Errorf("reopened at %s, want %s", got, href)
 		}
-		got := again.screenshot("#map")
+		got := again.Screenshot("#map")
 		if got.Rect != want.Rect {
 			t.Fatalf("map sizes %v and %v", got.Rect, want.Rect)
 		}
-		if n, total := changed(got, want, 16), got.Rect.Dx()*got.Rect.Dy(); n > total/1000 {
+		if n, total := testkit.Changed(got, want, 16), got.Rect.Dx()*got.Rect.Dy(); n > total/1000 {
 			t.Errorf("%s: %d of %d pixels differ from the page it was copied from", href, n, total)
 		}
 		if n := painted(got, got.Rect, tiles.Paper); n < got.Rect.Dx()*got.Rect.Dy()/200 {
@@ -405,11 +228,11 @@ func TestBrowser(t *testing.T) {
 		}
 		keepScreenshot(t, "url-want", want)
 		keepScreenshot(t, "url-got", got)
-		again.checkClean()
+		again.CheckClean()
 	})
 
 	t.Run("legend and events", func(t *testing.T) {
-		viewer.t = t
+		viewer.T = t
 		var legend []struct{ ID string }
 		if err := json.Unmarshal(get(t, ts, "/api/legend?layers=all").body, &legend); err != nil {
 			t.Fatal(err)
@@ -418,7 +241,7 @@ func TestBrowser(t *testing.T) {
 		if err := json.Unmarshal(get(t, ts, "/api/events").body, &events); err != nil {
 			t.Fatal(err)
 		}
-		viewer.waitFor("the legend and events", fmt.Sprintf(`document.querySelectorAll("#legend img").length === %d
+		viewer.WaitFor("the legend and events", fmt.Sprintf(`document.querySelectorAll("#legend img").length === %d
 			&& [...document.querySelectorAll("#legend img")].every((i) => i.complete && i.naturalWidth > 0)
 			&& document.querySelectorAll("#events li").length === %d`, len(legend), len(events.Events)))
 		// Every swatch is drawn: scrolled into view, its box in a
@@ -426,8 +249,8 @@ func TestBrowser(t *testing.T) {
 		panelBG := color.NRGBA{0xfb, 0xfa, 0xf6, 0xff}
 		for _, e := range legend {
 			sel := `#legend div[data-id="` + e.ID + `"] img`
-			viewer.run(`document.querySelector('` + sel + `').scrollIntoView({block: "center"})`)
-			img := viewer.screenshot(sel)
+			viewer.Run(`document.querySelector('` + sel + `').scrollIntoView({block: "center"})`)
+			img := viewer.Screenshot(sel)
 			if img.Rect.Dx() != tiles.SwatchWidth || img.Rect.Dy() != tiles.SwatchHeight {
 				t.Errorf("swatch %s: %v, want %dx%d", e.ID, img.Rect, tiles.SwatchWidth, tiles.SwatchHeight)
 			}
@@ -436,25 +259,25 @@ func TestBrowser(t *testing.T) {
 				keepScreenshot(t, "swatch-"+e.ID, img)
 			}
 		}
-		viewer.run(`document.getElementById("side").scrollTop = 0`)
-		side := viewer.screenshot("#side")
+		viewer.Run(`document.getElementById("side").scrollTop = 0`)
+		side := viewer.Screenshot("#side")
 		keepScreenshot(t, "side", side)
 
 		// Clicking an event shows its date.
 		date := eval[string](viewer, `document.querySelectorAll("#events li")[3].dataset.date`)
-		viewer.do(chromedp.Click(`#events li:nth-child(4)`))
-		viewer.waitFor("the event's date", `document.body.dataset.date === "`+date+`" && document.body.dataset.tiles === "loaded"`)
+		viewer.Do(chromedp.Click(`#events li:nth-child(4)`))
+		viewer.WaitFor("the event's date", `document.body.dataset.date === "`+date+`" && document.body.dataset.tiles === "loaded"`)
 		if n := eval[int](viewer, `document.querySelectorAll("#events li.current").length`); n == 0 {
 			t.Errorf("no event highlighted on %s", date)
 		}
 	})
-	viewer.t = t
-	viewer.checkClean()
+	viewer.T = t
+	viewer.CheckClean()
 
 	t.Run("embed fills its iframe", func(t *testing.T) {
 		article := openTab(t, browser, "article", ts.URL+"/article.html", 800, 600)
 		frame := `document.getElementById("embed").contentDocument`
-		article.waitFor("the embedded map", frame+`?.body?.dataset.tiles === "loaded"`)
+		article.WaitFor("the embedded map", frame+`?.body?.dataset.tiles === "loaded"`)
 		size := eval[[]float64](article, `(() => {
 			const d = `+frame+`, m = d.getElementById("map").getBoundingClientRect();
 			return [d.defaultView.innerWidth, d.defaultView.innerHeight, m.width, m.height, d.getElementById("side").offsetWidth];
@@ -463,7 +286,7 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("embed viewport %vx%v, map %vx%v, side panel %v wide; want 600x400, a 600 px wide map and no side panel",
 				size[0], size[1], size[2], size[3], size[4])
 		}
-		img := article.screenshot("#embed")
+		img := article.Screenshot("#embed")
 		if img.Rect.Dx() != 600 || img.Rect.Dy() != 400 {
 			t.Errorf("iframe screenshot %v", img.Rect)
 		}
@@ -471,10 +294,10 @@ func TestBrowser(t *testing.T) {
 		if n := painted(img, mapArea, tiles.Paper); n < 600*int(size[3])/100 {
 			t.Errorf("embedded map almost blank: %d pixels painted", n)
 		}
-		if n := countShade(img, japanRed); n < 50 {
+		if n := testkit.Count(img, japanRed.is); n < 50 {
 			t.Errorf("%d Japanese red pixels in the embed on 18 June 1944", n)
 		}
 		keepScreenshot(t, "embed", img)
-		article.checkClean()
+		article.CheckClean()
 	})
 }

@@ -1,12 +1,12 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"testing"
 
+	"github.com/xiang-maps/xiang/internal/testkit"
 	"github.com/xiang-maps/xiang/overlays/hunan"
 )
 
@@ -27,20 +27,14 @@ func TestBrowserBadView(t *testing.T) {
 		s.ServeHTTP(w, r)
 	}))
 	t.Cleanup(ts.Close)
-	ctx, cancel := context.WithTimeout(context.Background(), browserBudget)
-	defer cancel()
-	browser := newBrowser(t, ctx)
+	browser := testkit.Chrome(t, browserBudget, testkit.Window{Width: 1200, Height: 800})
 	for _, v := range []string{"1e308,0,5", "112,89,5", "112,27,99"} {
 		tb := openTab(t, browser, "view "+v, ts.URL+"/?date=1944-06-18&view="+url.QueryEscape(v), 800, 600)
-		tb.waitLoaded()
+		waitLoaded(tb)
 		c := eval[[]float64](tb, `(() => { const c = window.xiang.map.getCenter(); return [c.lng, c.lat, window.xiang.map.getZoom()]; })()`)
 		if len(c) != 3 || c[0] < -180 || c[0] > 180 || c[1] < -85.06 || c[1] > 85.06 || c[2] < 0 || c[2] > 20 {
 			t.Errorf("view %s: map at %v", v, c)
 		}
-		tb.mu.Lock()
-		for _, p := range tb.problems {
-			t.Errorf("view %s: %s", v, p)
-		}
-		tb.mu.Unlock()
+		tb.CheckClean()
 	}
 }

@@ -1,21 +1,13 @@
 package server
 
 import (
-	"bytes"
-	"context"
-	"encoding/base64"
-	"image"
-	"image/png"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/testkit"
@@ -80,51 +72,24 @@ func TestMapLibreStyle(t *testing.T) {
 	pageSrv := httptest.NewServer(page)
 	defer pageSrv.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	exe := testkit.Browser(t)
-	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.NoFirstRun,
-		chromedp.Flag("use-angle", "swiftshader"), chromedp.Flag("enable-unsafe-swiftshader", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(800, 600),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("starting %s: %v", exe, err)
-	}
+	browser := testkit.Chrome(t, 90*time.Second, testkit.Window{Width: 800, Height: 600, WebGL: true})
 	tb := openTab(t, browser, "style", pageSrv.URL+"/", 512, 512)
-	tb.waitFor("MapLibre to draw the style", `document.title === "idle"`)
-	canvas := func() *image.RGBA {
-		uri := eval[string](tb, `map.getCanvas().toDataURL("image/png")`)
-		data, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(uri, "data:image/png;base64,"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return toRGBA(img)
-	}
-	siege := canvas()
+	tb.WaitFor("MapLibre to draw the style", `document.title === "idle"`)
+	siege := tb.Canvas()
 	tilesBefore := int(mvt.Load())
 	labels := eval[[]string](tb, `labels()`)
 
-	tb.run(`setDay(` + strconv.Itoa(int(geo.Date(1944, 6, 1))) + `)`)
-	tb.waitFor("MapLibre to draw 1944-06-01", `document.title === "idle"`)
-	before := canvas()
+	tb.Run(`setDay(` + strconv.Itoa(int(geo.Date(1944, 6, 1))) + `)`)
+	tb.WaitFor("MapLibre to draw 1944-06-01", `document.title === "idle"`)
+	before := tb.Canvas()
 	// The summary style: every feature, no day in the filters.
-	tb.run(`summary()`)
-	tb.waitFor("MapLibre to draw the summary map", `document.title === "idle" && map.getStyle().metadata["xiang:summary"] === true`)
-	summary := canvas()
-	tb.checkClean()
+	tb.Run(`summary()`)
+	tb.WaitFor("MapLibre to draw the summary map", `document.title === "idle" && map.getStyle().metadata["xiang:summary"] === true`)
+	summary := tb.Canvas()
+	tb.CheckClean()
 
 	for _, want := range []string{"/styles/all.json?date=1944-07-15", ".json?format=mvt", "/styles/sprite", "/fonts/Go%20"} {
-		if len(tb.requested(want)) == 0 {
+		if len(tb.Requested(want)) == 0 {
 			t.Errorf("MapLibre did not request %s", want)
 		}
 	}
@@ -137,7 +102,7 @@ func TestMapLibreStyle(t *testing.T) {
 	// The CJK names' glyphs came from xiang: a range of CJK ideographs
 	// (U+4E00 to U+9FFF) was requested and loaded (checkClean fails 4xx).
 	cjk := 0
-	for _, u := range tb.requested("/fonts/") {
+	for _, u := range tb.Requested("/fonts/") {
 		i := strings.LastIndex(u, "/")
 		start, _, _ := strings.Cut(u[i+1:], "-")
 		if n, err := strconv.Atoi(start); err == nil && n >= 0x4e00 && n < 0xa000 {
@@ -145,7 +110,7 @@ func TestMapLibreStyle(t *testing.T) {
 		}
 	}
 	if cjk == 0 {
-		t.Errorf("no CJK glyph range requested: %v", tb.requested("/fonts/"))
+		t.Errorf("no CJK glyph range requested: %v", tb.Requested("/fonts/"))
 	}
 	zh := 0
 	for _, l := range labels {
@@ -157,24 +122,24 @@ func TestMapLibreStyle(t *testing.T) {
 		t.Errorf("labels drawn on 1944-07-15: %q; want some with a Chinese name", labels)
 	}
 
-	red, blue := near(siege, overlays.ColorJapan), near(siege, overlays.ColorChina)
-	redBefore := near(before, overlays.ColorJapan)
+	red, blue := testkit.Near(siege, overlays.ColorJapan, 40), testkit.Near(siege, overlays.ColorChina, 40)
+	redBefore := testkit.Near(before, overlays.ColorJapan, 40)
 	dark := 0 // label ink (#222222) and unit frames' marks
 	for i := 0; i < len(siege.Pix); i += 4 {
 		if siege.Pix[i] < 80 && siege.Pix[i+1] < 80 && siege.Pix[i+2] < 80 {
 			dark++
 		}
 	}
-	diff := changed(siege, before, 24)
+	diff := testkit.Changed(siege, before, 24)
 	t.Logf("1944-07-15: %d red, %d blue, %d dark pixels, labels %q; 1944-06-01: %d red; %d pixels changed; %d tiles, %d CJK glyph ranges",
 		red, blue, dark, labels, redBefore, diff, tilesBefore, cjk)
 	if red < 300 || blue < 100 || dark < 100 {
 		t.Errorf("the siege of Hengyang has %d Japanese red, %d Chinese blue and %d dark label pixels; want the ring, the garrison and labels", red, blue, dark)
 	}
-	sumRed, sumBlue := near(summary, overlays.ColorJapan), near(summary, overlays.ColorChina)
-	t.Logf("summary: %d red, %d blue pixels, %d changed from 1944-07-15", sumRed, sumBlue, changed(summary, siege, 24))
-	if sumRed < 300 || sumBlue < 100 || changed(summary, siege, 24) < 1000 {
-		t.Errorf("the summary map has %d red and %d blue pixels and differs from 1944-07-15 in %d: want every movement of the campaign", sumRed, sumBlue, changed(summary, siege, 24))
+	sumRed, sumBlue := testkit.Near(summary, overlays.ColorJapan, 40), testkit.Near(summary, overlays.ColorChina, 40)
+	t.Logf("summary: %d red, %d blue pixels, %d changed from 1944-07-15", sumRed, sumBlue, testkit.Changed(summary, siege, 24))
+	if sumRed < 300 || sumBlue < 100 || testkit.Changed(summary, siege, 24) < 1000 {
+		t.Errorf("the summary map has %d red and %d blue pixels and differs from 1944-07-15 in %d: want every movement of the campaign", sumRed, sumBlue, testkit.Changed(summary, siege, 24))
 	}
 	if diff < 1000 || redBefore*2 > red {
 		t.Errorf("1944-06-01 differs from 1944-07-15 in %d pixels, with %d red pixels (siege %d): want another picture without the siege", diff, redBefore, red)
@@ -184,23 +149,4 @@ func TestMapLibreStyle(t *testing.T) {
 		keepScreenshot(t, "maplibre-style-1944-06-01", before)
 		keepScreenshot(t, "maplibre-style-summary", summary)
 	}
-}
-
-// near counts the pixels of img within 40 of c in every channel.
-func near(img *image.RGBA, c interface{ RGBA() (r, g, b, a uint32) }) int {
-	r, g, b, _ := c.RGBA()
-	want := [3]int{int(r >> 8), int(g >> 8), int(b >> 8)}
-	n := 0
-	for i := 0; i < len(img.Pix); i += 4 {
-		ok := true
-		for k := range 3 {
-			if d := int(img.Pix[i+k]) - want[k]; d > 40 || d < -40 {
-				ok = false
-			}
-		}
-		if ok {
-			n++
-		}
-	}
-	return n
 }

@@ -1,19 +1,11 @@
 package server
 
 import (
-	"bytes"
-	"context"
-	"encoding/base64"
-	"image/color"
-	"image/png"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"github.com/xiang-maps/xiang/internal/testkit"
 	"github.com/xiang-maps/xiang/internal/web"
@@ -56,56 +48,22 @@ func TestMapLibreCrossOrigin(t *testing.T) {
 		t.Fatal("the page must be on another origin")
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	exe := testkit.Browser(t)
-	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.NoFirstRun,
-		chromedp.Flag("use-angle", "swiftshader"), chromedp.Flag("enable-unsafe-swiftshader", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(800, 600),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("starting %s: %v", exe, err)
-	}
+	browser := testkit.Chrome(t, 60*time.Second, testkit.Window{Width: 800, Height: 600, WebGL: true})
 	tb := openTab(t, browser, "maplibre", pageSrv.URL+"/", 512, 512)
-	tb.waitFor("MapLibre to draw its tiles", `document.title === "idle"`)
+	tb.WaitFor("MapLibre to draw its tiles", `document.title === "idle"`)
 	// The map's own WebGL canvas (kept with preserveDrawingBuffer), read
 	// back as PNG.
-	uri := eval[string](tb, `map.getCanvas().toDataURL("image/png")`)
-	data, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(uri, "data:image/png;base64,"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	decoded, err := png.Decode(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	img := toRGBA(decoded)
-	tb.checkClean()
-	if got := tb.requested(tilesSrv.URL + "/tiles/all.json?date=1944-07-15"); len(got) == 0 {
+	img := tb.Canvas()
+	tb.CheckClean()
+	if got := tb.Requested(tilesSrv.URL + "/tiles/all.json?date=1944-07-15"); len(got) == 0 {
 		t.Error("MapLibre did not request the TileJSON")
 	}
 	// MapLibre counts zoom in 512 px tiles: at zoom 11 it asks for z12 tiles of 256 px.
-	tilesSeen := tb.requested(tilesSrv.URL + "/tiles/all/1944-07-15/12/")
+	tilesSeen := tb.Requested(tilesSrv.URL + "/tiles/all/1944-07-15/12/")
 	if len(tilesSeen) == 0 {
-		t.Errorf("no dated z12 tile requested; requests: %v", tb.requested(tilesSrv.URL))
+		t.Errorf("no dated z12 tile requested; requests: %v", tb.Requested(tilesSrv.URL))
 	}
-	near := func(want color.NRGBA) int {
-		n := 0
-		for i := 0; i < len(img.Pix); i += 4 {
-			d := func(a, b uint8) int { return max(int(a)-int(b), int(b)-int(a)) }
-			if d(img.Pix[i], want.R) < 40 && d(img.Pix[i+1], want.G) < 40 && d(img.Pix[i+2], want.B) < 40 {
-				n++
-			}
-		}
-		return n
-	}
-	red, blue := near(overlays.ColorJapan), near(overlays.ColorChina)
+	red, blue := testkit.Near(img, overlays.ColorJapan, 39), testkit.Near(img, overlays.ColorChina, 39)
 	if red < 100 || blue < 50 {
 		keepScreenshot(t, "maplibre.png", img)
 		t.Errorf("MapLibre's map has %d Japanese red and %d Chinese blue pixels over Hengyang on 1944-07-15; want the siege ring and the garrison", red, blue)

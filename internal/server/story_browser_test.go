@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -28,7 +27,7 @@ var storyTileDate = regexp.MustCompile(`/tiles/all/(\d{4}-\d\d-\d\d)/\d+/\d+/\d+
 // requested so far, in the order first requested.
 func storyDates(tb *tab) []string {
 	var dates []string
-	for _, u := range tb.requested("/tiles/all/") {
+	for _, u := range tb.Requested("/tiles/all/") {
 		if m := storyTileDate.FindStringSubmatch(u); m != nil && !slices.Contains(dates, m[1]) {
 			dates = append(dates, m[1])
 		}
@@ -41,9 +40,9 @@ func storyDates(tb *tab) []string {
 // little after each turn of the wheel for the page to follow. It returns
 // the turns taken.
 func scrollThrough(tb *tab, x, y float64, done string, steps int) int {
-	tb.t.Helper()
+	tb.T.Helper()
 	for i := range steps {
-		tb.do(chromedp.MouseEvent(input.DispatchMouseEventTypeMouseWheel, x, y, wheel(300)),
+		tb.Do(chromedp.MouseEvent(input.DispatchMouseEventTypeMouseWheel, x, y, wheel(300)),
 			chromedp.Sleep(120*time.Millisecond))
 		if eval[bool](tb, done) {
 			return i + 1
@@ -58,8 +57,6 @@ func scrollThrough(tb *tab, x, y float64, done string, steps int) int {
 // through the story loads tiles of at least three dates (of its eight),
 // in the story's order, with no errors.
 func TestStoryBrowser(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), browserBudget)
-	defer cancel()
 	s, _ := newServer(t, "", Config{Load: hunan.Load, Source: "embedded", BaseMap: BaseMapNone, Title: "Hunan"})
 	mux := http.NewServeMux()
 	mux.Handle("/", s)
@@ -69,7 +66,7 @@ func TestStoryBrowser(t *testing.T) {
 	})
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
-	browser := newBrowser(t, ctx)
+	browser := testkit.Chrome(t, browserBudget, testkit.Window{Width: 1200, Height: 800})
 
 	st, ok := web.StoryOf(s.data.Load().campaign)
 	if !ok || len(st.Sections) != web.StorySections {
@@ -82,11 +79,11 @@ func TestStoryBrowser(t *testing.T) {
 
 	t.Run("page", func(t *testing.T) {
 		tb := openTab(t, browser, "story", ts.URL+"/story", 1200, 800)
-		tb.waitFor("the first section's tiles", `document.querySelectorAll(".xiang-story-map img.leaflet-tile-loaded").length > 8`)
+		tb.WaitFor("the first section's tiles", `document.querySelectorAll(".xiang-story-map img.leaflet-tile-loaded").length > 8`)
 		last := `document.querySelector("[data-xiang-story]").dataset.shownDate === "` + want[len(want)-1] + `"`
 		n := scrollThrough(tb, 250, 400, last, 80)
 		// A little time for the last section's tiles.
-		tb.waitFor("the last section's tiles", `document.querySelectorAll(".xiang-story-map img.leaflet-tile-loaded").length > 8`)
+		tb.WaitFor("the last section's tiles", `document.querySelectorAll(".xiang-story-map img.leaflet-tile-loaded").length > 8`)
 		t.Logf("%d turns of the wheel to the last section", n)
 		got := storyDates(tb)
 		t.Logf("dates of the tiles loaded while scrolling: %v", got)
@@ -97,26 +94,26 @@ func TestStoryBrowser(t *testing.T) {
 		if *testkit.Keep || t.Failed() {
 			// The viewport as the reader sees it: the last section beside
 			// the map.
-			b, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())
+			b, err := chromedp.Run(tb.Ctx, chromedp.CaptureScreenshot())
 			if err != nil {
 				t.Fatal(err)
 			}
 			saveFailure(t, "browser-story.png", b)
 		}
-		tb.checkClean()
+		tb.CheckClean()
 	})
 
 	t.Run("iframe", func(t *testing.T) {
 		tb := openTab(t, browser, "story-iframe", ts.URL+"/article.html", 1000, 700)
 		frame := `document.getElementById("story").contentWindow`
-		tb.waitFor("the story in its frame", frame+`.document.querySelectorAll(".xiang-story-map img.leaflet-tile-loaded").length > 4`)
+		tb.WaitFor("the story in its frame", frame+`.document.querySelectorAll(".xiang-story-map img.leaflet-tile-loaded").length > 4`)
 		// The wheel over the iframe scrolls the story inside it.
 		last := frame + `.document.querySelector("[data-xiang-story]").dataset.shownDate === "` + want[len(want)-1] + `"`
 		scrollThrough(tb, 200, 300, last, 80)
 		got := storyDates(tb)
 		t.Logf("dates of the tiles loaded while scrolling in the iframe: %v", got)
 		checkStoryDates(t, got, want)
-		tb.checkClean()
+		tb.CheckClean()
 	})
 }
 

@@ -1,9 +1,7 @@
 package server
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"fmt"
 	"image"
 	"image/color"
@@ -12,9 +10,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -63,26 +59,6 @@ window.show = (style, lon, lat, zoom) => new Promise((resolve, reject) => {
   });
 });
 </script></body></html>`
-
-// newWebGLBrowser starts Chromium with WebGL rendered by SwiftShader, as
-// MapLibre needs.
-func newWebGLBrowser(t *testing.T, ctx context.Context) context.Context {
-	t.Helper()
-	exe := testkit.Browser(t)
-	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.NoFirstRun,
-		chromedp.Flag("use-angle", "swiftshader"), chromedp.Flag("enable-unsafe-swiftshader", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 800),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	browser, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("starting %s: %v", exe, err)
-	}
-	return browser
-}
 
 // fidelityView is one view of the comparison: a date, a centre and a
 // Leaflet zoom (256-px tiles; MapLibre's is one less).
@@ -181,46 +157,10 @@ func correlation(a, b []float64) float64 {
 	return cov / math.Sqrt(va*vb)
 }
 
-// decodeDataURL decodes a PNG data URL.
-func decodeDataURL(t *testing.T, uri string) *image.RGBA {
-	t.Helper()
-	data, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(uri, "data:image/png;base64,"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return toRGBA(img)
-}
-
 // requestLog records the URLs a server was asked for: MapLibre fetches
 // tiles in its web worker, whose requests the page's network events do
 // not show.
-type requestLog struct {
-	mu   sync.Mutex
-	urls []string
-}
-
-func (l *requestLog) add(u string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.urls = append(l.urls, u)
-}
-
-// matching returns the URLs requested so far that contain s.
-func (l *requestLog) matching(s string) []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []string
-	for _, u := range l.urls {
-		if strings.Contains(u, s) {
-			out = append(out, u)
-		}
-	}
-	return out
-}
+type requestLog = testkit.URLs
 
 // newVectorServer serves the embedded campaign with the fidelity page at
 // /fidelity.html, recording every request.
@@ -230,7 +170,7 @@ func newVectorServer(t *testing.T) (*httptest.Server, *requestLog) {
 	log := &requestLog{}
 	mux := http.NewServeMux()
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		log.add(r.URL.RequestURI())
+		log.Add(r.URL.RequestURI())
 		s.ServeHTTP(w, r)
 	}))
 	mux.HandleFunc("/fidelity.html", func(w http.ResponseWriter, r *http.Request) {
@@ -262,25 +202,35 @@ var fidelityViews = func() []fidelityView {
 	return out
 }()
 
+// openFidelity serves the embedded campaign and opens its fidelity page,
+// ready to show a view.
+func openFidelity(t *testing.T, browser context.Context) (*httptest.Server, *tab) {
+	t.Helper()
+	ts, _ := newVectorServer(t)
+	tb := openTab(t, browser, "fidelity", ts.URL+"/fidelity.html", 1000, 800)
+	tb.WaitFor("MapLibre", `typeof window.show === "function"`)
+	return ts, tb
+}
+
+// show has MapLibre draw the view with a style (a JavaScript expression:
+// a style object or its URL) and returns the canvas.
+func show(tb *tab, style string, v fidelityView) *image.RGBA {
+	tb.T.Helper()
+	return testkit.DataURL(tb.T, eval[string](tb, fmt.Sprintf(`show(%s, %v, %v, %d)`, style, v.center.Lon(), v.center.Lat(), v.zoom-1)))
+}
+
 // TestFidelityControl checks the comparison itself: MapLibre drawing
 // xiang's raster tiles (a raster source) must match the tiles composed in
 // Go almost exactly, so that what the vector comparison finds is the
 // vector rendering's and not the harness's.
 func TestFidelityControl(t *testing.T) {
-	if testing.Short() {
-		t.Skip("Chromium test")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	browser := newWebGLBrowser(t, ctx)
-	ts, _ := newVectorServer(t)
-	tb := openTab(t, browser, "fidelity", ts.URL+"/fidelity.html", 1000, 800)
-	tb.waitFor("MapLibre", `typeof window.show === "function"`)
+	browser := testkit.Chrome(t, 120*time.Second, testkit.Window{Width: 1000, Height: 800, WebGL: true})
+	ts, tb := openFidelity(t, browser)
 	for _, v := range fidelityViews {
 		style := fmt.Sprintf(`{version: 8, sources: {x: {type: "raster", tileSize: 256, tiles: [%q]}},
 			layers: [{id: "paper", type: "background", paint: {"background-color": "#fff"}}, {id: "x", type: "raster", source: "x", paint: {"raster-fade-duration": 0}}]}`,
 			ts.URL+"/tiles/"+historical+"/"+v.date+"/{z}/{x}/{y}.png")
-		got := decodeDataURL(t, eval[string](tb, fmt.Sprintf(`show(%s, %v, %v, %d)`, style, v.center.Lon(), v.center.Lat(), v.zoom-1)))
+		got := show(tb, style, v)
 		want := composeRaster(t, ts.URL, historical, v)
 		for _, s := range []shade{japanRed, chinaBlue} {
 			mean, most, ta, tw := cellDiff(cellShares(got, s), cellShares(want, s))
@@ -292,7 +242,7 @@ func TestFidelityControl(t *testing.T) {
 			}
 		}
 	}
-	tb.checkClean()
+	tb.CheckClean()
 }
 
 // fidelityTolerance bounds, per view and side, the mean over the 256
@@ -311,18 +261,11 @@ const fidelityCorrelation = 0.6
 // and three zooms: per 32-px cell, the share of Japanese red and of
 // Chinese blue pixels. The numbers are logged; see fidelityTolerance.
 func TestVectorFidelity(t *testing.T) {
-	if testing.Short() {
-		t.Skip("Chromium test")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 180*time.Second)
-	defer cancel()
-	browser := newWebGLBrowser(t, ctx)
-	ts, _ := newVectorServer(t)
-	tb := openTab(t, browser, "fidelity", ts.URL+"/fidelity.html", 1000, 800)
-	tb.waitFor("MapLibre", `typeof window.show === "function"`)
+	browser := testkit.Chrome(t, 180*time.Second, testkit.Window{Width: 1000, Height: 800, WebGL: true})
+	ts, tb := openFidelity(t, browser)
 	for _, v := range fidelityViews {
 		style := fmt.Sprintf("%q", ts.URL+"/styles/"+historical+".json?date="+v.date)
-		got := decodeDataURL(t, eval[string](tb, fmt.Sprintf(`show(%s, %v, %v, %d)`, style, v.center.Lon(), v.center.Lat(), v.zoom-1)))
+		got := show(tb, style, v)
 		want := composeRaster(t, ts.URL, historical, v)
 		bad := false
 		for _, s := range []shade{japanRed, chinaBlue} {
@@ -349,7 +292,7 @@ func TestVectorFidelity(t *testing.T) {
 			testkit.Save(t, name+"-raster.png", want)
 		}
 	}
-	tb.checkClean()
+	tb.CheckClean()
 }
 
 // scrubKinds are the requests a scrub must not make: tiles, glyphs,
@@ -361,22 +304,17 @@ var scrubKinds = []string{".mvt", ".pbf", "/styles/", "sprite", "/tiles/"}
 // idle each time: after the first load the page requests no tile, glyph,
 // style or sprite, and the picture changes as the dates do.
 func TestVectorScrub(t *testing.T) {
-	if testing.Short() {
-		t.Skip("Chromium test")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 180*time.Second)
-	defer cancel()
-	browser := newWebGLBrowser(t, ctx)
+	browser := testkit.Chrome(t, 180*time.Second, testkit.Window{Width: 1000, Height: 800, WebGL: true})
 	ts, log := newVectorServer(t)
 	const first = "1944-06-21"
 	tb := openTab(t, browser, "vector viewer", ts.URL+"/?mode=vector&date="+first+"&view=112.615,26.89,11", 900, 600)
-	tb.waitLoaded()
+	waitLoaded(tb)
 	if got := eval[string](tb, `xiang.mode`); got != "vector" {
 		t.Fatalf("viewer mode %q, want vector", got)
 	}
 	loaded := map[string]int{}
 	for _, k := range scrubKinds {
-		loaded[k] = len(log.matching(k))
+		loaded[k] = len(log.Matching(k))
 	}
 	if loaded[".mvt"] == 0 || loaded["/styles/"] == 0 {
 		t.Fatalf("first load requested %v; want the style and vector tiles", loaded)
@@ -386,10 +324,10 @@ func TestVectorScrub(t *testing.T) {
 	var shots []*image.RGBA
 	distinct := 0
 	for i := 1; i <= 30; i++ {
-		tb.run(fmt.Sprintf(`{const s = document.getElementById("slider"); s.value = %d; s.dispatchEvent(new Event("input"));}`, start+2*i))
-		tb.waitLoaded()
-		shot := tb.screenshot("#map")
-		if len(shots) > 0 && changed(shots[len(shots)-1], shot, 8) > 50 {
+		tb.Run(fmt.Sprintf(`{const s = document.getElementById("slider"); s.value = %d; s.dispatchEvent(new Event("input"));}`, start+2*i))
+		waitLoaded(tb)
+		shot := tb.Screenshot("#map")
+		if len(shots) > 0 && testkit.Changed(shots[len(shots)-1], shot, 8) > 50 {
 			distinct++
 		}
 		shots = append(shots, shot)
@@ -412,10 +350,10 @@ func TestVectorScrub(t *testing.T) {
 		const median = (a) => a.sort((x, y) => x - y)[15];
 		return [median(frame), median(idle)];
 	})()`)
-	tb.waitLoaded()
+	waitLoaded(tb)
 	last := eval[string](tb, `document.body.dataset.date`)
 	for _, k := range scrubKinds {
-		if got := log.matching(k); len(got) != loaded[k] {
+		if got := log.Matching(k); len(got) != loaded[k] {
 			t.Errorf("scrubbing to %s made %d new requests of %s: %v", last, len(got)-loaded[k], k, got[loaded[k]:])
 		}
 	}
@@ -426,24 +364,24 @@ func TestVectorScrub(t *testing.T) {
 	}
 	// On 1944-07-15 (the twelfth step) Hengyang shows both sides.
 	mid := shots[11]
-	if r, b := countShade(mid, japanRed), countShade(mid, chinaBlue); r < 100 || b < 50 {
+	if r, b := testkit.Count(mid, japanRed.is), testkit.Count(mid, chinaBlue.is); r < 100 || b < 50 {
 		t.Errorf("1944-07-15: %d red and %d blue pixels over Hengyang, want the siege ring and the garrison", r, b)
 	}
 	testkit.Save(t, "scrub-1944-07-15.png", mid)
 	t.Logf("60 dates scrubbed to %s: %d of 30 pictures changed; requests before and after: %v; median %.0f ms from input to the first frame, %.0f ms to idle", last, distinct, loaded, timing[0], timing[1])
 
 	// Unselecting a layer loads the style of the others.
-	styles := len(log.matching("/styles/"))
-	tb.run(`document.querySelector('#layers input[value="yuelu"]').click()`)
-	tb.waitLoaded()
-	if got := log.matching("/styles/"); len(got) == styles || !strings.Contains(got[len(got)-1], "/styles/changsha,context,hengyang,zhijiang.json?date="+last) {
+	styles := len(log.Matching("/styles/"))
+	tb.Run(`document.querySelector('#layers input[value="yuelu"]').click()`)
+	waitLoaded(tb)
+	if got := log.Matching("/styles/"); len(got) == styles || !strings.Contains(got[len(got)-1], "/styles/changsha,context,hengyang,zhijiang.json?date="+last) {
 		t.Errorf("unselecting yuelu requested styles %v", got[styles:])
 	}
 	// The mode button reloads the page in raster mode, same date.
-	tb.run(`document.getElementById("mode").click()`)
+	tb.Run(`document.getElementById("mode").click()`)
 	// The page navigates: evaluations fail until the new one is up.
 	for deadline := time.Now().Add(loadWait); ; time.Sleep(100 * time.Millisecond) {
-		ok, err := chromedp.Run(tb.ctx, chromedp.Evaluate[bool](`!!(window.xiang && xiang.mode === "raster" && document.body.dataset.tiles === "loaded")`))
+		ok, err := chromedp.Run(tb.Ctx, chromedp.Evaluate[bool](`!!(window.xiang && xiang.mode === "raster" && document.body.dataset.tiles === "loaded")`))
 		if err == nil && ok {
 			break
 		}
@@ -454,7 +392,7 @@ func TestVectorScrub(t *testing.T) {
 	if got := eval[string](tb, `location.search`); strings.Contains(got, "mode=") || !strings.Contains(got, "date="+last) {
 		t.Errorf("raster viewer's URL %q, want the date %s and no mode", got, last)
 	}
-	tb.checkClean()
+	tb.CheckClean()
 }
 
 // TestViewerMode checks that ?mode=vector makes the viewer and the embed

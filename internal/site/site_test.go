@@ -6,8 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
-	"image/draw"
-	"image/png"
+	"image/color"
 	"net"
 	"os"
 	"os/exec"
@@ -17,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
 	"github.com/paulmach/orb"
 
 	"github.com/xiang-maps/xiang/geo"
@@ -108,71 +106,34 @@ func TestBuild(t *testing.T) {
 // TestBrowser serves a site with nginx and has Chromium draw it on two
 // dates, changing the date without reloading the page.
 func TestBrowser(t *testing.T) {
-	exe := testkit.Browser(t)
+	testkit.Browser(t) // skip before building
 	nginx := testkit.Tool(t, "nginx", "nginx-light")
 	cfg, _ := build(t)
 	url, log := startNginx(t, nginx, cfg.Dir)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(800, 600))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	tab, cancelTab := chromedp.NewContext(allocCtx)
-	defer cancelTab()
-	if err := chromedp.Do(tab, chromedp.EmulateViewport(800, 600), chromedp.Navigate(url+"index.html#date=1944-07-15")); err != nil {
-		t.Fatal(err)
-	}
-	wait := func(date string) {
-		t.Helper()
-		script := fmt.Sprintf(`document.title.endsWith(%q)`, date+" ready")
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](script, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
-			title, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.title`))
-			t.Fatalf("waiting for %s: %v (title %q)", date, err, title)
-		}
-	}
-	shot := func(name string) *image.RGBA {
-		t.Helper()
-		b, err := chromedp.Run(tab, chromedp.Screenshot("#map"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		rgba := image.NewRGBA(img.Bounds())
-		draw.Draw(rgba, rgba.Rect, img, img.Bounds().Min, draw.Src)
-		testkit.Save(t, name, rgba)
-		return rgba
-	}
+	tab, wait, shot := openSite(t, url+"index.html#date=1944-07-15", false)
 	wait("1944-07-15")
 	a := shot("site-1944-07-15")
 	// A mark on the window survives a date change only if the page was
 	// not reloaded.
-	if _, err := chromedp.Run(tab, chromedp.Evaluate[any](`window.mark = 42; xiangSite.setDate("1944-08-08")`)); err != nil {
-		t.Fatal(err)
-	}
+	tab.Run(`window.mark = 42; xiangSite.setDate("1944-08-08")`)
 	wait("1944-08-08")
 	b := shot("site-1944-08-08")
-	if mark, err := chromedp.Run(tab, chromedp.Evaluate[int](`window.mark || 0`)); err != nil || mark != 42 {
-		t.Errorf("the page was reloaded to change the date (mark %d, %v)", mark, err)
+	if mark := testkit.Eval[int](tab, `window.mark || 0`); mark != 42 {
+		t.Errorf("the page was reloaded to change the date (mark %d)", mark)
 	}
-	hash, _ := chromedp.Run(tab, chromedp.Evaluate[string](`location.hash`))
+	hash := testkit.Eval[string](tab, `location.hash`)
 	if !strings.Contains(hash, "date=1944-08-08") {
 		t.Errorf("URL state %q lacks the date", hash)
 	}
 	// Both sides drawn on both dates: Japanese red and Chinese blue.
 	for _, img := range []*image.RGBA{a, b} {
-		red, blue := shade(img, 0xc8, 0x10, 0x2e), shade(img, 0x1f, 0x4e, 0x9c)
+		red, blue := testkit.Near(img, color.RGBA{0xc8, 0x10, 0x2e, 0xff}, 39), testkit.Near(img, color.RGBA{0x1f, 0x4e, 0x9c, 0xff}, 39)
 		if red < 50 || blue < 50 {
 			t.Errorf("Japanese red %d px, Chinese blue %d px; want both", red, blue)
 		}
 	}
-	if diff := changed(a, b); diff < 500 {
+	if diff := testkit.Changed(a, b, 8); diff < 500 {
 		t.Errorf("the map changed in %d pixels between the dates", diff)
 	}
 	// The tiles came by range requests (206), from one archive.
@@ -224,35 +185,23 @@ http {
 	return fmt.Sprintf("http://127.0.0.1:%d/", port), accessLog
 }
 
-// shade counts the pixels within 40 of a colour in every channel.
-func shade(img *image.RGBA, r, g, b int) int {
-	n := 0
-	for i := 0; i < len(img.Pix); i += 4 {
-		p := img.Pix[i : i+3]
-		if abs(int(p[0])-r) < 40 && abs(int(p[1])-g) < 40 && abs(int(p[2])-b) < 40 {
-			n++
-		}
+// openSite has Chromium (with WebGL for MapLibre, or without a GPU) show
+// a built site's page at url, and returns its tab, a wait for a date to
+// be drawn ("DATE ready" in the title) and a screenshot of the map, saved
+// as name when the test fails or with -keep.
+func openSite(t *testing.T, url string, webGL bool) (tab *testkit.Tab, wait func(date string), shot func(name string) *image.RGBA) {
+	t.Helper()
+	browser := testkit.Chrome(t, 90*time.Second, testkit.Window{Width: 800, Height: 600, WebGL: webGL})
+	tab = testkit.OpenTab(t, browser, "site", url, 800, 600)
+	wait = func(date string) {
+		t.Helper()
+		tab.WaitFor(date, fmt.Sprintf(`document.title.endsWith(%q)`, date+" ready"))
 	}
-	return n
-}
-
-// changed counts the pixels that differ by more than 8 in some channel.
-func changed(a, b *image.RGBA) int {
-	n := 0
-	for i := 0; i+3 < len(a.Pix) && i+3 < len(b.Pix); i += 4 {
-		for c := 0; c < 3; c++ {
-			if abs(int(a.Pix[i+c])-int(b.Pix[i+c])) > 8 {
-				n++
-				break
-			}
-		}
+	shot = func(name string) *image.RGBA {
+		t.Helper()
+		img := tab.Screenshot("#map")
+		testkit.Save(t, name, img)
+		return img
 	}
-	return n
-}
-
-func abs(v int) int {
-	if v < 0 {
-		return -v
-	}
-	return v
+	return tab, wait, shot
 }

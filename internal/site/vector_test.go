@@ -1,13 +1,10 @@
 package site
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"image"
-	"image/draw"
-	"image/png"
+	"image/color"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,9 +14,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/internal/testkit"
@@ -101,7 +95,7 @@ func TestVectorBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("Chromium test")
 	}
-	exe := testkit.Browser(t)
+	testkit.Browser(t) // skip before building
 	cfg, _ := buildVector(t)
 	var mu sync.Mutex
 	var ranges []string // range requests of the archive, with status
@@ -124,58 +118,19 @@ func TestVectorBrowser(t *testing.T) {
 		return slices.Clone(ranges)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.NoFirstRun,
-		chromedp.Flag("use-angle", "swiftshader"), chromedp.Flag("enable-unsafe-swiftshader", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(800, 600))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	tab, cancelTab := chromedp.NewContext(allocCtx)
-	defer cancelTab()
-	if err := chromedp.Do(tab, chromedp.EmulateViewport(800, 600),
-		chromedp.Navigate(srv.URL+"/index.html#date=1944-07-15&view=112.615,26.89,10")); err != nil {
-		t.Fatal(err)
-	}
-	wait := func(date string) {
-		t.Helper()
-		script := fmt.Sprintf(`document.title.endsWith(%q)`, date+" ready")
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](script, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
-			title, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.title`))
-			t.Fatalf("waiting for %s: %v (title %q)", date, err, title)
-		}
-	}
-	shot := func(name string) *image.RGBA {
-		t.Helper()
-		b, err := chromedp.Run(tab, chromedp.Screenshot("#map"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		rgba := image.NewRGBA(img.Bounds())
-		draw.Draw(rgba, rgba.Rect, img, img.Bounds().Min, draw.Src)
-		testkit.Save(t, name, rgba)
-		return rgba
-	}
+	tab, wait, shot := openSite(t, srv.URL+"/index.html#date=1944-07-15&view=112.615,26.89,10", true)
 	wait("1944-07-15")
 	siege := shot("vector-site-1944-07-15.png")
 	loaded := archiveRequests()
-	if _, err := chromedp.Run(tab, chromedp.Evaluate[any](`xiangSite.setDate("1944-06-20")`)); err != nil {
-		t.Fatal(err)
-	}
+	tab.Run(`xiangSite.setDate("1944-06-20")`)
 	wait("1944-06-20")
 	before := shot("vector-site-1944-06-20.png")
 
-	red, blue := shade(siege, 0xc8, 0x10, 0x2e), shade(siege, 0x1f, 0x4e, 0x9c)
+	red, blue := testkit.Near(siege, color.RGBA{0xc8, 0x10, 0x2e, 0xff}, 39), testkit.Near(siege, color.RGBA{0x1f, 0x4e, 0x9c, 0xff}, 39)
 	if red < 100 || blue < 50 {
 		t.Errorf("1944-07-15: Japanese red %d px, Chinese blue %d px; want the siege ring and the garrison", red, blue)
 	}
-	if diff := changed(siege, before); diff < 500 {
+	if diff := testkit.Changed(siege, before, 8); diff < 500 {
 		t.Errorf("the map changed in %d pixels between 1944-07-15 and 1944-06-20", diff)
 	}
 	partial := 0

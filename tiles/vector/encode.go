@@ -157,13 +157,7 @@ func tidy(g orb.Geometry) orb.Geometry {
 				out = append(out, ls)
 			}
 		}
-		switch len(out) {
-		case 0:
-			return nil
-		case 1:
-			return out[0]
-		}
-		return out
+		return collapse(out)
 	case orb.Polygon:
 		if p := tidyPolygon(g); p != nil {
 			return p
@@ -176,15 +170,24 @@ func tidy(g orb.Geometry) orb.Geometry {
 				out = append(out, p)
 			}
 		}
-		switch len(out) {
-		case 0:
-			return nil
-		case 1:
-			return out[0]
-		}
-		return out
+		return collapse(out)
 	}
 	return g
+}
+
+// collapse returns nil for a multi-geometry without parts, its part when
+// it has one, and itself otherwise.
+func collapse[E orb.Geometry, M interface {
+	~[]E
+	orb.Geometry
+}](out M) orb.Geometry {
+	switch len(out) {
+	case 0:
+		return nil
+	case 1:
+		return out[0]
+	}
+	return out
 }
 
 func tidyPolygon(p orb.Polygon) orb.Polygon {

@@ -42,28 +42,16 @@ var extra = map[string]map[string]string{
 	LayerLines: {
 		"role": "String: the line's role, when given",
 	},
-	LayerMovements: {
-		"unit":        "String: the unit that moves",
-		"echelon":     "String: the unit's echelon",
-		"branch":      "String: the unit's arm of service",
-		"action":      "String: advance, attack, retreat, relief or withdrawal",
-		"outcome":     "String: failed, when it failed",
-		"hollow":      "Boolean: drawn hollow (retreat or withdrawal)",
+	LayerMovements: mover(map[string]string{
 		"progress":    "Number: fraction of the route covered at the piece's end, 0 to 1 (the raster arrow widens with it)",
 		"leg_end_day": "Number: for routes with coordTimes, the day the leg holding the piece is completed; before it the raster draws the piece lighter",
-	},
-	LayerHeads: {
-		"unit":     "String: the unit that moves",
-		"echelon":  "String: the unit's echelon",
-		"branch":   "String: the unit's arm of service",
-		"action":   "String: advance, attack, retreat, relief or withdrawal",
-		"outcome":  "String: failed, when it failed",
-		"hollow":   "Boolean: drawn hollow (retreat or withdrawal)",
+	}),
+	LayerHeads: mover(map[string]string{
 		"bearing":  "Number: direction of the head, degrees clockwise from north, at the tile's zoom: along the route over the head's length, as the raster aims it",
 		"symbol":   "String: sprite icon, arrow-rrggbbaa of the movement's stroke",
 		"final":    "Boolean: the head at the last position, from the arrival to the end",
 		"progress": "Number: fraction of the route covered at the head, 0 to 1",
-	},
+	}),
 	LayerPoints: {
 		"unit":        "String: the unit",
 		"echelon":     "String: army-group, army, corps, division, brigade, regiment, battalion or detachment",
@@ -73,6 +61,21 @@ var extra = map[string]map[string]string{
 		"symbol":      "String: sprite icon, paint.Symbol.Name()",
 		"role":        "String: the point's role, when given",
 	},
+}
+
+// mover returns the fields of a moving unit's features (movements and
+// their heads) with more.
+func mover(more map[string]string) map[string]string {
+	m := map[string]string{
+		"unit":    "String: the unit that moves",
+		"echelon": "String: the unit's echelon",
+		"branch":  "String: the unit's arm of service",
+		"action":  "String: advance, attack, retreat, relief or withdrawal",
+		"outcome": "String: failed, when it failed",
+		"hollow":  "Boolean: drawn hollow (retreat or withdrawal)",
+	}
+	maps.Copy(m, more)
+	return m
 }
 
 var descriptions = map[string]string{
