@@ -229,7 +229,7 @@ type conn struct {
 	readDL, writeDL time.Time
 	bufs            [3][]byte
 	out             net.Buffers // a slice of bufs, kept here so that writing it does not allocate
-	writing         sync.Mutex // held while the fast lane writes a response
+	writing         sync.Mutex  // held while the fast lane writes a response
 }
 
 // serve answers requests on c until one needs net/http or c ends.
