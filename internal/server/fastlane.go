@@ -129,9 +129,14 @@ type parsedTile struct {
 	maxZoom int
 }
 
-// memoMax bounds the targets tileMemo remembers; when full it starts over,
-// so that a client sending ever new targets costs at most this much memory.
-const memoMax = 1 << 14
+// memoMax and memoBytes bound the targets tileMemo remembers and their
+// bytes; when either is reached it starts over, so that a client sending
+// ever new (or long) targets costs at most about 16 Ki × 100 bytes plus
+// 2 MiB.
+const (
+	memoMax   = 1 << 14
+	memoBytes = 2 << 20
+)
 
 // tileMemo remembers the parse of the tile targets the fast lane has seen,
 // so that a warm request is a map lookup and not a parse (a date parse
@@ -140,8 +145,9 @@ const memoMax = 1 << 14
 // every Server in the process, an entry checked against its maximum zoom.
 // Only targets that parsed without error are kept. Safe for concurrent use.
 type tileMemo struct {
-	mu sync.RWMutex
-	m  map[string]parsedTile
+	mu    sync.RWMutex
+	m     map[string]parsedTile
+	bytes int // of the keys of m
 }
 
 // memo is the process's tileMemo.
@@ -158,8 +164,11 @@ func (t *tileMemo) get(target []byte, maxZoom int) (parsedTile, bool) {
 // put remembers p as the parse of target.
 func (t *tileMemo) put(target string, p parsedTile) {
 	t.mu.Lock()
-	if t.m == nil || len(t.m) >= memoMax {
-		t.m = make(map[string]parsedTile)
+	if t.m == nil || len(t.m) >= memoMax || t.bytes+len(target) > memoBytes {
+		t.m, t.bytes = make(map[string]parsedTile), 0
+	}
+	if _, ok := t.m[target]; !ok {
+		t.bytes += len(target)
 	}
 	t.m[target] = p
 	t.mu.Unlock()
