@@ -228,7 +228,8 @@ type conn struct {
 	req             Request
 	readDL, writeDL time.Time
 	bufs            [3][]byte
-	writing         sync.Mutex // held while the fast lane writes a response
+	out             net.Buffers // a slice of bufs, kept here so that writing it does not allocate
+	writing         sync.Mutex  // held while the fast lane writes a response
 }
 
 // serve answers requests on c until one needs net/http or c ends.
@@ -358,12 +359,15 @@ func (l *Listener) write(lc *conn, res Response) error {
 		end = d.close
 	}
 	lc.bufs[0], lc.bufs[1], lc.bufs[2] = res.Head, end, nil
-	bufs := net.Buffers(lc.bufs[:2])
+	lc.out = lc.bufs[:2]
 	if len(res.Body) > 0 && !lc.req.Head() {
 		lc.bufs[2] = res.Body
-		bufs = lc.bufs[:3]
+		lc.out = lc.bufs[:3]
 	}
-	_, err := bufs.WriteTo(lc.c)
+	// WriteTo takes a *net.Buffers: a local one would escape, one
+	// allocation per response.
+	_, err := lc.out.WriteTo(lc.c)
+	lc.bufs, lc.out = [3][]byte{}, nil // keep no body alive between requests
 	return err
 }
 

@@ -395,3 +395,60 @@ func TestListenerMaxConns(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// staticResponder answers every request with one prepared response.
+type staticResponder struct{ res Response }
+
+func (s staticResponder) Respond(*Request) (Response, bool) { return s.res, true }
+
+// A warm request costs the fast lane no allocation: parse, respond and
+// write reuse the connection's state. The client here allocates nothing
+// either, so that AllocsPerRun (which counts every goroutine's) sees the
+// server's alone.
+func TestListenerWarmAllocatesNothing(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl := Listen(ln, staticResponder{Response{Head: fastHead, Body: []byte("ok")}},
+		Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	defer fl.Close()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	for _, tc := range []struct{ name, req string }{
+		{"GET", "GET /fast HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"a\"\r\n\r\n"},
+		{"HEAD", "HEAD /fast HTTP/1.1\r\nHost: x\r\n\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := []byte(tc.req)
+			// The response's length: head, Date line, blank line, body.
+			want := len(fastHead) + len("Date: Mon, 02 Jan 2006 15:04:05 GMT\r\n\r\n")
+			if tc.name == "GET" {
+				want += len("ok")
+			}
+			buf := make([]byte, want)
+			var failed error
+			roundTrip := func() {
+				if _, err := c.Write(req); err != nil {
+					failed = err
+				} else if _, err := io.ReadFull(c, buf); err != nil {
+					failed = err
+				}
+			}
+			roundTrip()
+			if n := testing.AllocsPerRun(200, roundTrip); n != 0 {
+				t.Errorf("%v allocations per request, want 0", n)
+			}
+			if failed != nil {
+				t.Fatal(failed)
+			}
+			if !bytes.HasPrefix(buf, fastHead) {
+				t.Fatalf("response %q", buf)
+			}
+		})
+	}
+}

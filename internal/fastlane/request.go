@@ -3,11 +3,12 @@ package fastlane
 import (
 	"bytes"
 	"net"
+	"unsafe"
 )
 
 // Request is what the fast lane read of a request. A Responder must not
-// keep it, or Target, after Respond returns: both are reused for the
-// connection's next request.
+// keep it, Target or the strings of IfNoneMatch after Respond returns: they
+// alias the connection's read buffer, reused for its next request.
 type Request struct {
 	// Method is "GET" or "HEAD".
 	Method string
@@ -121,7 +122,7 @@ func parse(buf []byte, req *Request) (n int, v verdict) {
 				return 0, handOver
 			}
 		case equalFold(name, "if-none-match"):
-			req.IfNoneMatch = append(req.IfNoneMatch, string(value))
+			req.IfNoneMatch = append(req.IfNoneMatch, alias(value))
 		case equalFold(name, "connection"):
 			for len(value) > 0 {
 				var opt []byte
@@ -226,4 +227,14 @@ func init() {
 	for _, c := range []byte("!$%&()*+,-.:;=['_]~") {
 		hostByte[c] = true
 	}
+}
+
+// alias returns b as a string without copying it, so that a warm request
+// allocates nothing: the string is valid only while b is not overwritten,
+// which for a request's bytes is until Respond returns.
+func alias(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }

@@ -57,27 +57,34 @@ var varsPool = sync.Pool{New: func() any { return make(map[string]string, 5) }}
 // the failed lookup, for handleTile to reuse. Safe for concurrent use.
 func (s *Server) Respond(req *fastlane.Request) (fastlane.Response, bool) {
 	start := time.Now()
-	target := string(req.Target)
-	if len(target) > MaxURLBytes {
+	if len(req.Target) > MaxURLBytes {
 		return fastlane.Response{}, false
 	}
-	path, rawQuery, _ := strings.Cut(target, "?")
-	rest, ok := strings.CutPrefix(path, "/tiles/")
+	p, ok := memo.get(req.Target, s.cfg.MaxZoom)
 	if !ok {
-		return fastlane.Response{}, false
+		target := string(req.Target)
+		path, rawQuery, _ := strings.Cut(target, "?")
+		rest, ok := strings.CutPrefix(path, "/tiles/")
+		if !ok {
+			return fastlane.Response{}, false
+		}
+		vars := varsPool.Get().(map[string]string)
+		clear(vars)
+		n, ok := api.TileVars(rest, vars)
+		if !ok {
+			varsPool.Put(vars)
+			return fastlane.Response{}, false
+		}
+		tr, err := api.ParseTileRequest(vars, rawQuery, s.cfg.MaxZoom)
+		varsPool.Put(vars)
+		if err != nil {
+			req.Note = &tileNote{err: err}
+			return fastlane.Response{}, false
+		}
+		p = parsedTile{tr: tr, summary: n == 4, maxZoom: s.cfg.MaxZoom}
+		memo.put(target, p)
 	}
-	vars := varsPool.Get().(map[string]string)
-	defer varsPool.Put(vars)
-	clear(vars)
-	n, ok := api.TileVars(rest, vars)
-	if !ok {
-		return fastlane.Response{}, false
-	}
-	tr, err := api.ParseTileRequest(vars, rawQuery, s.cfg.MaxZoom)
-	if err != nil {
-		req.Note = &tileNote{err: err}
-		return fastlane.Response{}, false
-	}
+	tr := p.tr
 	d := s.data.Load()
 	e, empty, ok := s.warm(d, tileAddr(d, tr), tr.Scale)
 	if !ok {
@@ -85,13 +92,14 @@ func (s *Server) Respond(req *fastlane.Request) (fastlane.Response, bool) {
 		return fastlane.Response{}, false
 	}
 	status, route := http.StatusOK, "tile"
-	if n == 4 {
+	if p.summary {
 		route = "tile_summary"
 	}
 	w := s.wire(e)
 	res := fastlane.Response{Head: w.OK, Body: e.Body}
 	switch {
 	case s.redirects():
+		path, _, _ := strings.Cut(string(req.Target), "?")
 		h := http.Header{}
 		setCORS(h)
 		status, res = http.StatusFound, fastlane.Response{Head: canon.Head(canon.LocationOf(path, e, tr.Scale), h)}
@@ -106,10 +114,64 @@ func (s *Server) Respond(req *fastlane.Request) (fastlane.Response, bool) {
 		if empty {
 			cache = "empty"
 		}
+		path, _, _ := strings.Cut(string(req.Target), "?")
 		s.log.Debug("request", "method", req.Method, "path", path, "route", route,
 			"status", status, "cache", cache, "lane", "fast", "remote", req.RemoteAddr.String())
 	}
 	return res, true
+}
+
+// parsedTile is a tile target parsed once: its request, whether it is a
+// summary tile, and the maximum zoom it was checked against.
+type parsedTile struct {
+	tr      api.TileRequest
+	summary bool
+	maxZoom int
+}
+
+// memoMax and memoBytes bound the targets tileMemo remembers and their
+// bytes; when either is reached it starts over, so that a client sending
+// ever new (or long) targets costs at most about 16 Ki × 100 bytes plus
+// 2 MiB.
+const (
+	memoMax   = 1 << 14
+	memoBytes = 2 << 20
+)
+
+// tileMemo remembers the parse of the tile targets the fast lane has seen,
+// so that a warm request is a map lookup and not a parse (a date parse
+// alone costs more than the rest of Respond) and allocates nothing. A parse
+// depends only on the target and the maximum zoom, so the memo is shared by
+// every Server in the process, an entry checked against its maximum zoom.
+// Only targets that parsed without error are kept. Safe for concurrent use.
+type tileMemo struct {
+	mu    sync.RWMutex
+	m     map[string]parsedTile
+	bytes int // of the keys of m
+}
+
+// memo is the process's tileMemo.
+var memo tileMemo
+
+// get returns the parse of target against maxZoom, if remembered.
+func (t *tileMemo) get(target []byte, maxZoom int) (parsedTile, bool) {
+	t.mu.RLock()
+	p, ok := t.m[string(target)] // no allocation: the conversion is only a key
+	t.mu.RUnlock()
+	return p, ok && p.maxZoom == maxZoom
+}
+
+// put remembers p as the parse of target.
+func (t *tileMemo) put(target string, p parsedTile) {
+	t.mu.Lock()
+	if t.m == nil || len(t.m) >= memoMax || t.bytes+len(target) > memoBytes {
+		t.m, t.bytes = make(map[string]parsedTile), 0
+	}
+	if _, ok := t.m[target]; !ok {
+		t.bytes += len(target)
+	}
+	t.m[target] = p
+	t.mu.Unlock()
 }
 
 // tileAddr is the index address of a parsed tile request in d.

@@ -434,3 +434,90 @@ func BenchmarkMixedLoad(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRespond measures the Responder alone on a warm tile, without the
+// connection: what the fast lane spends per request beyond its system
+// calls. It must not allocate.
+func BenchmarkRespond(b *testing.B) {
+	s, ts := newServer(b, "", Config{})
+	http.Get(ts.URL + warmTile)
+	req := &fastlane.Request{Method: "GET", Target: []byte(warmTile), RemoteAddr: &net.TCPAddr{}}
+	if _, ok := s.Respond(req); !ok {
+		b.Fatal("warm tile declined")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Respond(req)
+	}
+}
+
+func TestRespondWarmAllocatesNothing(t *testing.T) {
+	s, ts := newServer(t, "", Config{})
+	http.Get(ts.URL + warmTile)
+	for _, tc := range []struct{ name, method, inm string }{
+		{"GET", "GET", ""},
+		{"HEAD", "HEAD", ""},
+		{"revalidate", "GET", "*"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := &fastlane.Request{Method: tc.method, Target: []byte(warmTile), RemoteAddr: &net.TCPAddr{}}
+			if tc.inm != "" {
+				req.IfNoneMatch = []string{tc.inm}
+			}
+			if _, ok := s.Respond(req); !ok {
+				t.Fatal("warm tile declined")
+			}
+			if n := testing.AllocsPerRun(100, func() { s.Respond(req) }); n != 0 {
+				t.Errorf("%v allocations per warm request, want 0", n)
+			}
+		})
+	}
+}
+
+// A target remembered by one server is parsed again by a server with a
+// lower maximum zoom, which must refuse it.
+func TestRespondMemoChecksMaxZoom(t *testing.T) {
+	hi, tsHi := newServer(t, "", Config{MaxZoom: 12})
+	lo, _ := newServer(t, "", Config{MaxZoom: 7})
+	http.Get(tsHi.URL + warmTile)
+	req := &fastlane.Request{Method: "GET", Target: []byte(warmTile), RemoteAddr: &net.TCPAddr{}}
+	if _, ok := hi.Respond(req); !ok {
+		t.Fatal("warm tile declined at max zoom 12")
+	}
+	if _, ok := lo.Respond(req); ok {
+		t.Fatal("z8 tile answered at max zoom 7")
+	}
+	if note, _ := req.Note.(*tileNote); note == nil || note.err == nil {
+		t.Errorf("note %#v, want the zoom error", req.Note)
+	}
+}
+
+func TestTileMemoBounds(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		len  int // of each target
+		n    int // targets put
+		want int // remembered at the end
+	}{
+		{"short targets, bounded in number", 40, memoMax + 10, 10},
+		{"long targets, bounded in bytes", 2000, memoBytes/2000 + 5, 5},
+		{"few", 40, 100, 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var m tileMemo
+			for i := range tc.n {
+				target := fmt.Sprintf("/%0*d", tc.len-1, i)
+				m.put(target, parsedTile{maxZoom: 5})
+				if _, ok := m.get([]byte(target), 5); !ok {
+					t.Fatalf("target %d not remembered", i)
+				}
+			}
+			if len(m.m) != tc.want || m.bytes != tc.want*tc.len {
+				t.Errorf("%d targets, %d bytes; want %d, %d", len(m.m), m.bytes, tc.want, tc.want*tc.len)
+			}
+			if len(m.m) > memoMax || m.bytes > memoBytes {
+				t.Errorf("over the bounds: %d targets, %d bytes", len(m.m), m.bytes)
+			}
+		})
+	}
+}
