@@ -11,6 +11,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/decorate"
 	"github.com/xiang-maps/xiang/tiles/paint"
 )
 
@@ -148,15 +149,15 @@ func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx, lay *layout) 
 			paint.Walk(g, func(tag byte, ring []orb.Point) {
 				ps := c.pxLine(ring)
 				if role == "battle" {
-					lines = append(lines, dashes(ps, 7*sc, 4*sc, keep)...)
+					lines = append(lines, decorate.Dashes(ps, 7*sc, 4*sc, keep)...)
 					return
 				}
-				lines = append(lines, nearRuns(ps, keep)...)
+				lines = append(lines, decorate.NearRuns(ps, keep)...)
 				inward := -sideOf(ps) // teeth point into the area: into the outer ring, out of a hole
 				if tag == 'i' {
 					inward = -inward
 				}
-				lines = append(lines, ticks(ps, 9*c.sz, tick, inward, keep)...)
+				lines = append(lines, decorate.Ticks(ps, 9*c.sz, tick, inward, keep)...)
 			})
 			add(paint.Prim{Op: paint.OpStroke, Geom: c.clipPx(lines, margin), Color: side, Width: width})
 		} else {
@@ -184,12 +185,12 @@ func (r *Renderer) shape(it *item, st overlays.State, c *frameCtx, lay *layout) 
 		var lines, marks orb.MultiLineString
 		paint.Walk(g, func(tag byte, ls []orb.Point) {
 			ps := c.pxLine(ls)
-			lines = append(lines, nearRuns(ps, keep)...)
+			lines = append(lines, decorate.NearRuns(ps, keep)...)
 			s := tickSide
 			if tag == 'r' || tag == 'i' { // fortified perimeters: teeth outward
 				s = sideOf(ps)
 			}
-			marks = append(marks, ticks(ps, spacing, tickLen, s, keep)...)
+			marks = append(marks, decorate.Ticks(ps, spacing, tickLen, s, keep)...)
 		})
 		add(paint.Prim{Op: paint.OpStroke, Geom: c.clipPx(lines, margin), Color: stl.Stroke, Width: width})
 		add(paint.Prim{Op: paint.OpStroke, Geom: c.clipPx(marks, margin), Color: stl.Stroke, Width: math.Max(1, width*0.6)})
@@ -222,7 +223,7 @@ func (r *Renderer) arrow(it *item, st overlays.State, c *frameCtx) []paint.Prim 
 	sz, sc := c.sz, c.f.Scale
 	col := f.Style.Stroke
 	full := c.pxLine(f.World.(orb.LineString)) // the route, projected once at load
-	total := lineLength(full)
+	total := decorate.LineLength(full)
 	if total == 0 {
 		return nil
 	}
@@ -264,7 +265,7 @@ func (r *Renderer) arrow(it *item, st overlays.State, c *frameCtx) []paint.Prim 
 			return
 		}
 		seg := subLine(full, from, to)
-		ring := taper(seg, func(d float64) float64 { return width(from + d) })
+		ring := decorate.Taper(seg, func(d float64) float64 { return width(from + d) })
 		if ring == nil {
 			return
 		}
@@ -272,10 +273,10 @@ func (r *Renderer) arrow(it *item, st overlays.State, c *frameCtx) []paint.Prim 
 		// uses the polygon as scratch space.
 		var edge orb.MultiLineString
 		if hollow {
-			edge = dashes(ring, 5*sc, 3*sc, c.frame.Pad(margin))
+			edge = decorate.Dashes(ring, 5*sc, 3*sc, c.frame.Pad(margin))
 		} else if f.Approximate() {
 			// An estimated route: a dotted edge around the body.
-			edge = dashes(ring, approxDot*sc, approxGap*sc, c.frame.Pad(margin))
+			edge = decorate.Dashes(ring, approxDot*sc, approxGap*sc, c.frame.Pad(margin))
 		}
 		if g := c.clipPx(orb.Polygon{ring}, margin); g != nil {
 			out = append(out, paint.Prim{Op: paint.OpFill, Geom: g, Color: fill})
@@ -355,7 +356,7 @@ func cutAt(ls []orb.Point, d float64) []orb.Point { return subLine(ls, 0, d) }
 // subLine returns the part of ls between distances from and to.
 func subLine(ls []orb.Point, from, to float64) []orb.Point {
 	var out []orb.Point
-	walkSegments(ls, func(a, b orb.Point, at, l float64) {
+	decorate.WalkSegments(ls, func(a, b orb.Point, at, l float64) {
 		end := at + l
 		if end < from || at > to {
 			return
@@ -363,9 +364,9 @@ func subLine(ls []orb.Point, from, to float64) []orb.Point {
 		s := math.Max(from, at)
 		e := math.Min(to, end)
 		if len(out) == 0 {
-			out = append(out, lerp(a, b, (s-at)/l))
+			out = append(out, decorate.Lerp(a, b, (s-at)/l))
 		}
-		out = append(out, lerp(a, b, (e-at)/l))
+		out = append(out, decorate.Lerp(a, b, (e-at)/l))
 	})
 	if len(out) == 0 && len(ls) > 0 {
 		out = append(out, ls[0])

@@ -12,6 +12,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles/decorate"
 	"github.com/xiang-maps/xiang/tiles/fonts"
 	"github.com/xiang-maps/xiang/tiles/paint"
 )
@@ -226,7 +227,7 @@ func pointSwatch(k overlays.Kind, c color.NRGBA) func(w, h, sc float64) []paint.
 func arrowSwatch(c color.NRGBA, kind string, inProgress bool) func(w, h, sc float64) []paint.Prim {
 	return func(w, h, sc float64) []paint.Prim {
 		line := []orb.Point{{3 * sc, h * 0.7}, {w * 0.45, h * 0.45}, {w - 12*sc, h * 0.4}}
-		body := taper(line, func(d float64) float64 { return (2 + 3*d/(w-12*sc)) * sc })
+		body := decorate.Taper(line, func(d float64) float64 { return (2 + 3*d/(w-12*sc)) * sc })
 		fill := c
 		if inProgress {
 			fill = scaleAlpha(c, 0.5)
@@ -242,13 +243,13 @@ func arrowSwatch(c color.NRGBA, kind string, inProgress bool) func(w, h, sc floa
 		switch kind {
 		case "retreat":
 			keep := orb.Bound{Max: orb.Point{w, h}}.Pad(10)
-			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: dashes(body, 5*sc, 3*sc, keep), Color: c, Width: 1.3 * sc},
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: decorate.Dashes(body, 5*sc, 3*sc, keep), Color: c, Width: 1.3 * sc},
 				paint.Prim{Op: paint.OpStroke, Geom: orb.LineString(head), Color: c, Width: 1.3 * sc})
 		case "failed":
 			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: orb.LineString{{w - 1*sc, h*0.4 - 7*sc}, {w - 1*sc, h*0.4 + 7*sc}}, Color: c, Width: 2.5 * sc})
 		case "approximate":
 			keep := orb.Bound{Max: orb.Point{w, h}}.Pad(10)
-			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: dashes(body, approxDot*sc, approxGap*sc, keep), Color: paint.Halo, Width: 1.4 * sc})
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: decorate.Dashes(body, approxDot*sc, approxGap*sc, keep), Color: paint.Halo, Width: 1.4 * sc})
 		}
 		return out
 	}
@@ -263,9 +264,9 @@ func areaSwatch(c color.NRGBA, role string) func(w, h, sc float64) []paint.Prim 
 		out := []paint.Prim{{Op: paint.OpFill, Geom: orb.Polygon{ring}, Color: fill}}
 		switch role {
 		case "siege":
-			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: append(orb.MultiLineString{orb.LineString(ring)}, ticks(ring, 6*sc, 4*sc, -sideOf(ring), keep)...), Color: c, Width: 2 * sc})
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: append(orb.MultiLineString{orb.LineString(ring)}, decorate.Ticks(ring, 6*sc, 4*sc, -sideOf(ring), keep)...), Color: c, Width: 2 * sc})
 		case "battle":
-			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: dashes(ring, 7*sc, 4*sc, keep), Color: c, Width: 1.5 * sc})
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: decorate.Dashes(ring, 7*sc, 4*sc, keep), Color: c, Width: 1.5 * sc})
 		case "lake":
 			out[0].Color = overlays.ColorLake
 			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: orb.LineString(ring), Color: c, Width: sc})
@@ -283,9 +284,9 @@ func lineSwatch(k overlays.Kind, c color.NRGBA, width float64) func(w, h, sc flo
 		out := []paint.Prim{{Op: paint.OpStroke, Geom: line, Color: c, Width: width * sc}}
 		switch k {
 		case overlays.KindRailway:
-			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: ticks(line, 7*sc, 4*sc, 0, keep), Color: c, Width: sc})
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: decorate.Ticks(line, 7*sc, 4*sc, 0, keep), Color: c, Width: sc})
 		case overlays.KindFortification:
-			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: ticks(line, 5*sc, 4*sc, 1, keep), Color: c, Width: 1.5 * sc})
+			out = append(out, paint.Prim{Op: paint.OpStroke, Geom: decorate.Ticks(line, 5*sc, 4*sc, 1, keep), Color: c, Width: 1.5 * sc})
 		}
 		return out
 	}

@@ -1,4 +1,8 @@
-package tiles
+// Package decorate derives the decoration geometry of lines in frame
+// pixels: dashes, ticks and the tapered outline of an arrow body, cut to a
+// box so a tile gets only what reaches it, with a phase that continues
+// across tile edges.
+package decorate
 
 import (
 	"math"
@@ -6,15 +10,15 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// The helpers here derive decoration geometry — dashes, ticks, tapered
+// The functions here derive decoration geometry — dashes, ticks, tapered
 // arrow bodies — from a whole line in frame pixels. Their phase starts at the
 // line's first point, which is the same in every frame at a zoom, so a dash
 // or tick crossing a tile edge continues in the next tile. Pieces that do
 // not touch keep (the frame grown by a margin) are not produced.
 
-// walkSegments calls fn for each segment of ls with the distance along ls
+// WalkSegments calls fn for each segment of ls with the distance along ls
 // at its start.
-func walkSegments(ls []orb.Point, fn func(a, b orb.Point, at, length float64)) {
+func WalkSegments(ls []orb.Point, fn func(a, b orb.Point, at, length float64)) {
 	at := 0.0
 	for i := 1; i < len(ls); i++ {
 		a, b := ls[i-1], ls[i]
@@ -26,7 +30,7 @@ func walkSegments(ls []orb.Point, fn func(a, b orb.Point, at, length float64)) {
 	}
 }
 
-func lerp(a, b orb.Point, t float64) orb.Point {
+func Lerp(a, b orb.Point, t float64) orb.Point {
 	return orb.Point{a[0] + (b[0]-a[0])*t, a[1] + (b[1]-a[1])*t}
 }
 
@@ -34,11 +38,11 @@ func segTouches(a, b orb.Point, keep orb.Bound) bool {
 	return keep.Intersects(orb.Bound{Min: orb.Point{min(a[0], b[0]), min(a[1], b[1])}, Max: orb.Point{max(a[0], b[0]), max(a[1], b[1])}})
 }
 
-// nearRuns returns the runs of consecutive segments of ls whose boxes
+// NearRuns returns the runs of consecutive segments of ls whose boxes
 // touch keep: what clipping ls to keep would look at. Clipped to keep, the
 // runs give the same pieces as ls, without walking the rest of a long line
 // again in the clipper.
-func nearRuns(ls []orb.Point, keep orb.Bound) orb.MultiLineString {
+func NearRuns(ls []orb.Point, keep orb.Bound) orb.MultiLineString {
 	var out orb.MultiLineString
 	start := -1 // first point of the current run
 	for i := 1; i < len(ls); i++ {
@@ -86,10 +90,10 @@ func span(a, b orb.Point, l float64, keep orb.Bound) (u0, u1 float64, ok bool) {
 	return math.Max(t0*l-1, 0), math.Min(t1*l+1, l), true
 }
 
-// dashes cuts ls into dashes of length on separated by gaps of length off.
-// Only the dashes of the parts of segments inside keep are made, so a tile
+// Dashes cuts ls into Dashes of length on separated by gaps of length off.
+// Only the Dashes of the parts of segments inside keep are made, so a tile
 // costs what it shows plus a walk over the line's vertices.
-func dashes(ls []orb.Point, on, off float64, keep orb.Bound) orb.MultiLineString {
+func Dashes(ls []orb.Point, on, off float64, keep orb.Bound) orb.MultiLineString {
 	var out orb.MultiLineString
 	period := on + off
 	var cur orb.LineString
@@ -99,7 +103,7 @@ func dashes(ls []orb.Point, on, off float64, keep orb.Bound) orb.MultiLineString
 		}
 		cur = nil
 	}
-	walkSegments(ls, func(a, b orb.Point, at, l float64) {
+	WalkSegments(ls, func(a, b orb.Point, at, l float64) {
 		if !segTouches(a, b, keep) {
 			flush()
 			return
@@ -131,9 +135,9 @@ func dashes(ls []orb.Point, on, off float64, keep orb.Bound) orb.MultiLineString
 				flush()
 			}
 			if cur == nil {
-				cur = orb.LineString{lerp(a, b, from/l)}
+				cur = orb.LineString{Lerp(a, b, from/l)}
 			}
-			cur = append(cur, lerp(a, b, to/l))
+			cur = append(cur, Lerp(a, b, to/l))
 			if to < l { // the dash ends inside this segment
 				flush()
 			}
@@ -143,12 +147,12 @@ func dashes(ls []orb.Point, on, off float64, keep orb.Bound) orb.MultiLineString
 	return out
 }
 
-// ticks returns short segments across ls every spacing pixels (the first at
+// Ticks returns short segments across ls every spacing pixels (the first at
 // spacing/2), of the given length: on the left of the line's direction
 // (side 1, y down), the right (side -1), or centred across it (side 0).
-func ticks(ls []orb.Point, spacing, length float64, side int, keep orb.Bound) orb.MultiLineString {
+func Ticks(ls []orb.Point, spacing, length float64, side int, keep orb.Bound) orb.MultiLineString {
 	var out orb.MultiLineString
-	walkSegments(ls, func(a, b orb.Point, at, l float64) {
+	WalkSegments(ls, func(a, b orb.Point, at, l float64) {
 		if !segTouches(a, b, keep.Pad(length)) {
 			return
 		}
@@ -163,7 +167,7 @@ func ticks(ls []orb.Point, spacing, length float64, side int, keep orb.Bound) or
 			if d < at+u0 { // outside keep; stepping on keeps d's rounding as it was
 				continue
 			}
-			p := lerp(a, b, (d-at)/l)
+			p := Lerp(a, b, (d-at)/l)
 			var from, to orb.Point
 			switch side {
 			case 0:
@@ -179,10 +183,10 @@ func ticks(ls []orb.Point, spacing, length float64, side int, keep orb.Bound) or
 	return out
 }
 
-// taper returns the outline of a band along ls whose width at distance d
+// Taper returns the outline of a band along ls whose width at distance d
 // from the start is width(d): the body of a tapered arrow. Joins are mitred,
 // with the mitre limited to twice the half-width.
-func taper(ls []orb.Point, width func(d float64) float64) orb.Ring {
+func Taper(ls []orb.Point, width func(d float64) float64) orb.Ring {
 	n := len(ls)
 	if n < 2 {
 		return nil
@@ -236,9 +240,9 @@ func taper(ls []orb.Point, width func(d float64) float64) orb.Ring {
 	return append(ring, left[0])
 }
 
-// lineLength returns the length of ls.
-func lineLength(ls []orb.Point) float64 {
+// LineLength returns the length of ls.
+func LineLength(ls []orb.Point) float64 {
 	total := 0.0
-	walkSegments(ls, func(_, _ orb.Point, _, l float64) { total += l })
+	WalkSegments(ls, func(_, _ orb.Point, _, l float64) { total += l })
 	return total
 }

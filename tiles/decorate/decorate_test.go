@@ -1,4 +1,4 @@
-package tiles
+package decorate
 
 import (
 	"math"
@@ -17,7 +17,7 @@ func TestDashesRounding(t *testing.T) {
 	on, off := 7*100/96.0, 4*100/96.0
 	line := []orb.Point{{0, 0}, {17.709302978941604, 0}, {20.0502, 0}, {60, 0}}
 	keep := orb.Bound{Min: orb.Point{-100, -100}, Max: orb.Point{100, 100}}
-	got := dashes(line, on, off, keep)
+	got := Dashes(line, on, off, keep)
 	total := 0.0
 	for _, d := range got {
 		total += planar.Length(d)
@@ -52,15 +52,15 @@ func TestDecorationsKeep(t *testing.T) {
 			return clip.Geometry(keep, g)
 		}
 		whole := clip.Geometry(keep, orb.MultiLineString{orb.Clone(orb.LineString(line)).(orb.LineString)})
-		if got := clipped(nearRuns(orb.Clone(orb.LineString(line)).(orb.LineString), keep)); !orb.Equal(got, whole) {
+		if got := clipped(NearRuns(orb.Clone(orb.LineString(line)).(orb.LineString), keep)); !orb.Equal(got, whole) {
 			t.Fatalf("line %d: the runs near keep, clipped, differ from the whole line clipped", i)
 		}
-		if got, want := clipped(dashes(line, on, off, keep)), clipped(dashes(line, on, off, everything)); !orb.Equal(got, want) {
+		if got, want := clipped(Dashes(line, on, off, keep)), clipped(Dashes(line, on, off, everything)); !orb.Equal(got, want) {
 			t.Fatalf("line %d: dashes made near keep and clipped differ from all dashes clipped", i)
 		}
 		for _, side := range []int{-1, 0, 1} {
 			length, spacing := 2+rnd.Float64()*4, 7+rnd.Float64()*5
-			if got, want := clipped(ticks(line, spacing, length, side, keep)), clipped(ticks(line, spacing, length, side, everything)); !orb.Equal(got, want) {
+			if got, want := clipped(Ticks(line, spacing, length, side, keep)), clipped(Ticks(line, spacing, length, side, everything)); !orb.Equal(got, want) {
 				t.Fatalf("line %d, side %d: ticks made near keep and clipped differ from all ticks clipped", i, side)
 			}
 		}
