@@ -341,16 +341,43 @@ func trimmedEnd(r *geo.Route, w worldLine, d, prog float64, z int) float64 {
 	if s <= 0 {
 		return 0
 	}
-	lo, hi := 0.0, d
-	for range 50 { // the distance along the line grows with the route's
-		mid := (lo + hi) / 2
-		if worldAlong(r, w, mid) < s {
-			lo = mid
-		} else {
-			hi = mid
+	// The vertex segment where the line reaches s brackets the answer;
+	// within it the distance along the line grows with the route's, near
+	// linearly: false position (Illinois) finds it in a few steps.
+	i := max(sort.SearchFloat64s(w.at, s)-1, 0)
+	lo, hi := r.VertexDistance(i), d
+	if i+1 < len(w.at) {
+		hi = min(d, r.VertexDistance(i+1))
+	}
+	flo, fhi := worldAlong(r, w, lo)-s, worldAlong(r, w, hi)-s
+	side := 0
+	for range 60 {
+		if fhi <= flo || hi-lo < 1e-4 { // a tenth of a millimetre
+			break
+		}
+		x := hi - fhi*(hi-lo)/(fhi-flo)
+		fx := worldAlong(r, w, x) - s
+		switch {
+		case fx == 0:
+			return x
+		case fx < 0:
+			lo, flo = x, fx
+			if side < 0 {
+				fhi /= 2
+			}
+			side = -1
+		default:
+			hi, fhi = x, fx
+			if side > 0 {
+				flo /= 2
+			}
+			side = 1
+		}
+		if math.Abs(fx) < 1e-13 { // about 4 µm
+			return x
 		}
 	}
-	return lo
+	return (lo + hi) / 2
 }
 
 // headBearings returns, per tile zoom, the bearing of the head at tip
