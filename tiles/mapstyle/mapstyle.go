@@ -169,11 +169,22 @@ func get(p string) []any { return []any{"get", p} }
 const ZoomOffset = 1
 
 // zoomLo and zoomHi are the MapLibre zooms where paint.ZoomScale stops
-// changing: the raster's 5 and 12.
-const (
-	zoomLo = 5 - ZoomOffset
-	zoomHi = 12 - ZoomOffset
-)
+// changing: the raster's 5, and the raster zoom where it reaches
+// sprite.MaxZoomScale (11⅔: it grows by 0.09 a zoom from 0.55). Between
+// them ZoomScale is linear, so a two-stop linear interpolation is exact;
+// a stop at the raster's 12 instead would draw symbols and lines up to
+// 2.4 % too thin in between (at the raster's 11).
+const zoomLo = 5 - ZoomOffset
+
+var zoomHi = fullScaleZoom() - ZoomOffset
+
+// fullScaleZoom returns the raster zoom where paint.ZoomScale reaches
+// sprite.MaxZoomScale, from its slope above zoom 5.
+func fullScaleZoom() float64 {
+	lo := paint.ZoomScale(5)
+	slope := paint.ZoomScale(6) - lo
+	return round6(5 + (sprite.MaxZoomScale-lo)/slope)
+}
 
 // zoomed interpolates a value linearly with the zoom like
 // paint.ZoomScale: v×0.55 at the raster's zoom 5 and below, v×1.15 at 12
@@ -392,11 +403,14 @@ func (b builder) layers() []Layer {
 				"circle-pitch-alignment": "map"}})
 	}
 
-	// Point symbols, drawn by tiles/paint into the sprite.
+	// Point symbols, drawn by tiles/paint into the sprite. The style
+	// cannot move crowded units aside as the raster does (its displacement
+	// depends on the day), so the small artillery squares are drawn above
+	// the unit frames that would otherwise cover them.
 	add("points", Layer{ID: "points", Type: "symbol", Filter: b.when(),
 		Layout: map[string]any{
 			"icon-image": get("symbol"), "icon-size": iconSize,
-			"icon-allow-overlap": true, "symbol-sort-key": []any{"match", get("kind"), "place", 0, "event", 2, 1},
+			"icon-allow-overlap": true, "symbol-sort-key": []any{"match", get("kind"), "place", 0, "artillery", 2, "event", 3, 1},
 		}})
 
 	// Labels: the name, and the Chinese name under it from zoom 8, in the

@@ -3,6 +3,7 @@ package mapstyle
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/xiang-maps/xiang/internal/testkit"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/overlays/hunan"
+	"github.com/xiang-maps/xiang/tiles/paint"
 )
 
 func campaign(t testing.TB) overlays.Selection {
@@ -190,4 +192,42 @@ func ExampleNew() {
 	// 1944-07-15 -9301
 	// https://maps.example/fonts/{fontstack}/{range}.pbf
 	// ["Go Bold"]
+}
+
+// TestZoomedMatchesZoomScale checks that the style's zoom interpolation
+// draws what the raster draws at the same scale: at every MapLibre zoom z,
+// zoomed(1) is paint.ZoomScale at the raster's zoom z+ZoomOffset.
+func TestZoomedMatchesZoomScale(t *testing.T) {
+	e := zoomed(1.0)
+	if len(e) != 7 || e[0] != "interpolate" {
+		t.Fatalf("zoomed(1) = %v, want a two-stop interpolate", e)
+	}
+	num := func(v any) float64 {
+		switch v := v.(type) {
+		case int:
+			return float64(v)
+		case float64:
+			return v
+		}
+		t.Fatalf("zoomed(1): %v (%T) is not a number", v, v)
+		return 0
+	}
+	z0, v0, z1, v1 := num(e[3]), num(e[4]), num(e[5]), num(e[6])
+	at := func(z float64) float64 {
+		switch {
+		case z <= z0:
+			return v0
+		case z >= z1:
+			return v1
+		}
+		return v0 + (v1-v0)*(z-z0)/(z1-z0)
+	}
+	for _, z := range []float64{2, 4, 5, 7, 8.5, 9, 10, 10.5, 10.6, 11, 12, 15} {
+		t.Run(fmt.Sprint(z), func(t *testing.T) {
+			got, want := at(z), paint.ZoomScale(z+ZoomOffset)
+			if math.Abs(got-want) > 1e-5 {
+				t.Errorf("MapLibre zoom %v: style scales by %.5f, the raster at zoom %v by %.5f", z, got, z+ZoomOffset, want)
+			}
+		})
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"reflect"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -86,6 +87,10 @@ type piece struct {
 	// the raster aims its arrowhead along the route over the head's
 	// length, which depends on the zoom.
 	bearings []float64
+	// zoom is 1 + the only tile zoom whose tiles carry the piece (a route
+	// piece, which ends under the head by a length in pixels), 0 for
+	// every zoom.
+	zoom int8
 }
 
 // Compile compiles the features of sel into a Set. It honours ctx and
@@ -144,6 +149,7 @@ func Compile(ctx context.Context, sel overlays.Selection, lim Limits) (*Set, err
 	}
 	s.bounds = make([]orb.Bound, len(s.pieces))
 	var all orb.Bound
+	props := map[uintptr]bool{}
 	for i, p := range s.pieces {
 		s.bounds[i] = p.geom.Bound()
 		if i == 0 {
@@ -151,7 +157,11 @@ func Compile(ctx context.Context, sel overlays.Selection, lim Limits) (*Set, err
 		} else {
 			all = all.Union(s.bounds[i])
 		}
-		s.bytes += int64(geo.Vertices(p.geom))*16 + int64(len(p.props))*64 + int64(len(p.bearings))*8 + 96
+		s.bytes += int64(geo.Vertices(p.geom))*16 + int64(len(p.bearings))*8 + 96
+		if k := reflect.ValueOf(p.props).Pointer(); !props[k] { // the zooms' route pieces share theirs
+			props[k] = true
+			s.bytes += int64(len(p.props)) * 64
+		}
 	}
 	s.index = newGrid(all, s.bounds)
 	s.bytes += int64(len(s.pieces))*4*4 + int64(gridCells*gridCells)*24

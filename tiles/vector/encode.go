@@ -75,6 +75,9 @@ func (s *Set) Layers(ctx context.Context, t maptile.Tile) (mvt.Layers, error) {
 			}
 		}
 		p := &s.pieces[i]
+		if p.zoom != 0 && int(p.zoom)-1 != int(t.Z) {
+			return
+		}
 		var g orb.Geometry
 		switch {
 		case b.Contains(s.bounds[i].Min) && b.Contains(s.bounds[i].Max):

@@ -74,27 +74,16 @@ func movementPieces(f *overlays.Feature, props geojson.Properties, maxDays int) 
 	cs := cuts(f, maxDays)
 	r := f.Route
 	var out []piece
-	prev := 0.0
 	route := routeProps(props, routeKeys)
-	for _, c := range cs {
-		// The day's piece, cut again where the route crosses a width
-		// class (TaperClasses), so that a style can taper the body by
-		// progress even along one long piece.
-		for a := prev; a < c.dist; {
-			b := min(c.dist, nextClass(r, a))
-			p := maps.Clone(route)
-			p["start_day"], p["end_day"] = int64(c.day), int64(f.Span.To)
-			p["progress"] = progress(r, b)
-			if len(f.Times) > 0 {
-				p["leg_end_day"] = int64(legEnd(f, c.dist))
-			}
-			out = append(out, piece{layer: movements, geom: geo.ToWorld(between(r, a, b)), props: p})
-			a = b
-		}
-		prev = max(prev, c.dist)
+	wl := newWorldLine(r)
+	// The body per tile zoom: it stops BodyTrim head lengths before the
+	// head, as the raster's, and a head length is a number of pixels. The
+	// zooms' pieces share their properties.
+	shared := map[[2]float64]geojson.Properties{}
+	for z := 0; z <= MaxZoom; z++ {
+		out = append(out, bodyPieces(f, cs, route, wl, z, shared)...)
 	}
 	arrow := "arrow-" + hexColor(f.Style.Stroke)[1:] + hexAlpha(f.Style.Stroke.A)
-	wl := newWorldLine(r)
 	for i, c := range cs {
 		end := f.Span.To
 		if i+1 < len(cs) {
@@ -116,6 +105,44 @@ func movementPieces(f *overlays.Feature, props geojson.Properties, maxDays int) 
 		p["symbol"] = arrow
 		p["final"] = final
 		out = append(out, piece{layer: heads, geom: geo.World(pos), props: p, bearings: bs})
+	}
+	return out
+}
+
+// bodyPieces returns the route pieces of f (cut at cs) for tiles of zoom
+// z, untrimmed for z < 0: the piece reached on a cut's day runs from where
+// the body ended the cut before to where it ends on that day, cut again
+// where the route crosses a width class (TaperClasses), so that a style
+// can taper the body by progress even along one long piece. A piece's
+// progress is that of the end of its day and class, untrimmed, so the
+// zooms' pieces share their properties (through shared).
+func bodyPieces(f *overlays.Feature, cs []cut, route geojson.Properties, wl worldLine, z int, shared map[[2]float64]geojson.Properties) []piece {
+	r := f.Route
+	var out []piece
+	prev := 0.0
+	for _, c := range cs {
+		end := c.dist
+		if z >= 0 {
+			end = trimmedEnd(r, wl, c.dist, progress(r, c.dist), z)
+		}
+		for a := prev; a < end; {
+			next := nextClass(r, a)
+			b := min(end, next)
+			key := [2]float64{float64(c.day), min(c.dist, next)}
+			p, ok := shared[key]
+			if !ok {
+				p = maps.Clone(route)
+				p["start_day"], p["end_day"] = int64(c.day), int64(f.Span.To)
+				p["progress"] = progress(r, key[1])
+				if len(f.Times) > 0 {
+					p["leg_end_day"] = int64(legEnd(f, c.dist))
+				}
+				shared[key] = p
+			}
+			out = append(out, piece{layer: movements, geom: geo.ToWorld(between(r, a, b)), props: p, zoom: int8(z) + 1})
+			a = b
+		}
+		prev = max(prev, end)
 	}
 	return out
 }
@@ -285,6 +312,74 @@ func HeadLength(progress, sz float64) float64 {
 	return 1.2 * math.Max(2.2*(2.2+4.3*progress), 9) * sz
 }
 
+// BodyTrim is how many head lengths before the tip the raster ends a
+// movement's body (under the head).
+const BodyTrim = 0.7
+
+// tileHeadLength returns the length in world units of the raster's head
+// of a route covered to fraction prog in a tile of zoom z, taken as
+// headBearings takes it: at map zoom z+0.5, with the zoom scale of the
+// raster's zoom z+1.5.
+func tileHeadLength(prog float64, z int) float64 {
+	zoom := float64(z) + 0.5
+	return HeadLength(prog, paint.ZoomScale(zoom+1)) / (512 * math.Exp2(zoom))
+}
+
+// worldAlong returns the distance along the world line w (of route r) of
+// the route's point at distance d.
+func worldAlong(r *geo.Route, w worldLine, d float64) float64 {
+	pos, seg := r.Locate(d)
+	p, a := geo.World(pos), w.pts[seg]
+	return w.at[seg] + math.Hypot(p[0]-a[0], p[1]-a[1])
+}
+
+// trimmedEnd returns the route distance where the body of a route drawn
+// to distance d (covered to fraction prog) ends in a tile of zoom z:
+// BodyTrim head lengths before d along the drawn line, at least 0.
+func trimmedEnd(r *geo.Route, w worldLine, d, prog float64, z int) float64 {
+	s := worldAlong(r, w, d) - BodyTrim*tileHeadLength(prog, z)
+	if s <= 0 {
+		return 0
+	}
+	// The vertex segment where the line reaches s brackets the answer;
+	// within it the distance along the line grows with the route's, near
+	// linearly: false position (Illinois) finds it in a few steps.
+	i := max(sort.SearchFloat64s(w.at, s)-1, 0)
+	lo, hi := r.VertexDistance(i), d
+	if i+1 < len(w.at) {
+		hi = min(d, r.VertexDistance(i+1))
+	}
+	flo, fhi := worldAlong(r, w, lo)-s, worldAlong(r, w, hi)-s
+	side := 0
+	for range 60 {
+		if fhi <= flo || hi-lo < 1e-4 { // a tenth of a millimetre
+			break
+		}
+		x := hi - fhi*(hi-lo)/(fhi-flo)
+		fx := worldAlong(r, w, x) - s
+		switch {
+		case fx == 0:
+			return x
+		case fx < 0:
+			lo, flo = x, fx
+			if side < 0 {
+				fhi /= 2
+			}
+			side = -1
+		default:
+			hi, fhi = x, fx
+			if side > 0 {
+				flo /= 2
+			}
+			side = 1
+		}
+		if math.Abs(fx) < 1e-13 { // about 4 µm
+			return x
+		}
+	}
+	return (lo + hi) / 2
+}
+
 // headBearings returns, per tile zoom, the bearing of the head at tip
 // (on segment seg) of a route covered to fraction prog as the raster aims
 // it: along the chord from the point one head length back along the
@@ -300,8 +395,7 @@ func headBearings(w worldLine, tip orb.Point, seg int, prog, segBearing float64)
 	w = worldLine{pts: append(slices.Clone(w.pts[:seg+1]), tip), at: append(slices.Clone(w.at[:seg+1]), at)}
 	out := make([]float64, MaxZoom+1)
 	for z := range out {
-		zoom := float64(z) + 0.5
-		hl := HeadLength(prog, paint.ZoomScale(zoom+1)) / (512 * math.Exp2(zoom))
+		hl := tileHeadLength(prog, z)
 		b := w.point(at - hl)
 		if b == tip {
 			out[z] = segBearing

@@ -100,7 +100,8 @@ func TestMovementDays(t *testing.T) {
 				continue
 			}
 			n++
-			var routes, hs []piece
+			var routes [MaxZoom + 1][]piece
+			var hs []piece
 			id := f.ID()
 			for _, p := range s.pieces {
 				if p.props["id"] != id {
@@ -108,7 +109,10 @@ func TestMovementDays(t *testing.T) {
 				}
 				switch p.layer {
 				case movements:
-					routes = append(routes, p)
+					if p.zoom < 1 || int(p.zoom) > MaxZoom+1 {
+						t.Fatalf("%s: a route piece for tile zoom %d, want one zoom 0 to %d", f, int(p.zoom)-1, MaxZoom)
+					}
+					routes[p.zoom-1] = append(routes[p.zoom-1], p)
 				case heads:
 					hs = append(hs, p)
 				default:
@@ -122,8 +126,11 @@ func TestMovementDays(t *testing.T) {
 			if to == geo.MaxDay {
 				to = c.Extent.To
 			}
-			for d := from - 2; d <= to+2; d++ {
-				checkDay(t, f, d, routes, hs)
+			for z := range routes {
+				reach := 0.0
+				for d := from - 2; d <= to+2; d++ {
+					checkDay(t, f, d, routes[z], hs, z, &reach)
+				}
 			}
 		}
 	}
@@ -143,7 +150,11 @@ func on(p piece, d geo.Day) bool {
 	return geo.Day(p.props["start_day"].(int64)) <= d && d <= geo.Day(p.props["end_day"].(int64))
 }
 
-func checkDay(t *testing.T, f *overlays.Feature, d geo.Day, routes, hs []piece) {
+// At tile zoom z the pieces end BodyTrim head lengths before the head, as
+// the raster's body: the day's route is cut there, or where a day before
+// was cut if that is further (reach, the longest body drawn so far, in
+// world units). The heads are checked at the deepest zoom.
+func checkDay(t *testing.T, f *overlays.Feature, d geo.Day, routes, hs []piece, z int, reach *float64) {
 	t.Helper()
 	st := f.At(d)
 	var got []orb.LineString
@@ -165,7 +176,13 @@ func checkDay(t *testing.T, f *overlays.Feature, d geo.Day, routes, hs []piece) 
 		}
 		return
 	}
-	want := geo.ToWorld(f.GeometryAt(st)).(orb.LineString)
+	full := geo.ToWorld(f.GeometryAt(st)).(orb.LineString)
+	prog := 1.0 // to 4 decimals, as the pieces' progress
+	if f.Route.Length() > 0 {
+		prog = math.Round(st.Distance/f.Route.Length()*1e4) / 1e4
+	}
+	*reach = max(*reach, planar.Length(full)-BodyTrim*HeadLength(prog, paint.ZoomScale(float64(z)+1.5))/(512*math.Exp2(float64(z)+0.5)))
+	want := cutAt(full, *reach)
 	lat := f.Route.Line()[0].Lat()
 	wantLen := metres(planar.Length(want), lat)
 	if len(got) == 0 {
@@ -197,10 +214,20 @@ func checkDay(t *testing.T, f *overlays.Feature, d geo.Day, routes, hs []piece) 
 			t.Errorf("%s on %s: pieces %.3f m long, the route %.3f m", f, d, gotLen, wantLen)
 		}
 		last := got[len(got)-1]
-		if m := metres(planar.Distance(last[len(last)-1], want[len(want)-1]), lat); m > tolMetres {
+		// A body cut short ends on the route's great circle, the want
+		// above on the Mercator chord: up to the sagitta apart.
+		endTol := tolMetres
+		if planar.Length(want) < planar.Length(full) {
+			endTol = sagitta(f.Route)
+		}
+		if m := metres(planar.Distance(last[len(last)-1], want[len(want)-1]), lat); m > endTol {
 			t.Errorf("%s on %s: the last piece ends %.4f m from the route's end", f, d, m)
 		}
 	}
+	if z != MaxZoom {
+		return
+	}
+	want = full
 	if len(head) != 1 {
 		t.Errorf("%s on %s: %d heads pass the filter, want 1", f, d, len(head))
 		return
@@ -361,4 +388,23 @@ func chord(ls orb.LineString, hl float64) (back, tip orb.Point, ok bool) {
 		hl -= seg
 	}
 	return back, tip, back != tip
+}
+
+// cutAt returns the first length l (world units) of line ls: its first
+// point alone when l ≤ 0.
+func cutAt(ls orb.LineString, l float64) orb.LineString {
+	out := orb.LineString{ls[0]}
+	for i := 1; i < len(ls); i++ {
+		seg := planar.Distance(ls[i-1], ls[i])
+		if seg >= l {
+			if seg > 0 && l > 0 {
+				k := l / seg
+				out = append(out, orb.Point{ls[i-1][0] + (ls[i][0]-ls[i-1][0])*k, ls[i-1][1] + (ls[i][1]-ls[i-1][1])*k})
+			}
+			return out
+		}
+		out = append(out, ls[i])
+		l -= seg
+	}
+	return out
 }
