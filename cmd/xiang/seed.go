@@ -97,7 +97,8 @@ func runSeed(e *env, args []string) error {
 		}
 	}
 	tty := isTerminal(e.stderr)
-	for _, d := range days {
+	jobs := make([]seed.Job, len(days))
+	for i, d := range days {
 		name := "summary"
 		if d != geo.NoDay {
 			name = d.String()
@@ -105,16 +106,26 @@ func runSeed(e *env, args []string) error {
 		if vs != nil {
 			name = "vector"
 		}
-		job := seed.Job{
+		jobs[i] = seed.Job{
 			Renderer: r, Selection: sel, Day: d,
 			Bounds: box, MinZoom: minZ, MaxZoom: maxZ, Scale: *scale,
 			Format: f, Path: filepath.Join(*out, name+"."+string(f)),
 			Workers: *workers, Force: *force, Vector: vs,
 		}
 		if tty {
-			job.Progress = progressBar(e.stderr, name, time.Now())
+			jobs[i].Progress = progressBar(e.stderr, name, time.Now())
 		}
-		st, err := seed.Run(ctx, job)
+	}
+	// With more than one worker, two archives are seeded at once, so that
+	// one's build (serial) and the last tiles of its render overlap the
+	// next one's render; results are reported in date order.
+	inFlight := 1
+	if *workers > 1 {
+		inFlight = 2
+	}
+	run := func(ctx context.Context, i int) (seed.Stats, error) { return seed.Run(ctx, jobs[i]) }
+	return sweep(ctx, len(jobs), inFlight, run, func(i int, st seed.Stats, err error) error {
+		job := jobs[i]
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("%s: interrupted; run the same command again to resume", job.Path)
 		}
@@ -127,8 +138,61 @@ func runSeed(e *env, args []string) error {
 		if tty || *verbose {
 			fmt.Fprintln(e.stderr, summaryLine(job.Path, st))
 		}
+		return nil
+	})
+}
+
+// sweep runs jobs 0…n-1 with run, at most inFlight at once, and hands
+// each result to report in the jobs' order. The first error report returns
+// cancels the jobs still running and keeps the rest from starting; sweep
+// waits for those running (their journals stay for a resumed run) and
+// returns that error.
+func sweep(ctx context.Context, n, inFlight int, run func(context.Context, int) (seed.Stats, error),
+	report func(int, seed.Stats, error) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type outcome struct {
+		st   seed.Stats
+		err  error
+		done chan struct{}
 	}
-	return nil
+	out := make([]*outcome, n)
+	for i := range out {
+		out[i] = &outcome{done: make(chan struct{})}
+	}
+	slots := make(chan struct{}, max(inFlight, 1))
+	go func() {
+		for i := range out {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+			}
+			if ctx.Err() != nil {
+				for _, o := range out[i:] {
+					o.err = ctx.Err()
+					close(o.done)
+				}
+				return
+			}
+			go func() {
+				defer close(out[i].done)
+				defer func() { <-slots }()
+				out[i].st, out[i].err = run(ctx, i)
+			}()
+		}
+	}()
+	var first error
+	for i, o := range out {
+		<-o.done
+		if first != nil {
+			continue
+		}
+		if err := report(i, o.st, o.err); err != nil {
+			first = err
+			cancel()
+		}
+	}
+	return first
 }
 
 // summaryLine describes one archive's run.

@@ -2,16 +2,20 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/xiang-maps/xiang/internal/testkit"
+	"github.com/xiang-maps/xiang/tiles/seed"
 )
 
 func TestSeedUsage(t *testing.T) {
@@ -162,5 +166,77 @@ func TestSeedCommand(t *testing.T) {
 	}
 	if code, _, errOut := runCmd(t, "seed", "-bbox", box, "-zoom", "9-9", "-o", dir, "-force"); code != 0 {
 		t.Errorf("forced: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestSweep checks the order of reports, the bound on jobs in flight, and
+// that an error stops the reports and returns only after the jobs running
+// have ended.
+func TestSweep(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		n, flight int
+		failAt    int // the report of this job fails; -1: none
+	}{
+		{"one at a time", 5, 1, -1},
+		{"two at a time", 6, 2, -1},
+		{"error stops", 8, 2, 2},
+		{"error at the first", 4, 2, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var running, most, started atomic.Int32
+			second := make(chan struct{}) // closed when job 1 starts
+			run := func(ctx context.Context, i int) (seed.Stats, error) {
+				started.Add(1)
+				now := running.Add(1)
+				defer running.Add(-1)
+				for m := most.Load(); now > m && !most.CompareAndSwap(m, now); m = most.Load() {
+				}
+				switch {
+				case i == 1:
+					close(second)
+				case i == 0 && tc.flight > 1:
+					<-second // job 1 runs while job 0 does: two in flight
+				}
+				return seed.Stats{Tiles: i}, ctx.Err()
+			}
+			var order []int
+			err := sweep(context.Background(), tc.n, tc.flight, run, func(i int, st seed.Stats, err error) error {
+				if running.Load() > int32(tc.flight) {
+					t.Errorf("%d jobs running, want at most %d", running.Load(), tc.flight)
+				}
+				order = append(order, i)
+				if st.Tiles != i {
+					t.Errorf("job %d reported the stats of job %d", i, st.Tiles)
+				}
+				if i == tc.failAt {
+					return errors.New("bad job")
+				}
+				return err
+			})
+			if r := running.Load(); r != 0 {
+				t.Errorf("%d jobs still running after sweep returned", r)
+			}
+			if most.Load() > int32(tc.flight) {
+				t.Errorf("%d jobs at once, want at most %d", most.Load(), tc.flight)
+			}
+			if tc.failAt < 0 {
+				if err != nil || len(order) != tc.n || started.Load() != int32(tc.n) {
+					t.Fatalf("err %v, %d reports, %d started; want nil, %d, %d", err, len(order), started.Load(), tc.n, tc.n)
+				}
+			} else {
+				if err == nil || err.Error() != "bad job" {
+					t.Fatalf("err %v, want the failing report's", err)
+				}
+				if len(order) != tc.failAt+1 {
+					t.Errorf("%d reports after a failure at job %d", len(order), tc.failAt)
+				}
+			}
+			for k, i := range order {
+				if i != k {
+					t.Fatalf("reports in order %v", order)
+				}
+			}
+		})
 	}
 }
