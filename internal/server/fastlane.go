@@ -60,7 +60,7 @@ func (s *Server) Respond(req *fastlane.Request) (fastlane.Response, bool) {
 	if len(req.Target) > MaxURLBytes {
 		return fastlane.Response{}, false
 	}
-	p, ok := memo.get(req.Target, s.cfg.MaxZoom)
+	p, ok := memo.Get(req.Target, s.cfg.MaxZoom)
 	if !ok {
 		target := string(req.Target)
 		path, rawQuery, _ := strings.Cut(target, "?")
@@ -81,10 +81,10 @@ func (s *Server) Respond(req *fastlane.Request) (fastlane.Response, bool) {
 			req.Note = &tileNote{err: err}
 			return fastlane.Response{}, false
 		}
-		p = parsedTile{tr: tr, summary: n == 4, maxZoom: s.cfg.MaxZoom}
-		memo.put(target, p)
+		p = api.ParsedTile{Request: tr, Summary: n == 4, MaxZoom: s.cfg.MaxZoom}
+		memo.Put(target, p)
 	}
-	tr := p.tr
+	tr := p.Request
 	d := s.data.Load()
 	e, empty, ok := s.warm(d, tileAddr(d, tr), tr.Scale)
 	if !ok {
@@ -92,7 +92,7 @@ func (s *Server) Respond(req *fastlane.Request) (fastlane.Response, bool) {
 		return fastlane.Response{}, false
 	}
 	status, route := http.StatusOK, "tile"
-	if p.summary {
+	if p.Summary {
 		route = "tile_summary"
 	}
 	w := s.wire(e)
@@ -121,58 +121,9 @@ func (s *Server) Respond(req *fastlane.Request) (fastlane.Response, bool) {
 	return res, true
 }
 
-// parsedTile is a tile target parsed once: its request, whether it is a
-// summary tile, and the maximum zoom it was checked against.
-type parsedTile struct {
-	tr      api.TileRequest
-	summary bool
-	maxZoom int
-}
-
-// memoMax and memoBytes bound the targets tileMemo remembers and their
-// bytes; when either is reached it starts over, so that a client sending
-// ever new (or long) targets costs at most about 16 Ki × 100 bytes plus
-// 2 MiB.
-const (
-	memoMax   = 1 << 14
-	memoBytes = 2 << 20
-)
-
-// tileMemo remembers the parse of the tile targets the fast lane has seen,
-// so that a warm request is a map lookup and not a parse (a date parse
-// alone costs more than the rest of Respond) and allocates nothing. A parse
-// depends only on the target and the maximum zoom, so the memo is shared by
-// every Server in the process, an entry checked against its maximum zoom.
-// Only targets that parsed without error are kept. Safe for concurrent use.
-type tileMemo struct {
-	mu    sync.RWMutex
-	m     map[string]parsedTile
-	bytes int // of the keys of m
-}
-
-// memo is the process's tileMemo.
-var memo tileMemo
-
-// get returns the parse of target against maxZoom, if remembered.
-func (t *tileMemo) get(target []byte, maxZoom int) (parsedTile, bool) {
-	t.mu.RLock()
-	p, ok := t.m[string(target)] // no allocation: the conversion is only a key
-	t.mu.RUnlock()
-	return p, ok && p.maxZoom == maxZoom
-}
-
-// put remembers p as the parse of target.
-func (t *tileMemo) put(target string, p parsedTile) {
-	t.mu.Lock()
-	if t.m == nil || len(t.m) >= memoMax || t.bytes+len(target) > memoBytes {
-		t.m, t.bytes = make(map[string]parsedTile), 0
-	}
-	if _, ok := t.m[target]; !ok {
-		t.bytes += len(target)
-	}
-	t.m[target] = p
-	t.mu.Unlock()
-}
+// memo is the process's parses of tile targets: a parse depends only on
+// the target and the maximum zoom, so every Server in the process shares it.
+var memo api.TileMemo
 
 // tileAddr is the index address of a parsed tile request in d.
 func tileAddr(d *dataset, tr api.TileRequest) addrKey {

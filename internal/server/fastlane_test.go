@@ -491,33 +491,3 @@ func TestRespondMemoChecksMaxZoom(t *testing.T) {
 		t.Errorf("note %#v, want the zoom error", req.Note)
 	}
 }
-
-func TestTileMemoBounds(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		len  int // of each target
-		n    int // targets put
-		want int // remembered at the end
-	}{
-		{"short targets, bounded in number", 40, memoMax + 10, 10},
-		{"long targets, bounded in bytes", 2000, memoBytes/2000 + 5, 5},
-		{"few", 40, 100, 100},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var m tileMemo
-			for i := range tc.n {
-				target := fmt.Sprintf("/%0*d", tc.len-1, i)
-				m.put(target, parsedTile{maxZoom: 5})
-				if _, ok := m.get([]byte(target), 5); !ok {
-					t.Fatalf("target %d not remembered", i)
-				}
-			}
-			if len(m.m) != tc.want || m.bytes != tc.want*tc.len {
-				t.Errorf("%d targets, %d bytes; want %d, %d", len(m.m), m.bytes, tc.want, tc.want*tc.len)
-			}
-			if len(m.m) > memoMax || m.bytes > memoBytes {
-				t.Errorf("over the bounds: %d targets, %d bytes", len(m.m), m.bytes)
-			}
-		})
-	}
-}
