@@ -128,24 +128,30 @@ func (h *Handler) serveTile(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	serveEncoded(w, r, e.plain, e.gzipped, h.deps.Headers.Tile)
+}
+
+// serveEncoded serves one content in two representations, plain and
+// gzipped (nil when there is none): gzipped when the client accepts it,
+// with Vary; either representation's ETag revalidates, as both are this
+// content.
+func serveEncoded(w http.ResponseWriter, r *http.Request, plain, gzipped *api.Entry, cacheControl []string) {
 	hd := w.Header()
 	hd.Add("Vary", "Accept-Encoding")
-	gz := e.gzipped != nil && acceptsGzip(r.Header.Values("Accept-Encoding"))
-	serve := e.plain
-	if gz {
-		serve = e.gzipped
+	serve := plain
+	if gzipped != nil && acceptsGzip(r.Header.Values("Accept-Encoding")) {
+		serve = gzipped
 	}
-	// Either representation's ETag revalidates: both are this content.
-	if inm, ok := r.Header["If-None-Match"]; ok && (api.ETagMatch(inm, e.plain.ETag) ||
-		e.gzipped != nil && api.ETagMatch(inm, e.gzipped.ETag)) {
-		serve.SetHeader(hd, h.deps.Headers.Tile, http.StatusNotModified)
+	if inm, ok := r.Header["If-None-Match"]; ok && (api.ETagMatch(inm, plain.ETag) ||
+		gzipped != nil && api.ETagMatch(inm, gzipped.ETag)) {
+		serve.SetHeader(hd, cacheControl, http.StatusNotModified)
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	if gz {
+	if serve == gzipped {
 		hd.Set("Content-Encoding", "gzip")
 	}
-	api.ServeEntry(w, r, serve, h.deps.Headers.Tile)
+	api.ServeEntry(w, r, serve, cacheControl)
 }
 
 // fail answers err; a selection too large for vector tiles is a 413.

@@ -167,19 +167,5 @@ func (h *Handler) serveGlyphs(w http.ResponseWriter, r *http.Request) {
 	// CJK ranges), each representation with its own strong ETag.
 	plain := api.NewEntry(pbf.Body, contentTypePBF, `"`+pbf.Sum+`"`)
 	gzipped := api.NewEntry(pbf.Gzip, contentTypePBF, `"`+pbf.Sum+`-gz"`)
-	hd := w.Header()
-	hd.Add("Vary", "Accept-Encoding")
-	serve := plain
-	if acceptsGzip(r.Header.Values("Accept-Encoding")) {
-		serve = gzipped
-	}
-	if inm, ok := r.Header["If-None-Match"]; ok && (api.ETagMatch(inm, plain.ETag) || api.ETagMatch(inm, gzipped.ETag)) {
-		serve.SetHeader(hd, h.deps.Headers.Tile, http.StatusNotModified)
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	if serve == gzipped {
-		hd.Set("Content-Encoding", "gzip")
-	}
-	api.ServeEntry(w, r, serve, h.deps.Headers.Tile)
+	serveEncoded(w, r, plain, gzipped, h.deps.Headers.Tile)
 }
