@@ -246,8 +246,10 @@ func (l *Listener) serve(c net.Conn) {
 		delete(l.conns, c)
 		l.mu.Unlock()
 		if !handed {
-			c.Close()
+			// Counted closed before the close, so that a client that
+			// sees its end never finds it still counted open.
 			l.open.Add(-1)
+			c.Close()
 			br.Reset(nil)
 			l.readers.Put(br)
 		}
