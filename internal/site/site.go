@@ -112,6 +112,11 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return st, err
 	}
+	// Files a killed build was writing through a temporary name.
+	temps, _ := filepath.Glob(filepath.Join(cfg.Dir, ".site-*"))
+	for _, f := range temps {
+		os.Remove(f)
+	}
 	var paths []string
 	for _, d := range cfg.Days {
 		job := seed.Job{Renderer: cfg.Renderer, Selection: cfg.Selection, Day: d, Bounds: cfg.Bounds,
@@ -138,7 +143,13 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 		a, b := zl[0], zl[len(zl)-1]
 		m.Grid = append(m.Grid, [5]int{z, int(a.X), int(a.Y), int(b.X), int(b.Y)})
 	}
-	w, err := pmtiles.NewWriter(cfg.Dir)
+	// The spool lives in the work directory, which a finished build
+	// removes and a killed one leaves for the next run to clear.
+	spools, _ := filepath.Glob(filepath.Join(work, ".spool-*"))
+	for _, f := range spools {
+		os.Remove(f)
+	}
+	w, err := pmtiles.NewWriter(work, ".spool-*")
 	if err != nil {
 		return st, err
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 func Example() {
-	w, err := pmtiles.NewWriter("")
+	w, err := pmtiles.NewWriter("", "")
 	if err != nil {
 		panic(err)
 	}

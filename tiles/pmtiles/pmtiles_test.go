@@ -55,7 +55,7 @@ func TestID(t *testing.T) {
 // archive writes tiles (added in ID order) and returns the archive's bytes.
 func archive(t *testing.T, tiles map[maptile.Tile][]byte, info Info) []byte {
 	t.Helper()
-	w, err := NewWriter(t.TempDir())
+	w, err := NewWriter(t.TempDir(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func verify(t *testing.T, b []byte) {
 }
 
 func TestAddOutOfOrder(t *testing.T) {
-	w, err := NewWriter(t.TempDir())
+	w, err := NewWriter(t.TempDir(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func FuzzOpen(f *testing.F) {
 }
 
 func archiveBytes(f *testing.F, tiles map[maptile.Tile][]byte) []byte {
-	w, err := NewWriter(f.TempDir())
+	w, err := NewWriter(f.TempDir(), "")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -225,4 +225,26 @@ func archiveBytes(f *testing.F, tiles map[maptile.Tile][]byte) []byte {
 	var buf bytes.Buffer
 	w.Finish(&buf, Info{})
 	return buf.Bytes()
+}
+
+func TestWriterSpoolName(t *testing.T) {
+	for _, tc := range []struct{ pattern, glob string }{
+		{"", ".pmtiles-data-*"},
+		{".a.pmtiles.tmp-data-*", ".a.pmtiles.tmp-*"},
+	} {
+		t.Run(tc.glob, func(t *testing.T) {
+			dir := t.TempDir()
+			w, err := NewWriter(dir, tc.pattern)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := filepath.Glob(filepath.Join(dir, tc.glob)); len(got) != 1 {
+				t.Errorf("spool files matching %s: %v, want one", tc.glob, got)
+			}
+			w.Close()
+			if got, _ := filepath.Glob(filepath.Join(dir, "*")); len(got) != 0 {
+				t.Errorf("files left after Close: %v", got)
+			}
+		})
+	}
 }

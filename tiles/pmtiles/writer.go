@@ -52,9 +52,14 @@ type Writer struct {
 }
 
 // NewWriter returns a writer that spools tile data in a temporary file in
-// dir ("" is os.TempDir).
-func NewWriter(dir string) (*Writer, error) {
-	f, err := os.CreateTemp(dir, ".pmtiles-data-*")
+// dir ("" is os.TempDir), named by pattern as os.CreateTemp names it (""
+// is ".pmtiles-data-*"). A caller that cleans up after a killed process
+// names the spool so that it can find it again.
+func NewWriter(dir, pattern string) (*Writer, error) {
+	if pattern == "" {
+		pattern = ".pmtiles-data-*"
+	}
+	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return nil, fmt.Errorf("pmtiles: %w", err)
 	}

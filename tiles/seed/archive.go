@@ -67,7 +67,9 @@ func describe(job Job, meta Metadata) Description {
 }
 
 func writePMTiles(out *os.File, job Job, meta Metadata, sorted []maptile.Tile, j *journal) (int, error) {
-	w, err := pmtiles.NewWriter(filepath.Dir(job.Path))
+	// The spool shares the archive's temporary prefix, so the next run
+	// removes it if this one is killed.
+	w, err := pmtiles.NewWriter(filepath.Dir(job.Path), tempPrefix(job.Path)+"data-*")
 	if err != nil {
 		return 0, err
 	}

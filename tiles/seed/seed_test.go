@@ -258,9 +258,20 @@ func TestResume(t *testing.T) {
 	if err := os.Truncate(jp, fi.Size()-7); err != nil {
 		t.Fatal(err)
 	}
+	// A kill during the build leaves the archive's temporary file and the
+	// spool of its tile data; the next run removes both.
+	stale := []string{tempPrefix(job.Path) + "123", tempPrefix(job.Path) + "data-456"}
+	for _, name := range stale {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("torn"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	st, err := Run(context.Background(), job)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) > 0 {
+		t.Errorf("files left after the resumed run: %v", left)
 	}
 	if st.Rendered >= st.Tiles || st.Rendered == 0 {
 		t.Errorf("resumed run rendered %d of %d tiles", st.Rendered, st.Tiles)
