@@ -21,6 +21,7 @@
 #
 # Knobs (environment):
 #   BENCH_ROUNDS=3     cold-render runs of each kind (the median is reported)
+#   BENCH_SEED_ROUNDS=7 seeding rounds, each xiang seed with 1 then 2 workers
 #   BENCH_SECONDS=10   duration of each measured wrk load
 #   BENCH_TILES=0      use about this many tiles of each list (0: all), for quick runs
 #   BENCH_SKIP=        space-separated parts to skip: render scale serve campaign bytes seed
@@ -32,6 +33,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 ROUNDS=${BENCH_ROUNDS:-3}
+# Seeding runs are short (2 s) and the 2-core machine's noise is as large
+# as the effect measured: more rounds, each a pair of 1 and 2 workers.
+SEED_ROUNDS=${BENCH_SEED_ROUNDS:-7}
 SECS=${BENCH_SECONDS:-10}
 LIMIT=${BENCH_TILES:-0}
 SKIP=" ${BENCH_SKIP:-} "
@@ -308,8 +312,8 @@ fi
 
 # --- 5. seeding ----------------------------------------------------------------
 if ! skip seed; then
-	step "seeding: xiang seed with 1 and 2 workers, ${SEED_ARGS[*]} ($ROUNDS rounds)"
-	for r in $(seq "$ROUNDS"); do
+	step "seeding: xiang seed with 1 and 2 workers, ${SEED_ARGS[*]} ($SEED_ROUNDS rounds)"
+	for r in $(seq "$SEED_ROUNDS"); do
 		for w in 1 2; do
 			timeout 900 "$XB" seed -xiang "$BIN/xiang" -workers "$w" -o "$OUT/seed/archives" \
 				-json "$OUT/seed/w$w-r$r.json" -- "${SEED_ARGS[@]}"

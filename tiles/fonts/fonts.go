@@ -5,7 +5,6 @@
 package fonts
 
 import (
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -94,7 +93,7 @@ func Load(paths []string) *Set {
 		panic(err)
 	}
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
+		data, release, err := readFont(p)
 		if err != nil {
 			continue
 		}
@@ -102,6 +101,7 @@ func Load(paths []string) *Set {
 			s.cjk, s.cjkPath = fnt, p
 			break
 		}
+		release()
 	}
 	return s
 }

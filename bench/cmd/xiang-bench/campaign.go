@@ -277,7 +277,7 @@ func collectCampaign(dir string, rep *report, warn func(string, ...any)) {
 			}
 		}
 	}
-	var one float64
+	var one []float64
 	for _, w := range []int{1, 2} {
 		runs := readRuns(dir, fmt.Sprintf("seed/w%d-r*.json", w))
 		if len(runs) == 0 {
@@ -289,12 +289,29 @@ func collectCampaign(dir string, rep *report, warn func(string, ...any)) {
 		}
 		row.Median = median(row.Runs)
 		if w == 1 {
-			one = row.Median
-		} else if one > 0 {
-			row.Speedup = row.Median / one
+			one = row.Runs
+		} else {
+			row.Speedup = pairedSpeedup(one, row.Runs)
 		}
 		rep.Seed = append(rep.Seed, row)
 	}
+}
+
+// pairedSpeedup is the median over rounds of b's rate over a's in the
+// same round. run.sh runs one worker and then two in each round, so a
+// pair shares the machine's state of the moment (other load, the CPU's
+// clock), which drifts over a run more than the two differ.
+func pairedSpeedup(a, b []float64) float64 {
+	var ratios []float64
+	for i := range min(len(a), len(b)) {
+		if a[i] > 0 {
+			ratios = append(ratios, b[i]/a[i])
+		}
+	}
+	if len(ratios) == 0 {
+		return 0
+	}
+	return median(ratios)
 }
 
 // seedData describes a seeding run: its archives, tiles and flags.
@@ -347,7 +364,7 @@ func writeCampaign(w io.Writer, rep *report) {
 		fmt.Fprintf(w, "| all | | %d | %d | **%.3f×** | | | |\n", a, b, float64(a)/float64(max(b, 1)))
 	}
 	if len(rep.Seed) > 0 {
-		fmt.Fprintln(w, "\n## Seeding: `xiang seed` tiles/s, wall-clock of the whole command (median)")
+		fmt.Fprintln(w, "\n## Seeding: `xiang seed` tiles/s, wall-clock of the whole command (median; speed-up: median of the rounds' 2-worker/1-worker ratios)")
 		fmt.Fprintln(w, "\n| sweep | workers | tiles/s | runs | speed-up |")
 		fmt.Fprintln(w, "|---|---:|---:|---|---:|")
 		for _, s := range rep.Seed {
