@@ -1,6 +1,8 @@
 package tiles
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -24,7 +26,7 @@ func (r *Renderer) generalize(want []bool, d geo.Day, zoom, ppw, sz, scale float
 		return nil
 	}
 	var units []*item
-	for _, it := range r.ix.items {
+	for _, it := range r.ix.points {
 		if it.f.Kind == overlays.KindUnit && want[it.f.Layer.Index] && it.f.At(d).Visible {
 			if _, ok := it.f.World.(orb.Point); ok {
 				units = append(units, it)
@@ -196,25 +198,24 @@ func abs(v int) int {
 
 // keyTowns returns the towns that name a layer of the selection
 // ("Changsha" for the layer changsha, "Yuelu Mountain" for yuelu), whose
-// names are never dropped.
-func (r *Renderer) keyTowns(sel overlays.Selection) map[*overlays.Feature]bool {
+// names are never dropped; want marks the selection's layers.
+func (r *Renderer) keyTowns(sel overlays.Selection, want []bool) map[*overlays.Feature]bool {
 	ids := map[string]bool{}
 	for _, l := range sel {
 		ids[strings.ToLower(l.ID)] = true
 	}
 	out := map[*overlays.Feature]bool{}
-	for _, l := range sel {
-		for _, f := range l.Features {
-			if f.Kind != overlays.KindPlace {
-				continue
-			}
-			name := strings.ToLower(f.Name)
-			for _, suffix := range []string{" mountain", " city"} {
-				name = strings.TrimSuffix(name, suffix)
-			}
-			if ids[name] {
-				out[f] = true
-			}
+	for _, it := range r.ix.points {
+		f := it.f
+		if f.Kind != overlays.KindPlace || !want[f.Layer.Index] {
+			continue
+		}
+		name := strings.ToLower(f.Name)
+		for _, suffix := range []string{" mountain", " city"} {
+			name = strings.TrimSuffix(name, suffix)
+		}
+		if ids[name] {
+			out[f] = true
 		}
 	}
 	return out
@@ -246,4 +247,66 @@ func (p picture) allows(b orb.Bound) bool {
 		}
 	}
 	return true
+}
+
+// SymbolRef names one point symbol of a feature: the feature, and which
+// of its points (0 for a point).
+type SymbolRef struct {
+	Feature *overlays.Feature
+	Point   int
+}
+
+// Placement is how the raster's tiles of a selection on a day at a zoom
+// declutter the unit and artillery symbols (docs/vector.md).
+type Placement struct {
+	// Hidden holds the features whose symbols (and labels) are not drawn:
+	// units giving way to a higher echelon's of their side below zoom 10,
+	// and single-point units and guns with no free place nearby.
+	Hidden map[*overlays.Feature]bool
+	// Moved holds where symbols moved aside are drawn, in world
+	// coordinates (geo.World); the raster draws a leader from the true
+	// position, marked by a dot, to there.
+	Moved map[SymbolRef]orb.Point
+	// Dropped holds the symbols of multi-point features that found no
+	// free place.
+	Dropped map[SymbolRef]bool
+}
+
+// Declutter returns the Placement of the unit and artillery symbols of
+// sel on day d at a raster zoom (scale 1, the endless map of tiles):
+// exactly what the raster's layout of that day and zoom decides (the same
+// code path), without placing labels other than the key towns' names
+// that units avoid. It is not cached: every call decides anew. sel must
+// be layers of the renderer's campaign.
+func (r *Renderer) Declutter(ctx context.Context, sel overlays.Selection, d geo.Day, zoom float64) (*Placement, error) {
+	for _, l := range sel {
+		if l.Index >= len(r.campaign.Layers) || r.campaign.Layers[l.Index] != l {
+			return nil, fmt.Errorf("declutter: layer %q is not of the renderer's campaign", l.ID)
+		}
+	}
+	dc, err := r.declutter(ctx, sel, d, zoom, 1, picture{})
+	if err != nil {
+		return nil, err
+	}
+	return r.placement(dc), nil
+}
+
+// placement returns a decision in world coordinates.
+func (r *Renderer) placement(dc *decluttered) *Placement {
+	p := &Placement{Hidden: map[*overlays.Feature]bool{}, Moved: map[SymbolRef]orb.Point{}, Dropped: map[SymbolRef]bool{}}
+	for _, it := range r.ix.points {
+		if dc.hidden[it.seq] {
+			p.Hidden[it.f] = true
+		}
+	}
+	for _, s := range dc.units {
+		k := SymbolRef{s.it.f, s.i}
+		if m, ok := dc.moved[s.key()]; ok {
+			p.Moved[k] = orb.Point{m[0] / dc.env.ppw, m[1] / dc.env.ppw}
+		}
+		if dc.dropped[s.key()] {
+			p.Dropped[k] = true
+		}
+	}
+	return p
 }

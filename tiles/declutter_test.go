@@ -7,6 +7,8 @@ import (
 	"image"
 	"image/draw"
 	"image/gif"
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -263,4 +265,97 @@ func countPixels(img *image.RGBA, b orb.Bound, ok func(r, g, b uint8) bool) int 
 		}
 	}
 	return n
+}
+
+// TestDeclutterMatchesLayout: for several days and zooms (the summary
+// too), Renderer.Declutter returns exactly what the raster's layout of
+// that day and zoom decided: the units hidden, the symbols moved (to the
+// same world pixel) and dropped. The layout is the one the tiles are
+// planned with (cached by Renderer.layout).
+func TestDeclutterMatchesLayout(t *testing.T) {
+	r, sel := hunanRenderer(t)
+	ctx := context.Background()
+	moved, hidden := 0, 0
+	for _, ds := range []string{"", "1944-06-18", "1944-07-15", "1945-05-01"} {
+		d := geo.NoDay
+		if ds != "" {
+			d = day(t, ds)
+		}
+		for _, z := range []float64{6, 8, 9, 10, 11, 12, 13} {
+			t.Run(fmt.Sprintf("%s/z%v", ds, z), func(t *testing.T) {
+				lay, err := r.layout(ctx, sel, d, z, 1, picture{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				p, err := r.Declutter(ctx, sel, d, z)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ppw := geo.Frame{Zoom: z, Scale: 1}.PixelsPerWorld()
+				want := map[*overlays.Feature]bool{}
+				for _, it := range r.ix.items {
+					if lay.hidden[it.seq] {
+						want[it.f] = true
+					}
+				}
+				if len(p.Hidden) != len(want) {
+					t.Errorf("%d hidden, the layout hides %d", len(p.Hidden), len(want))
+				}
+				for f := range want {
+					if !p.Hidden[f] {
+						t.Errorf("%s: hidden by the layout, not by Declutter", f)
+					}
+				}
+				if len(p.Moved) != len(lay.moved) || len(p.Dropped) != len(lay.dropped) {
+					t.Errorf("%d moved, %d dropped; the layout %d, %d", len(p.Moved), len(p.Dropped), len(lay.moved), len(lay.dropped))
+				}
+				for _, it := range r.ix.items {
+					for i := range symbolPoints(it.f.World) {
+						m, ok := lay.moved[symKey{it.seq, i}]
+						got, gotOK := p.Moved[SymbolRef{it.f, i}]
+						if ok != gotOK || math.Abs(got[0]*ppw-m[0]) > 1e-6 || math.Abs(got[1]*ppw-m[1]) > 1e-6 {
+							t.Errorf("%s point %d: moved %v (%v), the layout %v (%v)", it.f, i, orb.Point{got[0] * ppw, got[1] * ppw}, gotOK, m, ok)
+						}
+						if lay.dropped[symKey{it.seq, i}] != p.Dropped[SymbolRef{it.f, i}] {
+							t.Errorf("%s point %d: dropped differs", it.f, i)
+						}
+					}
+				}
+				moved += len(p.Moved)
+				hidden += len(p.Hidden)
+			})
+		}
+	}
+	// The comparison means something only if units are moved and hidden.
+	if moved < 20 || hidden < 10 {
+		t.Errorf("only %d symbols moved and %d units hidden over the cases", moved, hidden)
+	}
+}
+
+// TestDeclutterRejectsForeignLayers: a layer of another campaign is an
+// error naming it.
+func TestDeclutterRejectsForeignLayers(t *testing.T) {
+	r, _ := hunanRenderer(t)
+	_, sel := hunanRenderer(t)
+	_, err := r.Declutter(context.Background(), sel[:1], geo.NoDay, 10)
+	if err == nil || !strings.Contains(err.Error(), sel[0].ID) {
+		t.Errorf("err = %v, want one naming layer %q", err, sel[0].ID)
+	}
+}
+
+// BenchmarkDeclutter decides the placement of the whole campaign at
+// Hengyang's siege, zoom 11 (what tiles/vector does per epoch and zoom).
+func BenchmarkDeclutter(b *testing.B) {
+	r, sel := hunanRenderer(b)
+	d := day(b, "1944-07-15")
+	ctx := context.Background()
+	for _, z := range []float64{7, 11} {
+		b.Run(fmt.Sprintf("z%v", z), func(b *testing.B) {
+			for range b.N {
+				if _, err := r.Declutter(ctx, sel, d, z); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

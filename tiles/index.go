@@ -5,6 +5,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/xiang-maps/xiang/geo"
+	"github.com/xiang-maps/xiang/overlays"
 )
 
 // gridZoom is the zoom of the index's cells: 1024×1024 over the world,
@@ -19,8 +20,11 @@ const maxGridCells = 256
 // scale, touches a query bound. It is read-only after newIndex.
 type index struct {
 	items []*item
-	cells map[uint32][]int32 // cell key (y<<16 | x) → item positions, ascending
-	slack float64            // largest item overhang, in pixels at scale 1
+	// points are the items that decluttering reads (places, units,
+	// artillery), in draw order.
+	points []*item
+	cells  map[uint32][]int32 // cell key (y<<16 | x) → item positions, ascending
+	slack  float64            // largest item overhang, in pixels at scale 1
 }
 
 func cellRange(b orb.Bound) (x0, y0, x1, y1 int) {
@@ -32,6 +36,9 @@ func cellRange(b orb.Bound) (x0, y0, x1, y1 int) {
 func newIndex(items []*item) *index {
 	ix := &index{items: items, cells: map[uint32][]int32{}}
 	for i, it := range items {
+		if it.f.Kind == overlays.KindPlace || displaces(it.f) {
+			ix.points = append(ix.points, it)
+		}
 		ix.slack = max(ix.slack, it.overhang)
 		x0, y0, x1, y1 := cellRange(it.bound)
 		for y := y0; y <= y1; y++ {

@@ -123,21 +123,166 @@ func (r *Renderer) layout(ctx context.Context, sel overlays.Selection, d geo.Day
 // looks at their context.
 const checkEvery = 256
 
-func (r *Renderer) place(ctx context.Context, sel overlays.Selection, d geo.Day, zoom, scale float64, pic picture) (*layout, error) {
-	ppw := geo.Frame{Zoom: zoom, Scale: scale}.PixelsPerWorld()
-	sz := paint.ZoomScale(zoom) * scale
+// labelEnv is what shaping a label candidate needs: the zoom, the
+// scale and what follows from them.
+type labelEnv struct {
+	zoom, scale, ppw, sz float64
+	cjk                  bool
+	keyTowns             map[*overlays.Feature]bool
+}
+
+// pointCandidate returns the symbols of a point feature (places, units,
+// airfields, artillery, events) at their true positions and its label
+// candidate, if it has one at this zoom. A key town's candidate has
+// priority -1.
+func (e labelEnv) pointCandidate(it *item) ([]placedSym, candidate, bool) {
+	f := it.f
+	sym, syms := e.symbols(it)
+	pts := symbolPoints(f.World)
+	if len(pts) == 0 {
+		return nil, candidate{}, false
+	}
+	c := candidate{order: int(it.seq) * 1024, anchor: orb.Point{pts[0][0] * e.ppw, pts[0][1] * e.ppw},
+		gap: sym.Reach() + 2*e.scale, color: f.Style.Marker, item: it, unit: displaces(f)}
+	var ls labelStyle
+	var text string
+	key := false
+	switch f.Kind {
+	case overlays.KindPlace:
+		ls, text, c.color = placeLabelStyle(sym.Rank), f.Name, paint.Ink
+		key = sym.Rank == 1 || e.keyTowns[f]
+	case overlays.KindUnit:
+		ls, text = unitLabel, f.Designation()
+		c.gap = sym.Size*0.55 + 3*e.scale
+		c.above = -sym.Box().Min[1] + 2*e.scale // over the echelon marks
+	case overlays.KindAirfield:
+		ls, text = airfieldLabel, f.Name
+	case overlays.KindArtillery:
+		ls, text = artilleryLabel, f.Name
+	default:
+		return syms, candidate{}, false // events are listed by the viewer, not labelled on the map
+	}
+	c, ok := e.finish(c, ls, text, f)
+	if key {
+		c.prio = -1 // placed before units move, never dropped
+	}
+	return syms, c, ok
+}
+
+// symbols returns a point feature's symbol and its placed symbols at their
+// true positions.
+func (e labelEnv) symbols(it *item) (paint.Symbol, []placedSym) {
+	sym := paint.FeatureSymbol(it.f, e.sz, e.scale)
+	box := sym.Box()
+	var syms []placedSym
+	for i, w := range symbolPoints(it.f.World) {
+		syms = append(syms, placedSym{it: it, i: i, at: orb.Point{w[0] * e.ppw, w[1] * e.ppw}, box: box, unit: displaces(it.f)})
+	}
+	return sym, syms
+}
+
+// finish gives a candidate its style's priority and lines: text, and the
+// Chinese name under it from the style's zoom; false when the label is
+// not shown at this zoom.
+func (e labelEnv) finish(c candidate, ls labelStyle, text string, f *overlays.Feature) (candidate, bool) {
+	if text == "" || e.zoom < ls.minZoom {
+		return c, false
+	}
+	c.prio = ls.prio
+	c.lines = []paint.TextLine{{Text: text, Style: ls.style, Size: ls.size * e.scale}}
+	zhZoom := float64(cjkMinZoom)
+	if f.Kind == overlays.KindUnit {
+		zhZoom = cjkUnitMinZoom
+	}
+	if e.cjk && f.NameZh != "" && e.zoom >= zhZoom && f.Kind != overlays.KindArea {
+		c.lines = append(c.lines, paint.TextLine{Text: f.NameZh, Style: fonts.CJK, Size: ls.size * 0.95 * e.scale})
+	}
+	return c, true
+}
+
+// decluttered is the first half of a layout, all that moving units aside
+// depends on: the units hidden, the key towns' names (placed first,
+// never dropped) and where crowded unit and artillery symbols are moved.
+// Both the raster's layouts (place) and Renderer.Declutter are made from
+// it, so that they agree.
+type decluttered struct {
+	env    labelEnv
+	want   []bool
+	hidden map[uint32]bool
+	// labels are the key towns' names; pl holds them as taken.
+	labels  []*paint.Label
+	pl      *placer
+	units   []placedSym // unit and artillery symbols, at their true positions
+	moved   map[symKey]orb.Point
+	dropped map[symKey]bool
+}
+
+// declutter decides the units hidden, the key towns' names and the units
+// moved aside for the selection on day d at a zoom and scale, in picture
+// pic.
+func (r *Renderer) declutter(ctx context.Context, sel overlays.Selection, d geo.Day, zoom, scale float64, pic picture) (*decluttered, error) {
 	_, cjk := r.fonts.HasCJK()
 	want := make([]bool, len(r.campaign.Layers))
 	for _, l := range sel {
 		want[l.Index] = true
 	}
-	keyTowns := r.keyTowns(sel)
-	hidden := r.generalize(want, d, zoom, ppw, sz, scale)
+	e := labelEnv{zoom: zoom, scale: scale, ppw: geo.Frame{Zoom: zoom, Scale: scale}.PixelsPerWorld(),
+		sz: paint.ZoomScale(zoom) * scale, cjk: cjk, keyTowns: r.keyTowns(sel, want)}
+	hidden := r.generalize(want, d, zoom, e.ppw, e.sz, scale)
 	if hidden == nil {
 		hidden = map[uint32]bool{}
 	}
+	out := &decluttered{env: e, want: want, hidden: hidden, pl: &placer{r: r, pic: pic, halo: 1.6 * scale}}
+	var keys []candidate
+	for i, it := range r.ix.points {
+		if i%checkEvery == checkEvery-1 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		f := it.f
+		if !want[f.Layer.Index] || hidden[it.seq] || (f.Kind != overlays.KindPlace && !displaces(f)) || !f.At(d).Visible {
+			continue
+		}
+		if displaces(f) {
+			_, syms := e.symbols(it)
+			out.units = append(out.units, syms...)
+			continue
+		}
+		if f.Rank() != 1 && !e.keyTowns[f] {
+			continue // only key towns' names are placed before units move
+		}
+		if _, c, ok := e.pointCandidate(it); ok && c.prio < 0 {
+			keys = append(keys, c)
+		}
+	}
+	// Key towns first: their names are never dropped and nothing moves onto
+	// them.
+	for _, c := range keys {
+		if l := out.pl.place(c, true); l != nil {
+			out.labels = append(out.labels, l)
+		}
+	}
+	// Then units that would overlap are moved aside, clear of each other
+	// and of those names.
+	out.moved, out.dropped = displace(out.units, out.pl.taken, scale, hidden)
+	return out, nil
+}
+
+func (r *Renderer) place(ctx context.Context, sel overlays.Selection, d geo.Day, zoom, scale float64, pic picture) (*layout, error) {
+	dc, err := r.declutter(ctx, sel, d, zoom, scale, pic)
+	if err != nil {
+		return nil, err
+	}
+	e, hidden, pl := dc.env, dc.hidden, dc.pl
+	out := layout{labels: dc.labels, hidden: hidden, moved: dc.moved, dropped: dc.dropped}
+	syms := dc.units
+	for i := range syms {
+		if p, ok := out.moved[syms[i].key()]; ok {
+			syms[i].at = p
+		}
+	}
 	var cands []candidate
-	var syms []placedSym // every point symbol, at its true position
 	for i, it := range r.ix.items {
 		if i%checkEvery == checkEvery-1 {
 			if err := ctx.Err(); err != nil {
@@ -145,45 +290,17 @@ func (r *Renderer) place(ctx context.Context, sel overlays.Selection, d geo.Day,
 			}
 		}
 		f := it.f
-		if !want[f.Layer.Index] || hidden[it.seq] {
+		if !dc.want[f.Layer.Index] || hidden[it.seq] || !f.At(d).Visible {
 			continue
 		}
-		st := f.At(d)
-		if !st.Visible {
-			continue
-		}
-		var ls labelStyle
-		var text string
-		col := f.Style.Marker
-		var anchor orb.Point
-		gap, above := 0.0, 0.0
-		centred, key := false, false
 		switch f.Kind {
 		case overlays.KindPlace, overlays.KindUnit, overlays.KindAirfield, overlays.KindArtillery, overlays.KindEvent:
-			sym := paint.FeatureSymbol(f, sz, scale)
-			pts := symbolPoints(f.World)
-			for i, w := range pts {
-				syms = append(syms, placedSym{it: it, i: i, at: orb.Point{w[0] * ppw, w[1] * ppw}, box: sym.Box(), unit: displaces(f)})
+			ss, c, ok := e.pointCandidate(it)
+			if !displaces(f) {
+				syms = append(syms, ss...)
 			}
-			if len(pts) == 0 {
-				continue
-			}
-			anchor = orb.Point{pts[0][0] * ppw, pts[0][1] * ppw}
-			gap = sym.Reach() + 2*scale
-			switch f.Kind {
-			case overlays.KindPlace:
-				ls, text, col = placeLabelStyle(sym.Rank), f.Name, paint.Ink
-				key = sym.Rank == 1 || keyTowns[f]
-			case overlays.KindUnit:
-				ls, text = unitLabel, f.Designation()
-				gap = sym.Size*0.55 + 3*scale
-				above = -sym.Box().Min[1] + 2*scale // over the echelon marks
-			case overlays.KindAirfield:
-				ls, text = airfieldLabel, f.Name
-			case overlays.KindArtillery:
-				ls, text = artilleryLabel, f.Name
-			default:
-				continue // events are listed by the viewer, not labelled on the map
+			if ok && c.prio >= 0 { // key towns are placed
+				cands = append(cands, c)
 			}
 		case overlays.KindArea:
 			switch f.Role() {
@@ -191,9 +308,11 @@ func (r *Renderer) place(ctx context.Context, sel overlays.Selection, d geo.Day,
 			default:
 				continue
 			}
-			c := f.World.Bound().Center()
-			anchor, ls, text, centred = orb.Point{c[0] * ppw, c[1] * ppw}, areaLabel, f.Name, true
-			col = f.Style.Stroke
+			ctr := f.World.Bound().Center()
+			c := candidate{order: int(it.seq) * 1024, anchor: orb.Point{ctr[0] * e.ppw, ctr[1] * e.ppw}, centred: true, color: f.Style.Stroke, item: it}
+			if c, ok := e.finish(c, areaLabel, f.Name, f); ok {
+				cands = append(cands, c)
+			}
 		case overlays.KindMovement:
 			if zoom < dateLabel.minZoom || d == geo.NoDay {
 				continue
@@ -206,32 +325,12 @@ func (r *Renderer) place(ctx context.Context, sel overlays.Selection, d geo.Day,
 				w := geo.World(line[i])
 				cands = append(cands, candidate{
 					prio: dateLabel.prio, order: int(it.seq)*1024 + i,
-					anchor: orb.Point{w[0] * ppw, w[1] * ppw}, gap: 4 * sz,
+					anchor: orb.Point{w[0] * e.ppw, w[1] * e.ppw}, gap: 4 * e.sz,
 					lines: []paint.TextLine{{Text: t.Time().Format("2 Jan"), Style: dateLabel.style, Size: dateLabel.size * scale}},
 					color: f.Style.Stroke,
 				})
 			}
-			continue
-		default:
-			continue
 		}
-		if text == "" || zoom < ls.minZoom {
-			continue
-		}
-		lines := []paint.TextLine{{Text: text, Style: ls.style, Size: ls.size * scale}}
-		zhZoom := float64(cjkMinZoom)
-		if f.Kind == overlays.KindUnit {
-			zhZoom = cjkUnitMinZoom
-		}
-		if cjk && f.NameZh != "" && zoom >= zhZoom && f.Kind != overlays.KindArea {
-			lines = append(lines, paint.TextLine{Text: f.NameZh, Style: fonts.CJK, Size: ls.size * 0.95 * scale})
-		}
-		prio := ls.prio
-		if key {
-			prio = -1 // placed before units move, never dropped
-		}
-		cands = append(cands, candidate{prio: prio, order: int(it.seq) * 1024, anchor: anchor, gap: gap, above: above, centred: centred,
-			lines: lines, color: col, item: it, unit: displaces(f)})
 	}
 	slices.SortStableFunc(cands, func(a, b candidate) int {
 		if a.prio != b.prio {
@@ -239,25 +338,6 @@ func (r *Renderer) place(ctx context.Context, sel overlays.Selection, d geo.Day,
 		}
 		return a.order - b.order
 	})
-	out := layout{hidden: hidden}
-	pl := &placer{r: r, pic: pic, halo: 1.6 * scale}
-
-	// Key towns first: their names are never dropped and nothing moves onto
-	// them.
-	n := 0
-	for ; n < len(cands) && cands[n].prio < 0; n++ {
-		if l := pl.place(cands[n], true); l != nil {
-			out.labels = append(out.labels, l)
-		}
-	}
-	// Then units that would overlap are moved aside, clear of each other
-	// and of those names.
-	out.moved, out.dropped = displace(syms, pl.taken, scale, hidden)
-	for i := range syms {
-		if p, ok := out.moved[syms[i].key()]; ok {
-			syms[i].at = p
-		}
-	}
 	for _, s := range syms {
 		if hidden[s.it.seq] || out.dropped[s.key()] {
 			continue
@@ -265,11 +345,8 @@ func (r *Renderer) place(ctx context.Context, sel overlays.Selection, d geo.Day,
 		pl.obstacles = append(pl.obstacles, s.bound().Pad(-(s.box.Max[0]-s.box.Min[0])*0.1))
 	}
 	// Then every other label, by priority, clear of names and symbols.
-	for _, c := range cands[n:] {
+	for _, c := range cands {
 		if c.unit {
-			if hidden[c.item.seq] {
-				continue // gave way while units were moved
-			}
 			if p, ok := out.moved[symKey{c.item.seq, 0}]; ok {
 				c.anchor = p
 			}
