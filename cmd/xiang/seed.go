@@ -92,7 +92,7 @@ func runSeed(e *env, args []string) error {
 	r := tiles.New(c)
 	var vs *vector.Set
 	if *vec {
-		if vs, err = vector.Compile(ctx, sel, vector.Limits{}); err != nil {
+		if vs, err = vector.Compile(ctx, sel, r, vector.Limits{}); err != nil {
 			return err
 		}
 	}

@@ -23,7 +23,7 @@ func TestOpenSkipsVector(t *testing.T) {
 		t.Fatal(err)
 	}
 	sel := overlays.Selection(c.Layers)
-	vs, err := vector.Compile(context.Background(), sel, vector.Limits{})
+	vs, err := vector.Compile(context.Background(), sel, tiles.New(c), vector.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

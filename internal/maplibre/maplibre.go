@@ -14,6 +14,7 @@ import (
 	"github.com/xiang-maps/xiang/internal/api"
 	"github.com/xiang-maps/xiang/internal/slots"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles"
 	"github.com/xiang-maps/xiang/tiles/cache"
 	"github.com/xiang-maps/xiang/tiles/vector"
 )
@@ -26,6 +27,9 @@ type Data struct {
 	// Campaign is the loaded campaign; nil for a server of archives,
 	// which has no vector tiles.
 	Campaign *overlays.Campaign
+	// Renderer is the campaign's raster renderer: the vector tiles place
+	// crowded units as its tiles do. Required with Campaign.
+	Renderer *tiles.Renderer
 	// Version is the version of the data, for documents.
 	Version string
 }
@@ -124,7 +128,7 @@ func (h *Handler) withSlot(ctx context.Context, f func(ctx context.Context) erro
 func (h *Handler) set(ctx context.Context, d Data, sel overlays.Selection) (*vector.Set, error) {
 	k := setKey{gen: d.Gen, layers: sel.String()}
 	s, _, err := h.sets.Do(ctx, k, func(ctx context.Context) (*vector.Set, error) {
-		return vector.Compile(ctx, sel, vector.Limits{})
+		return vector.Compile(ctx, sel, d.Renderer, vector.Limits{})
 	})
 	return s, err
 }

@@ -379,7 +379,7 @@ func (s *Server) Version() string { return s.data.Load().version }
 // maplibreData is the data served now, as internal/maplibre sees it.
 func (s *Server) maplibreData() maplibre.Data {
 	d := s.data.Load()
-	return maplibre.Data{Gen: d.gen, Campaign: d.campaign, Version: d.version}
+	return maplibre.Data{Gen: d.gen, Campaign: d.campaign, Renderer: d.renderer, Version: d.version}
 }
 
 // routes is the one place every route is declared.

@@ -268,7 +268,7 @@ func writeVectorAssets(dir string) (int64, error) {
 // path (resuming an interrupted build through seed's journal) and returns
 // its tile count and size.
 func writeVectorArchive(ctx context.Context, cfg Config, path string) (int, int64, error) {
-	set, err := vector.Compile(ctx, cfg.Selection, vector.Limits{})
+	set, err := vector.Compile(ctx, cfg.Selection, cfg.Renderer, vector.Limits{})
 	if err != nil {
 		return 0, 0, fmt.Errorf("site: %w", err)
 	}

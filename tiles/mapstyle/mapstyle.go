@@ -202,11 +202,15 @@ func times(v any, k float64) any {
 }
 
 // when returns the filter of a layer: the kind test and, unless the
-// style is the summary map, the day test on the global state.
+// style is the summary map, the day test on the global state. The summary
+// map leaves out the units placed for runs of days (placement "dated"),
+// which have its own placement.
 func (b builder) when(test ...any) []any {
 	f := []any{"all"}
 	f = append(f, test...)
-	if !b.summary {
+	if b.summary {
+		f = append(f, []any{"!=", get("placement"), "dated"})
+	} else {
 		day := []any{"global-state", StateDay}
 		f = append(f, []any{"<=", get("start_day"), day}, []any{"<=", day, get("end_day")})
 	}
@@ -390,6 +394,10 @@ func (b builder) layers() []Layer {
 			"icon-size": headSize, "icon-allow-overlap": true, "icon-ignore-placement": true,
 		}})
 
+	// Units moved aside: a leader from the true position to the symbol,
+	// on a white halo, and a dot at the true position (tiles' shape).
+	leaders(b, add)
+
 	// Estimated positions: a soft halo of the feature's colour under the
 	// symbol, as the raster draws them (two discs, 1.6 and 1.3 times the
 	// reach of the symbol).
@@ -403,10 +411,9 @@ func (b builder) layers() []Layer {
 				"circle-pitch-alignment": "map"}})
 	}
 
-	// Point symbols, drawn by tiles/paint into the sprite. The style
-	// cannot move crowded units aside as the raster does (its displacement
-	// depends on the day), so the small artillery squares are drawn above
-	// the unit frames that would otherwise cover them.
+	// Point symbols, drawn by tiles/paint into the sprite; crowded units
+	// and guns where the raster draws them (the tiles hold them per zoom
+	// and run of days). Artillery above units, events above both.
 	add("points", Layer{ID: "points", Type: "symbol", Filter: b.when(),
 		Layout: map[string]any{
 			"icon-image": get("symbol"), "icon-size": iconSize,

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb/maptile"
+
+	"github.com/xiang-maps/xiang/tiles"
 )
 
 // pyramid returns the tiles of the campaign's bound at zooms z0 to z1.
@@ -76,8 +78,9 @@ func BenchmarkEncode(b *testing.B) {
 // BenchmarkCompile compiles the whole campaign.
 func BenchmarkCompile(b *testing.B) {
 	c, _ := set(b)
+	r := tiles.New(c)
 	for i := 0; i < b.N; i++ {
-		if _, err := Compile(context.Background(), selAll(c), Limits{}); err != nil {
+		if _, err := Compile(context.Background(), selAll(c), r, Limits{}); err != nil {
 			b.Fatal(err)
 		}
 	}

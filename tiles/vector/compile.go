@@ -14,6 +14,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles"
 	"github.com/xiang-maps/xiang/tiles/paint"
 )
 
@@ -23,17 +24,19 @@ const (
 	LayerLines     = "lines"
 	LayerMovements = "movements"
 	LayerHeads     = "heads"
+	LayerLeaders   = "leaders"
 	LayerPoints    = "points"
 )
 
 // Layers lists the MVT layers in tile order.
-var Layers = []string{LayerAreas, LayerLines, LayerMovements, LayerHeads, LayerPoints}
+var Layers = []string{LayerAreas, LayerLines, LayerMovements, LayerHeads, LayerLeaders, LayerPoints}
 
 const (
 	areas = iota
 	lines
 	movements
 	heads
+	leaders
 	points
 )
 
@@ -95,7 +98,10 @@ type piece struct {
 
 // Compile compiles the features of sel into a Set. It honours ctx and
 // fails, wrapping ErrTooLarge, beyond the limits (zero fields: DefaultLimits).
-func Compile(ctx context.Context, sel overlays.Selection, lim Limits) (*Set, error) {
+// Crowded unit and artillery symbols are placed as r, the renderer of
+// sel's campaign, places them in its raster tiles (declutter.go); with a
+// nil r they stand at their true positions.
+func Compile(ctx context.Context, sel overlays.Selection, r *tiles.Renderer, lim Limits) (*Set, error) {
 	if lim.MaxFeatures <= 0 {
 		lim.MaxFeatures = DefaultLimits.MaxFeatures
 	}
@@ -112,7 +118,14 @@ func Compile(ctx context.Context, sel overlays.Selection, lim Limits) (*Set, err
 	if n > lim.MaxFeatures {
 		return nil, fmt.Errorf("%w: layers %q have %d features, more than %d", ErrTooLarge, sel.String(), n, lim.MaxFeatures)
 	}
-	var byLayer [5][]piece
+	var placed map[*overlays.Feature][]piece
+	if r != nil {
+		var err error
+		if placed, err = placedUnits(ctx, sel, r); err != nil {
+			return nil, err
+		}
+	}
+	var byLayer [points + 1][]piece
 	count := 0
 	s := &Set{Extent: geo.Span{From: geo.MaxDay, To: geo.MinDay}}
 	first := true
@@ -131,7 +144,10 @@ func Compile(ctx context.Context, sel overlays.Selection, lim Limits) (*Set, err
 					s.Extent = s.Extent.Union(geo.Span{From: d, To: d})
 				}
 			}
-			ps := featurePieces(f, lim.MaxDays)
+			ps, ok := placed[f]
+			if !ok {
+				ps = featurePieces(f, lim.MaxDays)
+			}
 			if count += len(ps); count > lim.MaxPieces {
 				return nil, fmt.Errorf("%w: layers %q make more than %d pieces (at %s)", ErrTooLarge, sel.String(), lim.MaxPieces, f)
 			}

@@ -10,12 +10,15 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays/hunan"
+	"github.com/xiang-maps/xiang/tiles"
 	"github.com/xiang-maps/xiang/tiles/vector"
 )
 
 // Compile the Hengyang layer once, encode the z9 tile of the city and
 // count, per layer, the features a client's filter for 1944-06-25 keeps:
-// the route pieces reached by that day, one arrowhead per movement.
+// the route pieces reached by that day, one arrowhead per movement, and
+// the leader and dot of each of the three units the raster moves aside
+// there at its zoom 10.
 func Example() {
 	c, err := hunan.Load()
 	if err != nil {
@@ -25,7 +28,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	set, err := vector.Compile(context.Background(), sel, vector.Limits{})
+	set, err := vector.Compile(context.Background(), sel, tiles.New(c), vector.Limits{})
 	if err != nil {
 		panic(err)
 	}
@@ -52,5 +55,6 @@ func Example() {
 	// lines: 1 on 1944-06-25
 	// movements: 15 on 1944-06-25
 	// heads: 2 on 1944-06-25
+	// leaders: 6 on 1944-06-25
 	// points: 16 on 1944-06-25
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
+	"github.com/xiang-maps/xiang/tiles"
 )
 
 // movement builds a movement along a 100 km line east from Hengyang.
@@ -112,16 +113,16 @@ func geoLength(ls orb.LineString) float64 {
 
 func TestCompileLimits(t *testing.T) {
 	c, _ := set(t)
-	sel := selAll(c)
-	if _, err := Compile(context.Background(), sel, Limits{MaxFeatures: 10}); !errors.Is(err, ErrTooLarge) {
+	sel, r := selAll(c), tiles.New(c)
+	if _, err := Compile(context.Background(), sel, r, Limits{MaxFeatures: 10}); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("MaxFeatures 10: %v", err)
 	}
-	if _, err := Compile(context.Background(), sel, Limits{MaxPieces: 100}); !errors.Is(err, ErrTooLarge) {
+	if _, err := Compile(context.Background(), sel, r, Limits{MaxPieces: 100}); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("MaxPieces 100: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Compile(ctx, sel, Limits{}); !errors.Is(err, context.Canceled) {
+	if _, err := Compile(ctx, sel, r, Limits{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
 	_, s := set(t)

@@ -52,7 +52,11 @@ var extra = map[string]map[string]string{
 		"final":    "Boolean: the head at the last position, from the arrival to the end",
 		"progress": "Number: fraction of the route covered at the head, 0 to 1",
 	}),
+	LayerLeaders: {
+		"placement": "String: dated (valid only on its days at this zoom) or summary (only on the summary map)",
+	},
 	LayerPoints: {
+		"placement":   "String: for units and artillery moved aside or hidden at this zoom, dated (the placement of the run of days start_day to end_day) or summary (only on the summary map, start_day and end_day 2147483647); absent when valid for both",
 		"unit":        "String: the unit",
 		"echelon":     "String: army-group, army, corps, division, brigade, regiment, battalion or detachment",
 		"designation": "String: short designation drawn beside a unit symbol",
@@ -83,7 +87,8 @@ var descriptions = map[string]string{
 	LayerLines:     "Fronts, fortification lines, rivers, railways",
 	LayerMovements: "Movement routes cut per day: the piece reached on start_day lasts to the movement's end",
 	LayerHeads:     "Arrowheads of movements: one per position, from the day reached to the day before the next",
-	LayerPoints:    "Places, units, artillery, airfield points, events",
+	LayerLeaders:   "Units and artillery moved aside as the raster moves them: a line from the true position to the moved symbol, and a point at the true position",
+	LayerPoints:    "Places, units, artillery, airfield points, events (units and artillery at the raster's place for the tile's zoom)",
 }
 
 // Schema returns the vector_layers of TileJSON for the MVT layers, in tile

@@ -15,6 +15,7 @@ import (
 	"github.com/xiang-maps/xiang/geo"
 	"github.com/xiang-maps/xiang/overlays"
 	"github.com/xiang-maps/xiang/overlays/hunan"
+	"github.com/xiang-maps/xiang/tiles"
 	"github.com/xiang-maps/xiang/tiles/paint"
 )
 
@@ -26,7 +27,7 @@ var campaignSet = sync.OnceValues(func() (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Compile(context.Background(), overlays.Selection(c.Layers), Limits{})
+	return Compile(context.Background(), overlays.Selection(c.Layers), tiles.New(c), Limits{})
 })
 
 func set(t testing.TB) (*overlays.Campaign, *Set) {
