@@ -107,3 +107,24 @@ func BenchmarkEncodeNonEmpty(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(tiles)), "ns/tile")
 }
+
+// BenchmarkPlacedUnits decides the placement of the campaign's units at
+// every tile zoom, per epoch and for the summary map: Compile's share of
+// the decluttering. It reports the epochs and the units' pieces.
+func BenchmarkPlacedUnits(b *testing.B) {
+	c, _ := set(b)
+	r, sel := tiles.New(c), selAll(c)
+	n := 0
+	for range b.N {
+		placed, err := placedUnits(context.Background(), sel, r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = 0
+		for _, ps := range placed {
+			n += len(ps)
+		}
+	}
+	b.ReportMetric(float64(len(epochs(sel))), "epochs")
+	b.ReportMetric(float64(n), "pieces")
+}
