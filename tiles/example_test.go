@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"math"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
@@ -44,4 +45,37 @@ func ExampleRenderer_Plan() {
 	// Output:
 	// siege: empty false false
 	// ocean: empty true
+}
+
+// At Hengyang during the siege the raster moves five division symbols
+// aside at zoom 11, a symbol's width or so; Declutter says which, and where.
+func ExampleRenderer_Declutter() {
+	c, err := hunan.Load()
+	if err != nil {
+		log.Fatal(err)
+	}
+	r := tiles.New(c)
+	sel, err := c.Select("hengyang")
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, err := r.Declutter(context.Background(), sel, geo.Date(1944, 7, 15), 11)
+	if err != nil {
+		log.Fatal(err)
+	}
+	px := geo.Frame{Zoom: 11, Scale: 1}.PixelsPerWorld() // world to pixels
+	for _, f := range sel[0].Features {
+		if at, ok := p.Moved[tiles.SymbolRef{Feature: f}]; ok {
+			w := f.World.(orb.Point)
+			fmt.Printf("%s: moved %.0f px\n", f.Designation(), math.Hypot(at[0]-w[0], at[1]-w[1])*px)
+		}
+	}
+	fmt.Println(len(p.Hidden), "hidden")
+	// Output:
+	// 3: moved 29 px
+	// P10: moved 29 px
+	// 190: moved 30 px
+	// T54: moved 29 px
+	// 116: moved 29 px
+	// 0 hidden
 }

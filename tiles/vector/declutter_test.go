@@ -102,6 +102,27 @@ func checkPlacement(t *testing.T, s *Set, tl maptile.Tile, d geo.Day, p *tiles.P
 				}
 				continue
 			}
+			// No other zoom's or day's piece of the unit: as many symbols
+			// in the tile as the placement puts there.
+			inside, want := 0, 0
+			for _, g := range got {
+				if g[0] >= 0 && g[1] >= 0 && g[0] < Extent && g[1] < Extent {
+					inside++
+				}
+			}
+			for i, w := range truePts {
+				k := tiles.SymbolRef{Feature: f, Point: i}
+				at, ok := p.Moved[k]
+				if !ok {
+					at = w
+				}
+				if _, in := inTile(tl, at); in && !p.Dropped[k] {
+					want++
+				}
+			}
+			if inside != want {
+				t.Errorf("%s: %d symbols in tile %v, the placement puts %d there: %v", f, inside, tl, want, got)
+			}
 			for i, w := range truePts {
 				k := tiles.SymbolRef{Feature: f, Point: i}
 				if p.Dropped[k] {
