@@ -269,6 +269,7 @@ func (r *Renderer) declutter(ctx context.Context, sel overlays.Selection, d geo.
 	return out, nil
 }
 
+// place makes a layout: declutter, then every other label clear of them.
 func (r *Renderer) place(ctx context.Context, sel overlays.Selection, d geo.Day, zoom, scale float64, pic picture) (*layout, error) {
 	dc, err := r.declutter(ctx, sel, d, zoom, scale, pic)
 	if err != nil {
