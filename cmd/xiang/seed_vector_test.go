@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/xiang-maps/xiang/tiles/seed"
+	"github.com/xiang-maps/xiang/tiles/vector"
 )
 
 // TestSeedVector seeds one vector archive of the campaign and has
@@ -39,7 +40,7 @@ func TestSeedVector(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	if !a.Xiang.Vector || a.Format != seed.PMTiles || len(a.VectorLayers) != 5 || a.Description.Format != "pbf" {
+	if !a.Xiang.Vector || a.Format != seed.PMTiles || len(a.VectorLayers) != len(vector.Layers) || a.Description.Format != "pbf" {
 		t.Errorf("metadata: %+v", a.Description)
 	}
 	data, ok, err := a.Tile(context.Background(), maptile.At(orb.Point{112.57, 26.89}, 9))
@@ -55,7 +56,7 @@ func TestSeedVector(t *testing.T) {
 		t.Fatal(err)
 	}
 	ls, err := mvt.Unmarshal(raw)
-	if err != nil || len(ls) != 5 {
+	if err != nil || len(ls) != len(vector.Layers) {
 		t.Fatalf("%d layers, %v", len(ls), err)
 	}
 	for _, l := range ls {

@@ -24,17 +24,21 @@ const (
 	LayerMovements = "movements"
 	LayerHeads     = "heads"
 	LayerPoints    = "points"
+	LayerDates     = "dates"
 )
 
 // Layers lists the MVT layers in tile order.
-var Layers = []string{LayerAreas, LayerLines, LayerMovements, LayerHeads, LayerPoints}
+var Layers = []string{LayerAreas, LayerLines, LayerMovements, LayerHeads, LayerPoints, LayerDates}
 
+// The layers' indexes in Layers.
 const (
 	areas = iota
 	lines
 	movements
 	heads
 	points
+	dates
+	numLayers
 )
 
 // Tile geometry: the extent of a tile, the buffer around it (both in tile
@@ -112,7 +116,7 @@ func Compile(ctx context.Context, sel overlays.Selection, lim Limits) (*Set, err
 	if n > lim.MaxFeatures {
 		return nil, fmt.Errorf("%w: layers %q have %d features, more than %d", ErrTooLarge, sel.String(), n, lim.MaxFeatures)
 	}
-	var byLayer [5][]piece
+	var byLayer [numLayers][]piece
 	count := 0
 	s := &Set{Extent: geo.Span{From: geo.MaxDay, To: geo.MinDay}}
 	first := true

@@ -53,4 +53,5 @@ func Example() {
 	// movements: 15 on 1944-06-25
 	// heads: 2 on 1944-06-25
 	// points: 16 on 1944-06-25
+	// dates: 4 on 1944-06-25
 }
