@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -119,6 +120,7 @@ func TestBrowser(t *testing.T) {
 	tab.Run(`window.mark = 42; xiangSite.setDate("1944-08-08")`)
 	wait("1944-08-08")
 	b := shot("site-1944-08-08")
+	checkPage(t, tab, "1944-08-08")
 	if mark := testkit.Eval[int](tab, `window.mark || 0`); mark != 42 {
 		t.Errorf("the page was reloaded to change the date (mark %d)", mark)
 	}
@@ -140,6 +142,30 @@ func TestBrowser(t *testing.T) {
 	logged, _ := os.ReadFile(log)
 	if !strings.Contains(string(logged), "tiles.pmtiles") || !strings.Contains(string(logged), " 206 ") {
 		t.Errorf("nginx saw no range request of tiles.pmtiles:\n%s", logged)
+	}
+}
+
+// checkPage checks the shared page (page.js) of a site showing date: the
+// date, the slider's range, the legend, and the URL state with its embed
+// snippet.
+func checkPage(t *testing.T, tab *testkit.Tab, date string) {
+	t.Helper()
+	if got := testkit.Eval[string](tab, `document.getElementById('date').textContent`); got != date {
+		t.Errorf("date shown %q, want %q", got, date)
+	}
+	if n := testkit.Eval[int](tab, `document.querySelectorAll('#legend li').length`); n == 0 {
+		t.Errorf("empty legend")
+	}
+	if max := testkit.Eval[int](tab, `Number(document.getElementById('slider').max)`); max < 1 {
+		t.Errorf("slider max %d", max)
+	}
+	hash := testkit.Eval[string](tab, `location.hash`)
+	if !regexp.MustCompile(`^#date=` + date + `&view=[-0-9.]+%2C[-0-9.]+%2C[0-9.]+$`).MatchString(hash) {
+		t.Errorf("URL state %q", hash)
+	}
+	embed := testkit.Eval[string](tab, `document.getElementById('embed').value`)
+	if want := `<iframe src="` + testkit.Eval[string](tab, `location.href`) + `&embed=1" width="600"`; !strings.HasPrefix(embed, want) {
+		t.Errorf("embed snippet %q, want it to start %q", embed, want)
 	}
 }
 
