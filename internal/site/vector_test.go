@@ -125,7 +125,7 @@ func TestVectorBrowser(t *testing.T) {
 	tab.Run(`xiangSite.setDate("1944-06-20")`)
 	wait("1944-06-20")
 	before := shot("vector-site-1944-06-20.png")
-	checkPage(t, tab, "1944-06-20")
+	checkPage(t, tab, cfg.Dir, "1944-06-20")
 
 	red, blue := testkit.Near(siege, color.RGBA{0xc8, 0x10, 0x2e, 0xff}, 39), testkit.Near(siege, color.RGBA{0x1f, 0x4e, 0x9c, 0xff}, 39)
 	if red < 100 || blue < 50 {
@@ -147,6 +147,7 @@ func TestVectorBrowser(t *testing.T) {
 		t.Errorf("changing the date read the archive again: %v", after[len(loaded):])
 	}
 	t.Logf("1944-07-15: %d red, %d blue px; %d range requests of %s", red, blue, partial, ArchiveName)
+	checkControls(t, tab, "1944-06-20")
 }
 
 // statusWriter records the status of a response.
