@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -122,6 +123,11 @@ func TestBrowser(t *testing.T) {
 	wait("1944-08-08")
 	b := shot("site-1944-08-08")
 	checkPage(t, tab, cfg.Dir, "1944-08-08")
+	// A date the site does not hold leaves the map as it is.
+	for _, bad := range []string{"1944-08-09", "no date"} {
+		tab.Run(`xiangSite.setDate(` + strconv.Quote(bad) + `)`)
+		checkPage(t, tab, cfg.Dir, "1944-08-08")
+	}
 	if mark := testkit.Eval[int](tab, `window.mark || 0`); mark != 42 {
 		t.Errorf("the page was reloaded to change the date (mark %d)", mark)
 	}

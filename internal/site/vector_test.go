@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -126,6 +127,11 @@ func TestVectorBrowser(t *testing.T) {
 	wait("1944-06-20")
 	before := shot("vector-site-1944-06-20.png")
 	checkPage(t, tab, cfg.Dir, "1944-06-20")
+	// A date outside the site's days, or none, leaves the map as it is.
+	for _, bad := range []string{"1944-01-01", "no date"} {
+		tab.Run(`xiangSite.setDate(` + strconv.Quote(bad) + `)`)
+		checkPage(t, tab, cfg.Dir, "1944-06-20")
+	}
 
 	red, blue := testkit.Near(siege, color.RGBA{0xc8, 0x10, 0x2e, 0xff}, 39), testkit.Near(siege, color.RGBA{0x1f, 0x4e, 0x9c, 0xff}, 39)
 	if red < 100 || blue < 50 {

@@ -69,7 +69,11 @@ window.xiangPage = (function () {
       timer = setInterval(() => setStep(step < v.last ? step + 1 : 0), v.interval);
     });
     v.onMove(saveState);
-    window.xiangSite.setDate = (d) => setStep(v.step(d));
+    // A date the site does not hold (or no date) leaves the map as it is.
+    window.xiangSite.setDate = (d) => {
+      const s = v.step(d);
+      if (Number.isInteger(s) && s >= 0 && s <= v.last) setStep(s);
+    };
     setStep(step);
   }
 

@@ -58,7 +58,7 @@
       // A day every tenth of a second: nothing is loaded on the way.
       interval: 100,
       date: (i) => fmtDay(first + i),
-      step: (s) => parseDay(s) - first,
+      step: (s) => { const d = parseDay(s); return d === null ? -1 : d - first; },
       draw: (i) => {
         day = first + i;
         if (map.isStyleLoaded()) map.setGlobalStateProperty('day', day);
