@@ -23,6 +23,7 @@
 #   BENCH_ROUNDS=3     cold-render runs of each kind (the median is reported)
 #   BENCH_SEED_ROUNDS=7 seeding rounds, each xiang seed with 1 then 2 workers
 #   BENCH_SECONDS=10   duration of each measured wrk load
+#   BENCH_SERVE_ROUNDS=3 rounds of the warm loads, each a pair of nginx and xiang
 #   BENCH_TILES=0      use about this many tiles of each list (0: all), for quick runs
 #   BENCH_SKIP=        space-separated parts to skip: render scale serve campaign bytes seed
 #
@@ -37,6 +38,7 @@ ROUNDS=${BENCH_ROUNDS:-3}
 # as the effect measured: more rounds, each a pair of 1 and 2 workers.
 SEED_ROUNDS=${BENCH_SEED_ROUNDS:-7}
 SECS=${BENCH_SECONDS:-10}
+SERVE_ROUNDS=${BENCH_SERVE_ROUNDS:-3}
 LIMIT=${BENCH_TILES:-0}
 SKIP=" ${BENCH_SKIP:-} "
 DATE=1944-07-15
@@ -134,6 +136,7 @@ fi
 	echo "commit=$(git describe --always --dirty 2>/dev/null || echo unknown)"
 	echo "rounds=$ROUNDS"
 	echo "wrk_seconds=$SECS"
+	echo "serve_rounds=$SERVE_ROUNDS"
 	echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$OUT/env.txt"
 
@@ -246,11 +249,22 @@ if ! skip serve && [ "$HAVE_SERVE" = 1 ]; then
 	echo "-- warm-up: 2 s of the spread load on each server (not measured)"
 	timeout 60 wrk -t2 -c64 -d2s -s bench/wrk.lua "http://127.0.0.1:$NPORT" -- "$OUT/serve/paths.txt" >/dev/null
 	timeout 60 wrk -t2 -c64 -d2s -s bench/wrk.lua "http://127.0.0.1:$XPORT" -- "$OUT/serve/paths.txt" >/dev/null
-	# nginx, xiang, xiang, nginx: a drift in the machine's load hits both alike.
-	load nginx-hot "http://127.0.0.1:$NPORT" "$OUT/serve/hot-paths.txt"
-	load xiang-hot "http://127.0.0.1:$XPORT" "$OUT/serve/hot-paths.txt"
-	load xiang-spread "http://127.0.0.1:$XPORT" "$OUT/serve/paths.txt"
-	load nginx-spread "http://127.0.0.1:$NPORT" "$OUT/serve/paths.txt"
+	# Rounds of pairs, nginx first in odd rounds and xiang first in even
+	# ones: a drift in the machine's load hits both alike, and the report
+	# takes the median of the pairs' ratios.
+	for r in $(seq "$SERVE_ROUNDS"); do
+		for l in hot spread; do
+			paths=$OUT/serve/paths.txt
+			[ $l = hot ] && paths=$OUT/serve/hot-paths.txt
+			order="nginx xiang"
+			[ $((r % 2)) = 0 ] && order="xiang nginx"
+			for srv in $order; do
+				port=$NPORT
+				[ $srv = xiang ] && port=$XPORT
+				load "$srv-$l-r$r" "http://127.0.0.1:$port" "$paths"
+			done
+		done
+	done
 
 	for srv in xiang nginx; do
 		if [ $srv = xiang ]; then pids=$XPID life=$xlife; else pids=$(nginx_pids) life=$nlife; fi

@@ -18,13 +18,7 @@ import (
 // vectorPage draws xiang's vector tiles in MapLibre GL JS with a bare
 // style — each feature in its own stroke and fill colours — filtered to
 // one day, DAY, as docs/vector.md says a client does.
-const vectorPage = `<!doctype html><html><head><meta charset="utf-8"><title>loading</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/maplibre/maplibre-gl.css">
-<script src="/maplibre/maplibre-gl.js"></script>
-<style>html,body,#map{margin:0;width:100%;height:100%}</style></head>
-<body><div id="map"></div><script>
-const on = (d) => ["all", ["<=", ["get", "start_day"], d], ["<=", d, ["get", "end_day"]]];
+var vectorPage = testkit.MapLibrePage("/maplibre", `const on = (d) => ["all", ["<=", ["get", "start_day"], d], ["<=", d, ["get", "end_day"]]];
 const layers = (d) => [
   {id: "paper", type: "background", paint: {"background-color": "#ffffff"}},
   {id: "fills", type: "fill", source: "x", "source-layer": "areas", filter: ["all", on(d), ["has", "fill"]],
@@ -46,8 +40,7 @@ const map = new maplibregl.Map({
 // setDay changes the filters only: no tile is fetched again.
 window.setDay = (d) => { for (const l of layers(d).slice(1)) map.setFilter(l.id, l.filter); };
 map.on("error", (e) => console.error("maplibre: " + (e.error && e.error.message)));
-map.on("idle", () => { document.title = "idle"; });
-</script></body></html>`
+map.on("idle", () => { document.title = "idle"; });`)
 
 // TestMapLibreDrawsDays has MapLibre GL JS (WebGL in Chromium, by
 // SwiftShader) draw the vector tiles around Hengyang on two days, changing

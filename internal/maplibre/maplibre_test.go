@@ -257,7 +257,7 @@ func TestTileJSON(t *testing.T) {
 			t.Errorf("layer %s: fields %v", l.ID, l.Fields)
 		}
 	}
-	if strings.Join(ids, ",") != "areas,lines,movements,heads,leaders,points" {
+	if strings.Join(ids, ",") != "areas,lines,movements,heads,leaders,points,dates" {
 		t.Errorf("vector_layers %v", ids)
 	}
 	// Without format=mvt the raster TileJSON still answers.

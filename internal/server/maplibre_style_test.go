@@ -19,13 +19,7 @@ import (
 // MapLibre GL JS (5.x: global state), on another origin. CJK ideographs
 // come from xiang's glyphs, not the browser's fonts
 // (localIdeographFontFamily: false).
-const stylePage = `<!doctype html><html><head><meta charset="utf-8"><title>loading</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/maplibre/maplibre-gl.css">
-<script src="/maplibre/maplibre-gl.js"></script>
-<style>html,body,#map{margin:0;width:100%;height:100%}</style></head>
-<body><div id="map"></div><script>
-const map = new maplibregl.Map({
+var stylePage = testkit.MapLibrePage("/maplibre", `const map = new maplibregl.Map({
   container: "map", center: [112.62, 26.9], zoom: 11, attributionControl: false,
   canvasContextAttributes: {preserveDrawingBuffer: true}, localIdeographFontFamily: false,
   style: "XIANG/styles/all.json?date=1944-07-15"});
@@ -43,8 +37,7 @@ window.summary = () => {
   map.setStyle("XIANG/styles/all.json");
 };
 window.labels = () => map.queryRenderedFeatures({layers: map.getStyle().layers.map((l) => l.id).filter((id) => id.startsWith("labels-"))})
-  .map((f) => f.properties.name + "|" + (f.properties.name_zh || ""));
-</script></body></html>`
+  .map((f) => f.properties.name + "|" + (f.properties.name_zh || ""));`)
 
 // TestMapLibreStyle draws the style in MapLibre GL JS (WebGL through
 // SwiftShader) during the siege of Hengyang and, by changing only the

@@ -16,20 +16,13 @@ import (
 // maplibrePage is a page on another origin that shows xiang's tiles with
 // MapLibre GL JS: TileJSON and tiles are fetched cross-origin, so they load
 // only with CORS.
-const maplibrePage = `<!doctype html><html><head><meta charset="utf-8"><title>loading</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/maplibre/maplibre-gl.css">
-<script src="/maplibre/maplibre-gl.js"></script>
-<style>html,body,#map{margin:0;width:100%;height:100%}</style></head>
-<body><div id="map"></div><script>
-const map = new maplibregl.Map({
+var maplibrePage = testkit.MapLibrePage("/maplibre", `const map = new maplibregl.Map({
   container: "map", center: [112.615, 26.89], zoom: 11, canvasContextAttributes: {preserveDrawingBuffer: true}, attributionControl: false,
   style: {version: 8, sources: {xiang: {type: "raster", url: "XIANG/tiles/all.json?date=1944-07-15", tileSize: 256}},
     layers: [{id: "paper", type: "background", paint: {"background-color": "#ffffff"}},
              {id: "xiang", type: "raster", source: "xiang"}]}});
 map.on("error", (e) => console.error("maplibre: " + (e.error && e.error.message)));
-map.on("idle", () => { document.title = "idle"; });
-</script></body></html>`
+map.on("idle", () => { document.title = "idle"; });`)
 
 // TestMapLibreCrossOrigin loads the dated tiles of the embedded campaign in
 // MapLibre GL JS 5 (the copy the viewer embeds; WebGL rendered by SwiftShader) from a page on another

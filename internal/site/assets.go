@@ -2,7 +2,8 @@ package site
 
 import "embed"
 
-// assets are the site's own files: index.html, site.js, site.css and the
+// assets are the site's own files: the page of both viewers (index.html,
+// a template, page.js and site.css), the Leaflet viewer's site.js and the
 // vendored pmtiles reader.
 //
 //go:embed assets

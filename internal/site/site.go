@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -275,35 +274,14 @@ func writeFile(path string, write func(*os.File) error) (int64, error) {
 	return fi.Size(), nil
 }
 
-// writeAssets writes the viewer: the site's page, script and style, the
-// pmtiles reader and Leaflet (the viewer's copy). It returns their size.
+// writeAssets writes the viewer: the page, site.js, the shared page files
+// and Leaflet (the viewer's copy). It returns their size.
 func writeAssets(dir string) (int64, error) {
-	var n int64
-	copyFS := func(src fs.FS, root, to string) error {
-		return fs.WalkDir(src, root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(root, p)
-			out := filepath.Join(dir, to, rel)
-			if d.IsDir() {
-				return os.MkdirAll(out, 0o755)
-			}
-			b, err := fs.ReadFile(src, p)
-			if err != nil {
-				return err
-			}
-			n += int64(len(b))
-			return os.WriteFile(out, b, 0o644)
-		})
+	files, err := tree(web.Files(), "leaflet", "leaflet")
+	if err != nil {
+		return 0, err
 	}
-	if err := copyFS(assets, "assets", "."); err != nil {
-		return 0, fmt.Errorf("site: %w", err)
-	}
-	if err := copyFS(web.Files(), "leaflet", "leaflet"); err != nil {
-		return 0, fmt.Errorf("site: %w", err)
-	}
-	return n, nil
+	return writePage(dir, leafletPage, append([]asset{{assets, "assets/site.js", "site.js"}}, files...))
 }
 
 // events lists the selection's dated events within the days.

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,7 +12,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -119,6 +122,12 @@ func TestBrowser(t *testing.T) {
 	tab.Run(`window.mark = 42; xiangSite.setDate("1944-08-08")`)
 	wait("1944-08-08")
 	b := shot("site-1944-08-08")
+	checkPage(t, tab, cfg.Dir, "1944-08-08")
+	// A date the site does not hold leaves the map as it is.
+	for _, bad := range []string{"1944-08-09", "no date"} {
+		tab.Run(`xiangSite.setDate(` + strconv.Quote(bad) + `)`)
+		checkPage(t, tab, cfg.Dir, "1944-08-08")
+	}
 	if mark := testkit.Eval[int](tab, `window.mark || 0`); mark != 42 {
 		t.Errorf("the page was reloaded to change the date (mark %d)", mark)
 	}
@@ -140,6 +149,75 @@ func TestBrowser(t *testing.T) {
 	logged, _ := os.ReadFile(log)
 	if !strings.Contains(string(logged), "tiles.pmtiles") || !strings.Contains(string(logged), " 206 ") {
 		t.Errorf("nginx saw no range request of tiles.pmtiles:\n%s", logged)
+	}
+	checkControls(t, tab, "1944-07-14")
+}
+
+// checkPage checks the shared page (page.js) of the site in dir showing
+// date: the date, the slider's range, the day's events of site.json, the
+// legend, and the URL state with its embed snippet.
+func checkPage(t *testing.T, tab *testkit.Tab, dir, date string) {
+	t.Helper()
+	var m struct {
+		Events []Event
+		Legend []LegendEntry
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "site.json"))
+	if err == nil {
+		err = json.Unmarshal(b, &m)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := testkit.Eval[string](tab, `document.getElementById('date').textContent`); got != date {
+		t.Errorf("date shown %q, want %q", got, date)
+	}
+	var events []string
+	for _, e := range m.Events {
+		if end := cmp.Or(e.End, e.Date); e.Date <= date && end >= date {
+			events = append(events, e.Date+": "+e.Name)
+		}
+	}
+	if got := testkit.Eval[[]string](tab, `[...document.querySelectorAll('#events li')].map((li) => li.textContent)`); !slices.Equal(got, events) {
+		t.Errorf("events shown %q, want %q", got, events)
+	}
+	t.Logf("%s: %d events shown", date, len(events))
+	if n := testkit.Eval[int](tab, `document.querySelectorAll('#legend li').length`); n == 0 || n != len(m.Legend) {
+		t.Errorf("legend of %d lines, want %d", n, len(m.Legend))
+	}
+	if max := testkit.Eval[int](tab, `Number(document.getElementById('slider').max)`); max < 1 {
+		t.Errorf("slider max %d", max)
+	}
+	hash := testkit.Eval[string](tab, `location.hash`)
+	if !regexp.MustCompile(`^#date=` + date + `&view=[-0-9.]+%2C[-0-9.]+%2C[0-9.]+$`).MatchString(hash) {
+		t.Errorf("URL state %q", hash)
+	}
+	embed := testkit.Eval[string](tab, `document.getElementById('embed').value`)
+	if want := `<iframe src="` + testkit.Eval[string](tab, `location.href`) + `&embed=1" width="600"`; !strings.HasPrefix(embed, want) {
+		t.Errorf("embed snippet %q, want it to start %q", embed, want)
+	}
+}
+
+// checkControls moves the slider of a site's page to its start, first,
+// then has the play button move the date on and stop.
+func checkControls(t *testing.T, tab *testkit.Tab, first string) {
+	t.Helper()
+	tab.Run(`const s = document.getElementById('slider'); s.value = 0; s.dispatchEvent(new Event('input'))`)
+	if got := testkit.Eval[string](tab, `document.getElementById('date').textContent`); got != first {
+		t.Errorf("slider at 0 shows %q, want %q", got, first)
+	}
+	tab.Run(`document.getElementById('play').click()`)
+	if got := testkit.Eval[string](tab, `document.getElementById('play').textContent`); got != "⏸" {
+		t.Errorf("playing, the button shows %q", got)
+	}
+	tab.WaitFor("play", fmt.Sprintf(`document.getElementById('date').textContent !== %q`, first))
+	tab.Run(`document.getElementById('play').click()`)
+	if got := testkit.Eval[string](tab, `document.getElementById('play').textContent`); got != "▶" {
+		t.Errorf("stopped, the button shows %q", got)
+	}
+	shown := testkit.Eval[string](tab, `document.getElementById('date').textContent`)
+	if hash := testkit.Eval[string](tab, `location.hash`); !strings.HasPrefix(hash, "#date="+shown+"&") {
+		t.Errorf("after play, URL state %q for date %q", hash, shown)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,8 +23,8 @@ import (
 	"github.com/xiang-maps/xiang/tiles/vector"
 )
 
-// vectorAssets are the vector site's page and script (site.css is the
-// Leaflet site's).
+// vectorAssets are the vector site's own script (its page is the
+// Leaflet site's, see page).
 //
 //go:embed vector
 var vectorAssets embed.FS
@@ -227,41 +226,16 @@ func writeBytes(path string, b []byte) (int64, error) {
 	})
 }
 
-// writeVectorAssets writes the vector viewer: its page and script, the
-// site's style sheet, the pmtiles reader and MapLibre (the viewer's copy).
-// It returns their size.
+// writeVectorAssets writes the vector viewer: the page, vector.js, the
+// shared page files and MapLibre (the viewer's copy). It returns their
+// size.
 func writeVectorAssets(dir string) (int64, error) {
-	var n int64
-	copyFile := func(src fs.FS, from, to string) error {
-		b, err := fs.ReadFile(src, from)
-		if err != nil {
-			return err
-		}
-		out := filepath.Join(dir, to)
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return err
-		}
-		n += int64(len(b))
-		return os.WriteFile(out, b, 0o644)
-	}
-	for _, c := range []struct {
-		src      fs.FS
-		from, to string
-	}{
-		{vectorAssets, "vector/index.html", "index.html"},
+	return writePage(dir, vectorPage, []asset{
 		{vectorAssets, "vector/vector.js", "vector.js"},
-		{assets, "assets/site.css", "site.css"},
-		{assets, "assets/pmtiles/pmtiles.js", "pmtiles/pmtiles.js"},
-		{assets, "assets/pmtiles/LICENSE", "pmtiles/LICENSE"},
 		{web.Files(), "maplibre/maplibre-gl.js", "maplibre/maplibre-gl.js"},
 		{web.Files(), "maplibre/maplibre-gl.css", "maplibre/maplibre-gl.css"},
 		{web.Files(), "maplibre/LICENSE.txt", "maplibre/LICENSE.txt"},
-	} {
-		if err := copyFile(c.src, c.from, c.to); err != nil {
-			return 0, fmt.Errorf("site: %w", err)
-		}
-	}
-	return n, nil
+	})
 }
 
 // writeVectorArchive seeds the archive of vector tiles of every date at

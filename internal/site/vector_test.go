@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -46,7 +47,7 @@ func TestBuildVector(t *testing.T) {
 	if st.Tiles == 0 || st.ArchiveBytes == 0 || st.SpriteBytes == 0 || st.GlyphRanges == 0 {
 		t.Fatalf("stats %+v", st)
 	}
-	for _, name := range []string{"index.html", "vector.js", "site.css", "site.json", "style.json", ArchiveName,
+	for _, name := range []string{"index.html", "page.js", "vector.js", "site.css", "site.json", "style.json", ArchiveName,
 		"sprite.json", "sprite.png", "sprite@2x.json", "sprite@2x.png", "maplibre/maplibre-gl.js", "pmtiles/pmtiles.js",
 		"fonts/Go Regular/0-255.pbf"} {
 		if _, err := os.Stat(filepath.Join(cfg.Dir, name)); err != nil {
@@ -125,6 +126,12 @@ func TestVectorBrowser(t *testing.T) {
 	tab.Run(`xiangSite.setDate("1944-06-20")`)
 	wait("1944-06-20")
 	before := shot("vector-site-1944-06-20.png")
+	checkPage(t, tab, cfg.Dir, "1944-06-20")
+	// A date outside the site's days, or none, leaves the map as it is.
+	for _, bad := range []string{"1944-01-01", "no date"} {
+		tab.Run(`xiangSite.setDate(` + strconv.Quote(bad) + `)`)
+		checkPage(t, tab, cfg.Dir, "1944-06-20")
+	}
 
 	red, blue := testkit.Near(siege, color.RGBA{0xc8, 0x10, 0x2e, 0xff}, 39), testkit.Near(siege, color.RGBA{0x1f, 0x4e, 0x9c, 0xff}, 39)
 	if red < 100 || blue < 50 {
@@ -146,6 +153,7 @@ func TestVectorBrowser(t *testing.T) {
 		t.Errorf("changing the date read the archive again: %v", after[len(loaded):])
 	}
 	t.Logf("1944-07-15: %d red, %d blue px; %d range requests of %s", red, blue, partial, ArchiveName)
+	checkControls(t, tab, "1944-06-20")
 }
 
 // statusWriter records the status of a response.

@@ -292,3 +292,18 @@ func Changed(a, b *image.RGBA, tol int) int {
 	}
 	return n
 }
+
+// MapLibrePage returns a test page that loads MapLibre GL JS and its CSS
+// from dir (the URL path the vendored copy is served at, "/maplibre"),
+// fills the window with a #map element and runs script, which makes the
+// map. The page's title is "loading" until script changes it.
+func MapLibrePage(dir, script string) string {
+	return `<!doctype html><html><head><meta charset="utf-8"><title>loading</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="` + dir + `/maplibre-gl.css">
+<script src="` + dir + `/maplibre-gl.js"></script>
+<style>html,body,#map{margin:0;width:100%;height:100%}</style></head>
+<body><div id="map"></div><script>
+` + script + `
+</script></body></html>`
+}

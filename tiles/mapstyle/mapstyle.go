@@ -420,6 +420,18 @@ func (b builder) layers() []Layer {
 			"icon-allow-overlap": true, "symbol-sort-key": []any{"match", get("kind"), "place", 0, "artillery", 2, "event", 3, 1},
 		}})
 
+	// Day labels beside dated routes, the raster's last priority: below
+	// every other label layer, so that MapLibre places them last. The
+	// summary map has none, as the raster's.
+	if !b.summary {
+		add("dates", Layer{ID: "labels-date", Type: "symbol", MinZoom: dateMinZoom - ZoomOffset, Filter: b.when(),
+			Layout: map[string]any{
+				"text-field": get("label"), "text-font": []any{glyphs.Regular}, "text-size": dateSize,
+				"text-variable-anchor": []any{"right", "left", "top", "bottom"}, "text-radial-offset": dateOffset,
+			},
+			Paint: map[string]any{"text-color": get("stroke"), "text-halo-color": "#ffffff", "text-halo-width": 1.5}})
+	}
+
 	// Labels: the name, and the Chinese name under it from zoom 8, in the
 	// Go fonts (tiles/glyphs falls back to the CJK font per code point).
 	for _, l := range labels {
@@ -465,6 +477,14 @@ var labels = []struct {
 	{"labels-unit", "unit", nil, 7, 10, 10.5, 1.4, glyphs.Bold},
 	{"labels-place-1", "place", []any{[]any{"==", get("rank"), 1}}, 5, 8, 13, 0.7, glyphs.Bold},
 }
+
+// The raster's day labels (tiles' dateLabel): from its zoom 8, 9 px, set
+// beside the dated point at 4 zoom-scaled pixels (0.5 em at full scale).
+const (
+	dateMinZoom = 8
+	dateSize    = 9
+	dateOffset  = 0.5
+)
 
 // colorOf writes a colour as #rrggbb.
 func colorOf(c color.NRGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }

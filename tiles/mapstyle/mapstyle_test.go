@@ -142,7 +142,8 @@ func TestURLsAndColours(t *testing.T) {
 // TestMovementCartography checks that the movement layers read what
 // the raster's arrows depend on: the body's width and the head's size the
 // progress, the lighter leg the day against leg_end_day, the bar the
-// outcome; and that the summary has no lighter leg.
+// outcome; the day labels the route's dated points; and that the summary
+// has no lighter leg and no day labels.
 func TestMovementCartography(t *testing.T) {
 	for name, s := range styles(t) {
 		byID := map[string]Layer{}
@@ -159,12 +160,15 @@ func TestMovementCartography(t *testing.T) {
 			{"heads-failed-bar", "layout", `"bar-"`},
 			{"movements-light", "filter", `["get","leg_end_day"]`},
 			{"movements-light", "paint", `"to-rgba"`},
+			{"labels-date", "layout", `["get","label"]`},
+			{"labels-date", "paint", `["get","stroke"]`},
+			{"labels-date", "filter", `["global-state","day"]`},
 		} {
 			t.Run(name+"/"+tc.id+"/"+tc.part, func(t *testing.T) {
 				l, ok := byID[tc.id]
-				if name == "summary" && tc.id == "movements-light" {
+				if name == "summary" && (tc.id == "movements-light" || tc.id == "labels-date") {
 					if ok {
-						t.Errorf("the summary map draws a lighter leg")
+						t.Errorf("the summary map draws %s", tc.id)
 					}
 					return
 				}

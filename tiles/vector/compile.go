@@ -26,11 +26,13 @@ const (
 	LayerHeads     = "heads"
 	LayerLeaders   = "leaders"
 	LayerPoints    = "points"
+	LayerDates     = "dates"
 )
 
 // Layers lists the MVT layers in tile order.
-var Layers = []string{LayerAreas, LayerLines, LayerMovements, LayerHeads, LayerLeaders, LayerPoints}
+var Layers = []string{LayerAreas, LayerLines, LayerMovements, LayerHeads, LayerLeaders, LayerPoints, LayerDates}
 
+// The layers' indexes in Layers.
 const (
 	areas = iota
 	lines
@@ -38,6 +40,8 @@ const (
 	heads
 	leaders
 	points
+	dates
+	numLayers
 )
 
 // Tile geometry: the extent of a tile, the buffer around it (both in tile
@@ -125,7 +129,7 @@ func Compile(ctx context.Context, sel overlays.Selection, r *tiles.Renderer, lim
 			return nil, err
 		}
 	}
-	var byLayer [points + 1][]piece
+	var byLayer [numLayers][]piece
 	count := 0
 	s := &Set{Extent: geo.Span{From: geo.MaxDay, To: geo.MinDay}}
 	first := true

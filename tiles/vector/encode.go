@@ -61,7 +61,7 @@ func (s *Set) Layers(ctx context.Context, t maptile.Tile) (mvt.Layers, error) {
 	toTile := func(p orb.Point) orb.Point {
 		return orb.Point{math.Floor((p[0]*n - float64(t.X)) * Extent), math.Floor((p[1]*n - float64(t.Y)) * Extent)}
 	}
-	var fs [points + 1][]*geojson.Feature
+	var fs [numLayers][]*geojson.Feature
 	dp := simplify.DouglasPeucker(tolerance)
 	var err error
 	visited := 0

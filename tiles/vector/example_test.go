@@ -57,4 +57,5 @@ func Example() {
 	// heads: 2 on 1944-06-25
 	// leaders: 6 on 1944-06-25
 	// points: 16 on 1944-06-25
+	// dates: 4 on 1944-06-25
 }

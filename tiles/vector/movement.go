@@ -106,6 +106,25 @@ func movementPieces(f *overlays.Feature, props geojson.Properties, maxDays int) 
 		p["final"] = final
 		out = append(out, piece{layer: heads, geom: geo.World(pos), props: p, bearings: bs})
 	}
+	return append(out, datePieces(f, props)...)
+}
+
+// datePieces returns the day labels of a route with coordTimes, as the
+// raster writes them: at each dated point ("2 Jan"), from its day to the
+// movement's end; a point dated as the one before it has none.
+func datePieces(f *overlays.Feature, props geojson.Properties) []piece {
+	line := f.Route.Line()
+	var out []piece
+	for i, t := range f.Times {
+		if i >= len(line) || t > f.Span.To || (i > 0 && t == f.Times[i-1]) {
+			continue
+		}
+		p := routeProps(props, dateKeys)
+		setDays(p, t, f.Span.To)
+		p["label"] = t.Time().Format("2 Jan")
+		p["date"] = t.String()
+		out = append(out, piece{layer: dates, geom: geo.World(line[i]), props: p})
+	}
 	return out
 }
 
@@ -171,6 +190,10 @@ var routeKeys = []string{"id", "layer", "kind", "side", "stroke", "stroke_opacit
 // their movement's: routeKeys and the names. The final head, which the
 // summary map draws, carries all of them.
 var headKeys = append(slices.Clone(routeKeys), "name", "name_zh", "unit")
+
+// dateKeys are the properties a route's day labels keep of their
+// movement's.
+var dateKeys = []string{"id", "layer", "kind", "side", "stroke", "unit", "source"}
 
 // routeProps returns the properties of props named by keys, booleans
 // only when true (a style's ["==", ["get", k], true] is false without

@@ -65,6 +65,11 @@ var extra = map[string]map[string]string{
 		"symbol":      "String: sprite icon, paint.Symbol.Name()",
 		"role":        "String: the point's role, when given",
 	},
+	LayerDates: {
+		"unit":  "String: the unit that moves",
+		"label": "String: the day as the raster writes it beside the route, \"2 Jan\"",
+		"date":  "String: the day, YYYY-MM-DD (start_date)",
+	},
 }
 
 // mover returns the fields of a moving unit's features (movements and
@@ -89,6 +94,7 @@ var descriptions = map[string]string{
 	LayerHeads:     "Arrowheads of movements: one per position, from the day reached to the day before the next",
 	LayerLeaders:   "Units and artillery moved aside as the raster moves them: a line from the true position to the moved symbol, and a point at the true position",
 	LayerPoints:    "Places, units, artillery, airfield points, events (units and artillery at the raster's place for the tile's zoom)",
+	LayerDates:     "Day labels of movements with coordTimes: one at each dated point, from that day to the movement's end",
 }
 
 // Schema returns the vector_layers of TileJSON for the MVT layers, in tile

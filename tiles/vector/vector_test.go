@@ -94,7 +94,7 @@ func sagitta(r *geo.Route) float64 {
 // route's bearing there.
 func TestMovementDays(t *testing.T) {
 	c, s := set(t)
-	n := 0
+	n, labels := 0, 0
 	for _, l := range c.Layers {
 		for _, f := range l.Features {
 			if f.Kind != overlays.KindMovement {
@@ -102,7 +102,7 @@ func TestMovementDays(t *testing.T) {
 			}
 			n++
 			var routes [MaxZoom + 1][]piece
-			var hs []piece
+			var hs, ds []piece
 			id := f.ID()
 			for _, p := range s.pieces {
 				if p.props["id"] != id {
@@ -116,6 +116,8 @@ func TestMovementDays(t *testing.T) {
 					routes[p.zoom-1] = append(routes[p.zoom-1], p)
 				case heads:
 					hs = append(hs, p)
+				case dates:
+					ds = append(ds, p)
 				default:
 					t.Fatalf("%s: a piece in layer %s", f, Layers[p.layer])
 				}
@@ -133,12 +135,55 @@ func TestMovementDays(t *testing.T) {
 					checkDay(t, f, d, routes[z], hs, z, &reach)
 				}
 			}
+			for d := from - 2; d <= to+2; d++ {
+				checkDates(t, f, d, ds)
+			}
+			labels += len(ds)
 		}
 	}
-	if n < 5 {
-		t.Fatalf("only %d movements in the campaign", n)
+	if n < 5 || labels < 10 {
+		t.Fatalf("only %d movements and %d day labels in the campaign", n, labels)
 	}
-	t.Logf("%d movements; pieces at most %.2f m from the day's route (%s, tolerance %.2f m)", n, worstSeen.m, worstSeen.f, worstSeen.tol)
+	t.Logf("%d movements, %d day labels; pieces at most %.2f m from the day's route (%s, tolerance %.2f m)", n, labels, worstSeen.m, worstSeen.f, worstSeen.tol)
+}
+
+// checkDates checks that the day labels a day's filter keeps are those the
+// raster writes that day: one at each point of the route dated that day or
+// before (none for a point dated as the one before it), while the
+// movement is shown.
+func checkDates(t *testing.T, f *overlays.Feature, d geo.Day, ds []piece) {
+	t.Helper()
+	want := map[string]orb.Point{}
+	if f.At(d).Visible {
+		line := f.Route.Line()
+		for i, tm := range f.Times {
+			if tm <= d && (i == 0 || tm != f.Times[i-1]) {
+				want[tm.Time().Format("2 Jan")] = geo.World(line[i])
+			}
+		}
+	}
+	got := map[string]orb.Point{}
+	for _, p := range ds {
+		if on(p, d) {
+			label := p.props["label"].(string)
+			if _, dup := got[label]; dup {
+				t.Errorf("%s on %s: two labels %q", f, d, label)
+			}
+			got[label] = p.geom.(orb.Point)
+			if p.props["date"] != p.props["start_date"] {
+				t.Errorf("%s: label %q dated %v, shown from %v", f, label, p.props["date"], p.props["start_date"])
+			}
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%s on %s: %d day labels, want %d (%v, want %v)", f, d, len(got), len(want), got, want)
+		return
+	}
+	for label, w := range want {
+		if g, ok := got[label]; !ok || g != w {
+			t.Errorf("%s on %s: label %q at %v, want %v", f, d, label, g, w)
+		}
+	}
 }
 
 // worstSeen is the largest gap TestMovementDays found, for its log.

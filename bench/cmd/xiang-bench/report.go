@@ -108,12 +108,79 @@ type scaleRow struct {
 	Speedup float64   `json:"speedup,omitempty"`
 }
 
+// serveRow is one server under one load: the median of its rounds (Wrk;
+// errors summed), and against nginx the median over rounds of the pair's
+// ratios.
 type serveRow struct {
-	Load   string    `json:"load"`
-	Server string    `json:"server"`
-	Wrk    wrkResult `json:"wrk"`
-	Ratio  float64   `json:"rps_ratio_vs_nginx,omitempty"`
-	P99X   float64   `json:"p99_ratio_vs_nginx,omitempty"`
+	Load    string    `json:"load"`
+	Server  string    `json:"server"`
+	Wrk     wrkResult `json:"wrk"`
+	Rounds  int       `json:"rounds"`
+	RunsRPS []float64 `json:"runs_rps"`
+	Ratio   float64   `json:"rps_ratio_vs_nginx,omitempty"`
+	P99X    float64   `json:"p99_ratio_vs_nginx,omitempty"`
+}
+
+// readWrkRuns reads serve/NAME-r*.json (rounds, in order), or the single
+// serve/NAME.json of runs before rounds.
+func readWrkRuns(dir, name string) []wrkResult {
+	names, _ := filepath.Glob(filepath.Join(dir, "serve", name+"-r*.json"))
+	slices.SortFunc(names, func(a, b string) int { return cmp.Compare(len(a), len(b))*2 + cmp.Compare(a, b) })
+	if len(names) == 0 {
+		names = []string{filepath.Join(dir, "serve", name+".json")}
+	}
+	var out []wrkResult
+	for _, n := range names {
+		var w wrkResult
+		if readJSON(n, &w) == nil {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// medianWrk is the median of each figure over runs, errors summed.
+func medianWrk(runs []wrkResult) wrkResult {
+	pick := func(f func(wrkResult) float64) float64 {
+		v := make([]float64, len(runs))
+		for i, r := range runs {
+			v[i] = f(r)
+		}
+		return median(v)
+	}
+	m := runs[0]
+	m.RPS = pick(func(r wrkResult) float64 { return r.RPS })
+	m.MeanUs = pick(func(r wrkResult) float64 { return r.MeanUs })
+	m.P50Us = pick(func(r wrkResult) float64 { return r.P50Us })
+	m.P90Us = pick(func(r wrkResult) float64 { return r.P90Us })
+	m.P99Us = pick(func(r wrkResult) float64 { return r.P99Us })
+	m.MaxUs = pick(func(r wrkResult) float64 { return r.MaxUs })
+	for _, r := range runs[1:] {
+		m.Requests += r.Requests
+		m.DurationUs += r.DurationUs
+		m.Bytes += r.Bytes
+		m.Errors.Connect += r.Errors.Connect
+		m.Errors.Read += r.Errors.Read
+		m.Errors.Write += r.Errors.Write
+		m.Errors.Status += r.Errors.Status
+		m.Errors.Timeout += r.Errors.Timeout
+	}
+	return m
+}
+
+// pairedRatios returns the median over rounds of x's req/s over nginx's
+// in the same round, and of x's p99 over nginx's.
+func pairedRatios(x, nginx []wrkResult) (rps, p99 float64) {
+	var rs, ps []float64
+	for i := range min(len(x), len(nginx)) {
+		if nginx[i].RPS > 0 {
+			rs = append(rs, x[i].RPS/nginx[i].RPS)
+		}
+		if nginx[i].P99Us > 0 {
+			ps = append(ps, x[i].P99Us/nginx[i].P99Us)
+		}
+	}
+	return median(rs), median(ps)
 }
 
 type bytesRow struct {
@@ -233,23 +300,23 @@ func collect(dir string) (*report, error) {
 		warn("no fetch results: %v", err)
 	}
 	for _, load := range []string{"hot", "spread"} {
-		var nginx *wrkResult
+		var nginx []wrkResult
 		for _, srv := range []string{"nginx", "xiang"} {
-			var w wrkResult
-			if err := readJSON(filepath.Join(dir, "serve", srv+"-"+load+".json"), &w); err != nil {
+			runs := readWrkRuns(dir, srv+"-"+load)
+			if len(runs) == 0 {
 				warn("no %s %s load results", srv, load)
 				continue
 			}
-			row := serveRow{Load: load, Server: srv, Wrk: w}
-			if srv == "nginx" {
-				nginx = &w
-			} else if nginx != nil && nginx.RPS > 0 {
-				row.Ratio = w.RPS / nginx.RPS
-				if nginx.P99Us > 0 {
-					row.P99X = w.P99Us / nginx.P99Us
-				}
+			row := serveRow{Load: load, Server: srv, Wrk: medianWrk(runs), Rounds: len(runs)}
+			for _, w := range runs {
+				row.RunsRPS = append(row.RunsRPS, w.RPS)
 			}
-			if n := w.errorCount(); n > 0 {
+			if srv == "nginx" {
+				nginx = runs
+			} else {
+				row.Ratio, row.P99X = pairedRatios(runs, nginx)
+			}
+			if n := row.Wrk.errorCount(); n > 0 {
 				warn("%s %s load: %d errors", srv, load, n)
 			}
 			rep.Serving = append(rep.Serving, row)
@@ -439,20 +506,21 @@ func writeTable(w io.Writer, rep *report) {
 	writeCampaign(w, rep)
 
 	if len(rep.Serving) > 0 {
-		fmt.Fprintf(w, "\n## Warm serving: wrk -t2 -c64 -d%ss --latency on 127.0.0.1, same bytes\n\n", cmp.Or(e["wrk_seconds"], "?"))
+		fmt.Fprintf(w, "\n## Warm serving: wrk -t2 -c64 -d%ss --latency on 127.0.0.1, same bytes, %s rounds (median; ratios: median of the rounds' pairs)\n\n",
+			cmp.Or(e["wrk_seconds"], "?"), cmp.Or(e["serve_rounds"], "1"))
 		if f := rep.Fetch; f != nil {
 			fmt.Fprintf(w, "xiang serve rendered the %d tiles on first request at %.0f tiles/s (%.1f MB, %d distinct bodies); nginx serves the saved bytes from disk.\n\n",
 				f.Tiles, f.Cold.WallPerS, float64(f.Bytes)/1e6, f.Distinct)
 		}
-		fmt.Fprintln(w, "| load | server | req/s | p50 ms | p99 ms | errors | xiang/nginx req/s | p99 xiang/nginx |")
-		fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|")
+		fmt.Fprintln(w, "| load | server | req/s | rounds | p50 ms | p99 ms | errors | xiang/nginx req/s | p99 xiang/nginx |")
+		fmt.Fprintln(w, "|---|---|---:|---|---:|---:|---:|---:|---:|")
 		for _, s := range rep.Serving {
 			ratio, p99 := "", ""
 			if s.Ratio > 0 {
 				ratio, p99 = fmt.Sprintf("**%.2f×**", s.Ratio), fmt.Sprintf("%.2f×", s.P99X)
 			}
-			fmt.Fprintf(w, "| %s | %s | %.0f | %.2f | %.2f | %d | %s | %s |\n",
-				loadName(s.Load, rep), s.Server, s.Wrk.RPS, s.Wrk.P50Us/1e3, s.Wrk.P99Us/1e3, s.Wrk.errorCount(), ratio, p99)
+			fmt.Fprintf(w, "| %s | %s | %.0f | %s | %.2f | %.2f | %d | %s | %s |\n",
+				loadName(s.Load, rep), s.Server, s.Wrk.RPS, runList(s.RunsRPS), s.Wrk.P50Us/1e3, s.Wrk.P99Us/1e3, s.Wrk.errorCount(), ratio, p99)
 		}
 	}
 	if len(rep.Memory) > 0 {

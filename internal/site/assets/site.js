@@ -1,23 +1,17 @@
 // xiang static site: Leaflet over the tiles of tiles.pmtiles, read with
 // range requests by the pmtiles reader. site.json maps each date's tile
 // addresses to body numbers; body n is stored at PMTiles tile ID n, so a
-// body shared by many dates is fetched once. State is kept in the URL
-// hash: #date=YYYY-MM-DD&view=lon,lat,zoom[&embed=1].
+// body shared by many dates is fetched once. The slider moves by the
+// dates of site.json; the rest of the page (events, legend, state in the
+// URL hash, embed snippet, play) is page.js's.
 (function () {
   'use strict';
-  const $ = (id) => document.getElementById(id);
+  const page = window.xiangPage;
   const archive = new pmtiles.PMTiles(new URL('tiles.pmtiles', location.href).href);
-  const hash = new URLSearchParams(location.hash.slice(1));
-  if (hash.get('embed') === '1') document.body.classList.add('embed');
-  window.xiangSite = {};
 
-  fetch('site.json').then((r) => r.json()).then(start).catch((e) => {
-    document.title = 'error: ' + e;
-  });
+  fetch('site.json').then((r) => r.json()).then(start).catch(page.fail);
 
   function start(m) {
-    document.title = m.title;
-    $('title').textContent = m.title;
     // Body numbers of every position for each date, built on first use.
     const byDate = [m.base];
     function ids(i) {
@@ -51,7 +45,7 @@
       return urls.get(id);
     }
 
-    let index = Math.max(0, m.dates.indexOf(hash.get('date')));
+    let index = Math.max(0, m.dates.indexOf(page.hash.get('date')));
     const Tiles = L.GridLayer.extend({
       createTile(coords, done) {
         const img = document.createElement('img');
@@ -70,57 +64,20 @@
     const b = m.bounds;
     const map = L.map('map', { minZoom: m.minzoom, maxZoom: m.maxzoom, fadeAnimation: false,
       maxBounds: [[b[1], b[0]], [b[3], b[2]]], maxBoundsViscosity: 0.5 });
-    const view = (hash.get('view') || '').split(',').map(Number);
+    const view = (page.hash.get('view') || '').split(',').map(Number);
     if (view.length === 3 && view.every(Number.isFinite)) map.setView([view[1], view[0]], view[2]);
     else map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
     map.attributionControl.addAttribution(m.attribution);
     const layer = new Tiles({ tileSize: 256, bounds: [[b[1], b[0]], [b[3], b[2]]] }).addTo(map);
-    layer.on('load', () => { document.title = m.title + ' — ' + m.dates[index] + ' ready'; });
-
-    // Changing the date swaps each visible tile's image in place.
-    function setDate(i) {
-      index = Math.min(Math.max(i, 0), m.dates.length - 1);
-      $('slider').value = index;
-      $('date').textContent = m.dates[index];
-      document.title = m.title + ' — ' + m.dates[index];
-      layer.redraw();
-      showEvents();
-      saveState();
-    }
-    function showEvents() {
-      const d = m.dates[index];
-      $('events').replaceChildren(...m.events.filter((e) => e.date <= d && (e.end || e.date) >= d).map((e) => {
-        const li = document.createElement('li');
-        li.className = e.side || '';
-        li.textContent = e.date + ': ' + e.name;
-        return li;
-      }));
-    }
-    function saveState() {
-      const c = map.getCenter();
-      const h = new URLSearchParams({ date: m.dates[index], view: [c.lng.toFixed(4), c.lat.toFixed(4), map.getZoom()].join(',') });
-      if (document.body.classList.contains('embed')) h.set('embed', '1');
-      history.replaceState(null, '', '#' + h);
-      const src = location.href.split('#')[0] + '#' + h + (h.has('embed') ? '' : '&embed=1');
-      $('embed').value = '<iframe src="' + src.replace(/"/g, '&quot;') + '" width="600" height="400" style="border:0" loading="lazy"></iframe>';
-    }
-    $('legend').replaceChildren(...m.legend.map((e) => {
-      const li = document.createElement('li');
-      const sw = document.createElement('span');
-      sw.style.background = e.color;
-      li.append(sw, e.label);
-      return li;
-    }));
-    $('slider').max = m.dates.length - 1;
-    $('slider').addEventListener('input', (e) => setDate(+e.target.value));
-    let timer = null;
-    $('play').addEventListener('click', () => {
-      if (timer) { clearInterval(timer); timer = null; $('play').textContent = '▶'; return; }
-      $('play').textContent = '⏸';
-      timer = setInterval(() => setDate(index + 1 < m.dates.length ? index + 1 : 0), 1000);
+    page.start(m, {
+      map, last: m.dates.length - 1, at: index, interval: 1000,
+      date: (i) => m.dates[i],
+      step: (d) => m.dates.indexOf(d),
+      // Changing the date swaps each visible tile's image in place.
+      draw: (i) => { index = i; layer.redraw(); },
+      zoom: () => map.getZoom(),
+      onReady: (f) => layer.on('load', f),
+      onMove: (f) => map.on('moveend', f),
     });
-    map.on('moveend', saveState);
-    window.xiangSite.setDate = (d) => setDate(m.dates.indexOf(d));
-    setDate(index);
   }
 })();
