@@ -205,17 +205,9 @@ func (r *Renderer) keyTowns(sel overlays.Selection, want []bool) map[*overlays.F
 		ids[strings.ToLower(l.ID)] = true
 	}
 	out := map[*overlays.Feature]bool{}
-	for _, it := range r.ix.points {
-		f := it.f
-		if f.Kind != overlays.KindPlace || !want[f.Layer.Index] {
-			continue
-		}
-		name := strings.ToLower(f.Name)
-		for _, suffix := range []string{" mountain", " city"} {
-			name = strings.TrimSuffix(name, suffix)
-		}
-		if ids[name] {
-			out[f] = true
+	for it, name := range r.ix.towns {
+		if want[it.f.Layer.Index] && ids[name] {
+			out[it.f] = true
 		}
 	}
 	return out
