@@ -68,18 +68,7 @@ type bytesResult struct {
 // runBytes sums the sizes of dir/z/x/y.png in two directories over a tile
 // list and checks that both decode to the same pixels.
 func runBytes(args []string, stdout io.Writer) error {
-	fs := flagSet("bytes")
-	a := fs.String("a", "", "first tile `directory` (xiang)")
-	b := fs.String("b", "", "second tile `directory` (the recompressed copy)")
-	list := fs.String("tiles", "", "tile list `file`")
-	jsonOut := fs.String("json", "", "write the result to this `file`")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := required(fs, "a", "b", "tiles"); err != nil {
-		return err
-	}
-	tl, err := readTileFile(*list)
+	a, b, tl, jsonOut, err := pairArgs("bytes", "first tile `directory` (xiang)", "second tile `directory` (the recompressed copy)", args)
 	if err != nil {
 		return err
 	}

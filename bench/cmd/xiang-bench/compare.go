@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/paulmach/orb/maptile"
+
 	"github.com/xiang-maps/xiang/bench"
 )
 
@@ -33,18 +35,7 @@ type compareResult struct {
 // list, composites both over white and counts the pixels whose colour
 // differs by more than 64/255 in a channel.
 func runCompare(args []string, stdout io.Writer) error {
-	fs := flagSet("compare")
-	a := fs.String("a", "", "first tile `directory`")
-	b := fs.String("b", "", "second tile `directory`")
-	list := fs.String("tiles", "", "tile list `file`")
-	jsonOut := fs.String("json", "", "write the result to this `file`")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := required(fs, "a", "b", "tiles"); err != nil {
-		return err
-	}
-	tl, err := readTileFile(*list)
+	a, b, tl, jsonOut, err := pairArgs("compare", "first tile `directory`", "second tile `directory`", args)
 	if err != nil {
 		return err
 	}
@@ -142,4 +133,25 @@ func abs(v int) int {
 		return -v
 	}
 	return v
+}
+
+// pairArgs parses the flags of a command that reads the tiles of a list
+// in two directories: -a and -b (described by aUsage and bUsage), -tiles
+// (read) and -json, all but -json required.
+func pairArgs(name, aUsage, bUsage string, args []string) (a, b *string, tl []maptile.Tile, jsonOut *string, err error) {
+	fs := flagSet(name)
+	a = fs.String("a", "", aUsage)
+	b = fs.String("b", "", bUsage)
+	list := fs.String("tiles", "", "tile list `file`")
+	jsonOut = fs.String("json", "", "write the result to this `file`")
+	if err := parse(fs, args); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if err := required(fs, "a", "b", "tiles"); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if tl, err = readTileFile(*list); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	return a, b, tl, jsonOut, nil
 }
