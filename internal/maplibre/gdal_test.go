@@ -18,7 +18,7 @@ import (
 
 // TestGDALReadsTile has GDAL's MVT driver read a served tile, saved as
 // {z}/{x}/{y}.mvt so that the driver knows where it lies, and checks that
-// it shows the five layers, features with their dates, and Hengyang where
+// it shows the layers, features with their dates, and Hengyang where
 // it is.
 func TestGDALReadsTile(t *testing.T) {
 	ogrinfo := testkit.Tool(t, "ogrinfo", "gdal-bin")

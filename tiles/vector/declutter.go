@@ -157,6 +157,15 @@ func placedUnits(ctx context.Context, sel overlays.Selection, r *tiles.Renderer)
 		return nil, nil
 	}
 	eps := epochs(sel)
+	// The units shown in each epoch: the same at every zoom.
+	seen := make([][]*overlays.Feature, len(eps))
+	for i, e := range eps {
+		for _, f := range units {
+			if f.At(e.day()).Visible {
+				seen[i] = append(seen[i], f)
+			}
+		}
+	}
 	runs := make(map[*overlays.Feature][][]run, len(units))
 	summary := make(map[*overlays.Feature][]spot, len(units))
 	for _, f := range units {
@@ -171,25 +180,19 @@ func placedUnits(ctx context.Context, sel overlays.Selection, r *tiles.Renderer)
 		for _, f := range units {
 			summary[f][z] = spotOf(p, f, movable(f))
 		}
-		for _, e := range eps {
+		for i, e := range eps {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			d := e.day()
-			var seen []*overlays.Feature
-			for _, f := range units {
-				if f.At(d).Visible {
-					seen = append(seen, f)
-				}
-			}
-			if len(seen) == 0 {
+			if len(seen[i]) == 0 {
 				continue
 			}
+			d := e.day()
 			p, err := r.Declutter(ctx, sel, d, zoom)
 			if err != nil {
 				return nil, fmt.Errorf("vector: placing units on %s at zoom %d: %w", d, z, err)
 			}
-			for _, f := range seen {
+			for _, f := range seen[i] {
 				s := spotOf(p, f, movable(f))
 				rs := runs[f][z]
 				if n := len(rs); n > 0 && rs[n-1].to == e.from-1 && rs[n-1].spot.equal(s) {
