@@ -259,14 +259,28 @@ func (l *Listener) serve(c net.Conn) {
 	if err != nil || l.closed.Load() {
 		return
 	}
+	// From here on Close must leave the connection alone: once net/http
+	// has it, a read deadline set by Close would fail net/http's
+	// background read and cancel the request being served. handOver
+	// lifts a deadline Close set before this.
+	l.mu.Lock()
+	delete(l.conns, c)
+	l.mu.Unlock()
 	hc := &handedConn{Conn: c, l: l, lc: lc}
 	hc.handOver(n, v)
 	select {
 	case l.handoff <- hc:
 		handed = true
+		if testHookHandedOver != nil {
+			testHookHandedOver()
+		}
 	case <-l.done:
 	}
 }
+
+// testHookHandedOver, when set by a test, runs in the fast lane's
+// goroutine right after net/http has taken a connection.
+var testHookHandedOver func()
 
 // next answers requests on lc until one must go to net/http, and returns
 // that request's length and verdict: declined (a request the Responder

@@ -52,6 +52,14 @@ func handler(w http.ResponseWriter, r *http.Request) {
 		case <-time.After(5 * time.Second):
 			waited <- errors.New("the request's context was not cancelled")
 		}
+	case "/block":
+		blocking <- struct{}{}
+		select {
+		case <-unblock:
+			io.WriteString(w, "done")
+		case <-r.Context().Done():
+			io.WriteString(w, "cancelled")
+		}
 	case "/slow":
 		time.Sleep(20 * time.Millisecond)
 		w.Write(bytes.Repeat([]byte("s"), 1<<20))
@@ -62,6 +70,10 @@ func handler(w http.ResponseWriter, r *http.Request) {
 
 // waited receives what a /wait request saw.
 var waited = make(chan error, 1)
+
+// A /block request sends on blocking, then answers "done" once unblock is
+// closed, or "cancelled" if its context ends first.
+var blocking, unblock = make(chan struct{}, 1), make(chan struct{})
 
 // newTestServer serves handler behind a fast lane with testResponder.
 func newTestServer(t *testing.T, cfg Config) (*Listener, *httptest.Server) {
@@ -350,6 +362,38 @@ func TestListenerShutdown(t *testing.T) {
 	}
 	if _, err := net.Dial("tcp", ts.Listener.Addr().String()); err == nil {
 		t.Error("listener still accepting after Close")
+	}
+}
+
+// TestListenerCloseSparesHandedOver: Close right after net/http has taken
+// a connection — before the fast lane's goroutine has moved on — leaves
+// the request net/http serves alone: its context is not cancelled and the
+// response arrives whole.
+func TestListenerCloseSparesHandedOver(t *testing.T) {
+	handed, proceed := make(chan struct{}), make(chan struct{})
+	testHookHandedOver = func() {
+		handed <- struct{}{}
+		<-proceed
+	}
+	t.Cleanup(func() { testHookHandedOver = nil })
+	unblock = make(chan struct{})
+	fl, ts := newTestServer(t, Config{})
+	rc := dial(t, ts.Listener.Addr().String())
+	rc.send(getReq("/block"))
+	for _, ch := range []chan struct{}{handed, blocking} {
+		select {
+		case <-ch:
+		case <-time.After(5 * time.Second):
+			t.Fatal("the request was not handed over to a running handler")
+		}
+	}
+	fl.Close()
+	close(proceed)
+	time.Sleep(50 * time.Millisecond) // time for a wrongly woken read to cancel the request
+	close(unblock)
+	res, body := rc.read("GET")
+	if res.StatusCode != http.StatusOK || body != "done" {
+		t.Errorf("in-flight request after Close: %d %q, want 200 \"done\"", res.StatusCode, body)
 	}
 }
 
