@@ -46,7 +46,7 @@ func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
 	}
 	body := buf.Bytes()
 	h := w.Header()
-	h.Set("Content-Security-Policy", pageSecurity)
+	h.Set("Content-Security-Policy", s.policy)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	api.ServeEntry(w, r, api.NewEntry(body, contentTypeHTML, api.ETagOf(body)), s.headers.Page)

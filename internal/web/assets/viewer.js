@@ -80,10 +80,41 @@
       opts.bounds = [[b[0], b[1]], [b[2], b[3]]];
     }
     const m = new maplibregl.Map(opts);
-    m.on('error', (e) => console.warn('maplibre:', e.error && e.error.message));
+    // Base map: the configured XYZ template as a raster layer over the
+    // style's paper and under everything else. As in raster mode, if its
+    // first four tiles fail and none loads, the page goes on without it:
+    // the campaign's own layers (the context layer among them) on paper.
+    const BASE = 'xiang-base';
+    let offline = !cfg.base.url || params.get('base') === 'none';
+    let baseLoaded = 0, baseFailed = 0;
+    function addBase() {
+      if (offline || m.getSource(BASE)) return;
+      const url = cfg.base.url.replaceAll('{r}', '');
+      const tiles = url.includes('{s}') ? ['a', 'b', 'c'].map((s) => url.replaceAll('{s}', s)) : [url];
+      m.addSource(BASE, { type: 'raster', tiles, tileSize: 256, maxzoom: cfg.maxZoom, attribution: cfg.base.attribution });
+      const above = m.getStyle().layers.find((l) => l.type !== 'background');
+      m.addLayer({ id: BASE, type: 'raster', source: BASE }, above && above.id);
+    }
+    function goOffline() {
+      offline = true;
+      if (m.getLayer(BASE)) m.removeLayer(BASE);
+      if (m.getSource(BASE)) m.removeSource(BASE);
+    }
+    m.on('sourcedata', (e) => { if (e.sourceId === BASE && e.tile && e.tile.state === 'loaded') baseLoaded++; });
+    m.on('error', (e) => {
+      if (e.sourceId === BASE) {
+        if (++baseFailed >= 4 && baseLoaded === 0 && !offline) goOffline();
+        return;
+      }
+      console.warn('maplibre:', e.error && e.error.message);
+    });
     let styleKey = styleURL(day, true);
-    // A style (re)loaded takes the day shown now, whatever its URL said.
-    m.on('style.load', () => { if (dated) m.setGlobalStateProperty('day', day); });
+    // A style (re)loaded takes the day shown now, whatever its URL said,
+    // and the base map.
+    m.on('style.load', () => {
+      if (dated) m.setGlobalStateProperty('day', day);
+      addBase();
+    });
     m.on('dataloading', () => { document.body.dataset.tiles = 'loading'; });
     m.on('idle', () => { document.body.dataset.date = fmtDay(day); document.body.dataset.tiles = 'loaded'; });
     return {
@@ -109,6 +140,8 @@
       },
       flyTo(lon, lat, zoom) { m.flyTo({ center: [lon, lat], zoom: Math.max(m.getZoom(), zoom - 1) }); },
       onMove(f) { m.on('moveend', f); },
+      // base is 'online' while the base map is drawn, else 'none'.
+      base() { return offline ? 'none' : 'online'; },
     };
   }
   // styleURL is the style of the selected layers for day d, null when no
@@ -270,6 +303,7 @@
       },
       flyTo(lon, lat, zoom) { map.flyTo([lat, lon], Math.max(map.getZoom(), zoom)); },
       onMove(f) { map.on('moveend', () => { f(); if (current) prefetch(day); }); },
+      base() { return offline ? 'none' : 'online'; },
       tileURL: () => tileURL(day),
     };
   }
@@ -466,5 +500,5 @@
 
   setDay(day);
   if (params.get('autoplay') === '1' || cfg.autoplay) play();
-  window.xiang = { map, setDay, play, pause, get day() { return fmtDay(day); }, tileURL: backend.tileURL, mode: vector ? 'vector' : 'raster' };
+  window.xiang = { map, setDay, play, pause, get day() { return fmtDay(day); }, tileURL: backend.tileURL, mode: vector ? 'vector' : 'raster', get base() { return backend.base(); } };
 })();
