@@ -427,7 +427,7 @@ func (b builder) layers() []Layer {
 		add("dates", Layer{ID: "labels-date", Type: "symbol", MinZoom: dateMinZoom - ZoomOffset, Filter: b.when(),
 			Layout: map[string]any{
 				"text-field": get("label"), "text-font": []any{glyphs.Regular}, "text-size": dateSize,
-				"text-variable-anchor": []any{"right", "left", "top", "bottom"}, "text-radial-offset": dateOffset,
+				"text-variable-anchor": rasterAnchors, "text-radial-offset": dateOffset,
 			},
 			Paint: map[string]any{"text-color": get("stroke"), "text-halo-color": "#ffffff", "text-halo-width": 1.5}})
 	}
@@ -449,7 +449,7 @@ func (b builder) layers() []Layer {
 		add("points", Layer{ID: l.id, Type: "symbol", MinZoom: l.minZoom - ZoomOffset, Filter: b.when(append([]any{kindIs(l.kind), has}, l.test...)...),
 			Layout: map[string]any{
 				"text-field": text, "text-font": []any{l.font}, "text-size": l.size,
-				"text-variable-anchor": []any{"top", "bottom", "right", "left"}, "text-radial-offset": l.offset,
+				"text-variable-anchor": rasterAnchors, "text-radial-offset": l.offset,
 				"text-justify": "auto", "text-max-width": 12, "text-line-height": 1.15,
 			},
 			Paint: map[string]any{"text-color": color, "text-halo-color": "#ffffff", "text-halo-width": 1.5}})
@@ -477,6 +477,12 @@ var labels = []struct {
 	{"labels-unit", "unit", nil, 7, 10, 10.5, 1.4, glyphs.Bold},
 	{"labels-place-1", "place", []any{[]any{"==", get("rank"), 1}}, 5, 8, 13, 0.7, glyphs.Bold},
 }
+
+// rasterAnchors are the places a label may take around its point, in the
+// order the raster tries them (tiles' placer): right of the point, left,
+// above, below, then the four corners. MapLibre names a place by the
+// side of the text at the point: "left" sets the text right of it.
+var rasterAnchors = []any{"left", "right", "bottom", "top", "bottom-left", "bottom-right", "top-left", "top-right"}
 
 // The raster's day labels (tiles' dateLabel): from its zoom 8, 9 px, set
 // beside the dated point at 4 zoom-scaled pixels (0.5 em at full scale).
