@@ -205,6 +205,30 @@ func (s Selection) Has(index int) bool {
 	return false
 }
 
+// KeyTowns returns the places of the selection that name one of its
+// layers: a place whose name, in lower case and without a trailing
+// " mountain" or " city", is a layer's id ("Changsha" for the layer
+// changsha, "Yuelu Mountain" for yuelu). Maps never leave their names out.
+func (sel Selection) KeyTowns() map[*Feature]bool {
+	ids := make(map[string]bool, len(sel))
+	for _, l := range sel {
+		ids[strings.ToLower(l.ID)] = true
+	}
+	out := map[*Feature]bool{}
+	for _, l := range sel {
+		for _, f := range l.Features {
+			if f.Kind != KindPlace {
+				continue
+			}
+			name := strings.ToLower(f.Name)
+			if ids[strings.TrimSuffix(strings.TrimSuffix(name, " mountain"), " city")] {
+				out[f] = true
+			}
+		}
+	}
+	return out
+}
+
 // Attribution joins the attributions of the layers, each credit
 // once: attributions are split at semicolons and repeats dropped.
 func (sel Selection) Attribution() string {

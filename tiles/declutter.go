@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/xiang-maps/xiang/geo"
@@ -194,23 +193,6 @@ func abs(v int) int {
 		return -v
 	}
 	return v
-}
-
-// keyTowns returns the towns that name a layer of the selection
-// ("Changsha" for the layer changsha, "Yuelu Mountain" for yuelu), whose
-// names are never dropped; want marks the selection's layers.
-func (r *Renderer) keyTowns(sel overlays.Selection, want []bool) map[*overlays.Feature]bool {
-	ids := map[string]bool{}
-	for _, l := range sel {
-		ids[strings.ToLower(l.ID)] = true
-	}
-	out := map[*overlays.Feature]bool{}
-	for it, name := range r.ix.towns {
-		if want[it.f.Layer.Index] && ids[name] {
-			out[it.f] = true
-		}
-	}
-	return out
 }
 
 // maxAvoid is how many boxes of furniture a picture may have.

@@ -2,7 +2,6 @@ package tiles
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/xiang-maps/xiang/geo"
@@ -22,9 +21,8 @@ const maxGridCells = 256
 type index struct {
 	items []*item
 	// points are the items that decluttering reads (places, units,
-	// artillery), in draw order; towns, the names keyTowns matches.
+	// artillery), in draw order.
 	points []*item
-	towns  map[*item]string
 	cells  map[uint32][]int32 // cell key (y<<16 | x) → item positions, ascending
 	slack  float64            // largest item overhang, in pixels at scale 1
 }
@@ -36,13 +34,10 @@ func cellRange(b orb.Bound) (x0, y0, x1, y1 int) {
 }
 
 func newIndex(items []*item) *index {
-	ix := &index{items: items, cells: map[uint32][]int32{}, towns: map[*item]string{}}
+	ix := &index{items: items, cells: map[uint32][]int32{}}
 	for i, it := range items {
 		if it.f.Kind == overlays.KindPlace || displaces(it.f) {
 			ix.points = append(ix.points, it)
-		}
-		if it.f.Kind == overlays.KindPlace {
-			ix.towns[it] = strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(it.f.Name), " mountain"), " city")
 		}
 		ix.slack = max(ix.slack, it.overhang)
 		x0, y0, x1, y1 := cellRange(it.bound)

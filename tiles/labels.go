@@ -227,7 +227,7 @@ func (r *Renderer) declutter(ctx context.Context, sel overlays.Selection, d geo.
 		want[l.Index] = true
 	}
 	e := labelEnv{zoom: zoom, scale: scale, ppw: geo.Frame{Zoom: zoom, Scale: scale}.PixelsPerWorld(),
-		sz: paint.ZoomScale(zoom) * scale, cjk: cjk, keyTowns: r.keyTowns(sel, want)}
+		sz: paint.ZoomScale(zoom) * scale, cjk: cjk, keyTowns: sel.KeyTowns()}
 	hidden := r.generalize(want, d, zoom, e.ppw, e.sz, scale)
 	if hidden == nil {
 		hidden = map[uint32]bool{}
