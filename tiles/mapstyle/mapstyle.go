@@ -13,6 +13,7 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/paulmach/orb"
 
@@ -434,7 +435,8 @@ func (b builder) layers() []Layer {
 
 	// Labels: the name, and the Chinese name under it from zoom 8, in the
 	// Go fonts (tiles/glyphs falls back to the CJK font per code point).
-	for _, l := range labels {
+	// Events have none: the raster leaves them to the viewer's list.
+	label := func(id string, l labelLayer, test []any, force bool) {
 		first, has := get("name"), []any{"has", "name"}
 		if l.kind == "unit" { // units are labelled with their designation, as in the raster
 			first = []any{"coalesce", get("designation"), get("name")}
@@ -446,29 +448,50 @@ func (b builder) layers() []Layer {
 		if l.kind == "place" {
 			color = colorOf(paint.Ink)
 		}
-		add("points", Layer{ID: l.id, Type: "symbol", MinZoom: l.minZoom - ZoomOffset, Filter: b.when(append([]any{kindIs(l.kind), has}, l.test...)...),
-			Layout: map[string]any{
-				"text-field": text, "text-font": []any{l.font}, "text-size": l.size,
-				"text-variable-anchor": rasterAnchors, "text-radial-offset": l.offset,
-				"text-justify": "auto", "text-max-width": 12, "text-line-height": 1.15,
-			},
-			Paint: map[string]any{"text-color": color, "text-halo-color": "#ffffff", "text-halo-width": 1.5}})
+		layout := map[string]any{
+			"text-field": text, "text-font": []any{l.font}, "text-size": l.size,
+			"text-variable-anchor": rasterAnchors, "text-radial-offset": l.offset,
+			"text-justify": "auto", "text-max-width": 12, "text-line-height": 1.15,
+		}
+		if force {
+			layout["text-allow-overlap"] = true
+		}
+		add("points", Layer{ID: id, Type: "symbol", MinZoom: l.minZoom - ZoomOffset, Filter: b.when(append([]any{kindIs(l.kind), has}, test...)...),
+			Layout: layout,
+			Paint:  map[string]any{"text-color": color, "text-halo-color": "#ffffff", "text-halo-width": 1.5}})
+	}
+	notKey := []any{"!=", get("key"), true}
+	for _, l := range labels {
+		test := l.test
+		if l.kind == "place" {
+			test = append(slices.Clone(test), notKey)
+		}
+		label(l.id, l, test, false)
+	}
+	// Key towns (property key) are placed first and always set, as the
+	// raster sets them, each in the style of its rank.
+	for _, l := range labels {
+		if l.kind == "place" {
+			label(strings.Replace(l.id, "labels-place-", "labels-key-", 1), l, append(slices.Clone(l.test), is("key")), true)
+		}
 	}
 	return ls
 }
 
-// labels are the label layers: per kind (and town rank) the minimum zoom,
-// size and font of tiles' labels. MapLibre places the labels of upper
-// layers first, so they are in the reverse order of tiles' priorities:
-// cities, then units, then the rest.
-var labels = []struct {
+// labelLayer is a label layer: per kind (and town rank) the minimum
+// zoom, size and font of tiles' labels.
+type labelLayer struct {
 	id, kind        string
 	test            []any
 	minZoom, zhZoom float64
 	size, offset    float64
 	font            string
-}{
-	{"labels-event", "event", nil, 9, 9, 10, 1.0, glyphs.Regular},
+}
+
+// labels are the label layers. MapLibre places the labels of upper layers
+// first, so they are in the reverse order of tiles' priorities: cities,
+// then units, then the rest (and the key towns, added above them all).
+var labels = []labelLayer{
 	{"labels-place-4", "place", []any{[]any{"!", []any{"in", get("rank"), []any{"literal", []int{1, 2, 3}}}}}, 10, 10, 10, 0.7, glyphs.Regular},
 	{"labels-artillery", "artillery", nil, 10, 10, 9.5, 1.2, glyphs.Regular},
 	{"labels-place-3", "place", []any{[]any{"==", get("rank"), 3}}, 8, 8, 11, 0.7, glyphs.Regular},

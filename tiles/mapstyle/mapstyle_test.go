@@ -235,3 +235,43 @@ func TestZoomedMatchesZoomScale(t *testing.T) {
 		})
 	}
 }
+
+// TestLabelOrder checks the label layers follow the raster's rules: key
+// towns placed first (the top label layers) and always set, other places
+// without them, no event labels, and every label trying the raster's
+// places in the raster's order.
+func TestLabelOrder(t *testing.T) {
+	for name, s := range styles(t) {
+		t.Run(name, func(t *testing.T) {
+			pos := map[string]int{}
+			for i, l := range s.Layers {
+				pos[l.ID] = i
+				if l.Type != "symbol" || l.Layout["text-field"] == nil {
+					continue
+				}
+				if got := mustJSON(l.Layout["text-variable-anchor"]); got != mustJSON(rasterAnchors) {
+					t.Errorf("%s: anchors %s, want the raster's %s", l.ID, got, mustJSON(rasterAnchors))
+				}
+				key := strings.HasPrefix(l.ID, "labels-key-")
+				if forced := l.Layout["text-allow-overlap"] == true; forced != key {
+					t.Errorf("%s: text-allow-overlap %v, want %v", l.ID, forced, key)
+				}
+				if strings.HasPrefix(l.ID, "labels-place-") && !uses(l.Filter, `["!=",["get","key"],true]`) {
+					t.Errorf("%s sets key towns too: %s", l.ID, mustJSON(l.Filter))
+				}
+				if key && !uses(l.Filter, `["==",["get","key"],true]`) {
+					t.Errorf("%s: filter %s does not select key towns", l.ID, mustJSON(l.Filter))
+				}
+				if uses(l.Filter, `"event"`) {
+					t.Errorf("%s labels events, which the raster leaves to the viewer", l.ID)
+				}
+			}
+			for r := 1; r <= 4; r++ {
+				k, ok := pos[fmt.Sprintf("labels-key-%d", r)]
+				if !ok || k < pos["labels-place-1"] {
+					t.Errorf("labels-key-%d at %d, want above labels-place-1 (%d): placed first", r, k, pos["labels-place-1"])
+				}
+			}
+		})
+	}
+}

@@ -129,6 +129,7 @@ func Compile(ctx context.Context, sel overlays.Selection, r *tiles.Renderer, lim
 			return nil, err
 		}
 	}
+	keys := sel.KeyTowns() // whose names the raster always sets
 	var byLayer [numLayers][]piece
 	count := 0
 	s := &Set{Extent: geo.Span{From: geo.MaxDay, To: geo.MinDay}}
@@ -151,6 +152,11 @@ func Compile(ctx context.Context, sel overlays.Selection, r *tiles.Renderer, lim
 			ps, ok := placed[f]
 			if !ok {
 				ps = featurePieces(f, lim.MaxDays)
+			}
+			if keys[f] {
+				for _, p := range ps {
+					p.props["key"] = true
+				}
 			}
 			if count += len(ps); count > lim.MaxPieces {
 				return nil, fmt.Errorf("%w: layers %q make more than %d pieces (at %s)", ErrTooLarge, sel.String(), lim.MaxPieces, f)

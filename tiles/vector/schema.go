@@ -62,6 +62,7 @@ var extra = map[string]map[string]string{
 		"designation": "String: short designation drawn beside a unit symbol",
 		"branch":      "String: infantry, artillery, armour, cavalry, engineer, air or hq",
 		"rank":        "Number: a place's rank, 1 (city) to 4 (village)",
+		"key":         "Boolean: true for a key town, a place that names a layer of the tile set (overlays.Selection.KeyTowns), whose name the raster always sets",
 		"symbol":      "String: sprite icon, paint.Symbol.Name()",
 		"role":        "String: the point's role, when given",
 	},

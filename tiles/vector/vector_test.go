@@ -2,7 +2,9 @@ package vector
 
 import (
 	"context"
+	"maps"
 	"math"
+	"slices"
 	"sync"
 	"testing"
 
@@ -453,4 +455,34 @@ func cutAt(ls orb.LineString, l float64) orb.LineString {
 		l -= seg
 	}
 	return out
+}
+
+// TestKeyTowns: the places that name a layer of the campaign carry key,
+// so that a style sets their names first and always, as the raster does;
+// other places do not.
+func TestKeyTowns(t *testing.T) {
+	c, s := set(t)
+	keys := selAll(c).KeyTowns()
+	if len(keys) < 4 {
+		t.Fatalf("the campaign has %d key towns, want Changsha, Yuelu Mountain, Hengyang and Zhijiang at least", len(keys))
+	}
+	seen := map[string]bool{}
+	for _, p := range s.pieces {
+		if p.props["kind"] != "place" {
+			continue
+		}
+		name, _ := p.props["name"].(string)
+		key, _ := p.props["key"].(bool)
+		switch want := slices.ContainsFunc(slices.Collect(maps.Keys(keys)), func(f *overlays.Feature) bool { return f.ID() == p.props["id"] }); {
+		case key != want:
+			t.Errorf("place %s (%s): key %v, want %v", name, p.props["id"], key, want)
+		case key:
+			seen[name] = true
+		}
+	}
+	for _, name := range []string{"Changsha", "Yuelu Mountain", "Hengyang", "Zhijiang"} {
+		if !seen[name] {
+			t.Errorf("%s is not a key town in the tiles (key towns: %v)", name, seen)
+		}
+	}
 }
