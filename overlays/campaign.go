@@ -206,27 +206,42 @@ func (s Selection) Has(index int) bool {
 }
 
 // KeyTowns returns the places of the selection that name one of its
-// layers: a place whose name, in lower case and without a trailing
-// " mountain" or " city", is a layer's id ("Changsha" for the layer
-// changsha, "Yuelu Mountain" for yuelu). Maps never leave their names out.
+// layers: a place whose name, without a trailing " Mountain" and then
+// " City", is a layer's id, case aside ("Changsha" for the layer changsha,
+// "Yuelu Mountain" for yuelu). Maps never leave their names out. It is nil
+// when there are none.
 func (sel Selection) KeyTowns() map[*Feature]bool {
-	ids := make(map[string]bool, len(sel))
-	for _, l := range sel {
-		ids[strings.ToLower(l.ID)] = true
-	}
-	out := map[*Feature]bool{}
+	var out map[*Feature]bool
 	for _, l := range sel {
 		for _, f := range l.Features {
-			if f.Kind != KindPlace {
-				continue
-			}
-			name := strings.ToLower(f.Name)
-			if ids[strings.TrimSuffix(strings.TrimSuffix(name, " mountain"), " city")] {
+			if f.Kind == KindPlace && sel.names(f.Name) {
+				if out == nil {
+					out = map[*Feature]bool{}
+				}
 				out[f] = true
 			}
 		}
 	}
 	return out
+}
+
+// names reports whether a place's name names a layer of the selection.
+func (sel Selection) names(name string) bool {
+	name = trimSuffixFold(trimSuffixFold(name, " mountain"), " city")
+	for _, l := range sel {
+		if strings.EqualFold(l.ID, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// trimSuffixFold returns s without suffix, compared case aside.
+func trimSuffixFold(s, suffix string) string {
+	if n := len(s) - len(suffix); n >= 0 && strings.EqualFold(s[n:], suffix) {
+		return s[:n]
+	}
+	return s
 }
 
 // Attribution joins the attributions of the layers, each credit
