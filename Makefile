@@ -54,7 +54,14 @@ web:
 	mkdir -p internal/web/assets/scrollama
 	cp internal/web/node_modules/scrollama/build/scrollama.min.js internal/web/node_modules/scrollama/LICENSE internal/web/assets/scrollama/
 	mkdir -p internal/web/assets/maplibre
-	sed '/^\/\/# sourceMappingURL=/d' internal/web/node_modules/maplibre-gl/dist/maplibre-gl.js >internal/web/assets/maplibre/maplibre-gl.js
+	@# MapLibre GL JS 5.24.1 bundles TinySDF 2.1, which takes actualBoundingBoxLeft's sign the
+	@# wrong way round, so glyphs it draws with the browser's font whose ink stands right of
+	@# their origin, such as the opening bracket of 第10军（方先觉）, are cut to a sliver
+	@# (mapbox/tiny-sdf#65, fixed in tiny-sdf 2.2.0 by #67; MapLibre 6 is ESM-only). The
+	@# bundle is patched as that fix does; the check fails the build if the code moved.
+	sed -e '/^\/\/# sourceMappingURL=/d' -e 's/,n=Math.floor(a),l=Math.max(0,Math.min(this.size-this.buffer,Math.ceil(r)-n))/,n=Math.floor(-a),l=Math.max(0,Math.min(this.size-this.buffer,Math.ceil(r)-n))/' \
+		internal/web/node_modules/maplibre-gl/dist/maplibre-gl.js >internal/web/assets/maplibre/maplibre-gl.js
+	grep -q 'n=Math.floor(-a),l=Math.max(0,Math.min(this.size-this.buffer' internal/web/assets/maplibre/maplibre-gl.js
 	cp internal/web/node_modules/maplibre-gl/dist/maplibre-gl.css internal/web/node_modules/maplibre-gl/LICENSE.txt internal/web/assets/maplibre/
 
 # bench measures xiang against Mapnik (cold render) and nginx (warm serving)
