@@ -254,7 +254,7 @@ const fidelityTolerance = 0.02
 // fidelityCorrelation is the least correlation of the cells' shares of a
 // side between the two renderings, where the raster shows that side on
 // more than 0.2 % of the map.
-const fidelityCorrelation = 0.75
+const fidelityCorrelation = 0.8
 
 // TestVectorFidelity compares MapLibre drawing xiang's vector tiles with
 // its style against xiang's raster tiles of the same view, at three dates

@@ -53,7 +53,7 @@ func TestLeaders(t *testing.T) {
 					t.Errorf("%s: colour %v", id, colour)
 				}
 			}
-			for _, id := range []string{"points", "labels-unit", "leaders", "leaders-dot", "points-approximate-outer"} {
+			for _, id := range []string{"points", "labels-artillery", "leaders", "leaders-dot", "points-approximate-outer"} {
 				excludes := uses(s.Layers[at[id]].Filter, `["!=",["get","placement"],"dated"]`)
 				if excludes != (name == "summary") {
 					t.Errorf("%s: filter %s; leaves out dated placements: %v", id, mustJSON(s.Layers[at[id]].Filter), excludes)

@@ -412,15 +412,6 @@ func (b builder) layers() []Layer {
 				"circle-pitch-alignment": "map"}})
 	}
 
-	// Point symbols, drawn by tiles/paint into the sprite; crowded units
-	// and guns where the raster draws them (the tiles hold them per zoom
-	// and run of days). Artillery above units, events above both.
-	add("points", Layer{ID: "points", Type: "symbol", Filter: b.when(),
-		Layout: map[string]any{
-			"icon-image": get("symbol"), "icon-size": iconSize,
-			"icon-allow-overlap": true, "symbol-sort-key": []any{"match", get("kind"), "place", 0, "artillery", 2, "event", 3, 1},
-		}})
-
 	// Day labels beside dated routes, the raster's last priority: below
 	// every other label layer, so that MapLibre places them last. The
 	// summary map has none, as the raster's.
@@ -475,6 +466,28 @@ func (b builder) layers() []Layer {
 			label(strings.Replace(l.id, "labels-place-", "labels-key-", 1), l, append(slices.Clone(l.test), is("key")), true)
 		}
 	}
+	// Point symbols, drawn by tiles/paint into the sprite; crowded units
+	// and guns where the raster draws them (the tiles hold them per zoom
+	// and run of days). Artillery above units, events above both. The
+	// layer is above the labels, so MapLibre places its symbols first: always
+	// drawn, they are obstacles the other labels keep clear of, as the
+	// raster's are. A unit's name is set with its symbol, in the same layer,
+	// since MapLibre keeps a label clear of its own symbol only there.
+	ul := unitLabel
+	unitText := []any{"coalesce", get("designation"), get("name"), ""}
+	unitZh := []any{"concat", unitText, []any{"case", []any{"has", "name_zh"}, []any{"concat", "\n", get("name_zh")}, ""}}
+	isUnit := kindIs("unit")
+	add("points", Layer{ID: "points", Type: "symbol", Filter: b.when(),
+		Layout: map[string]any{
+			"icon-image": get("symbol"), "icon-size": iconSize,
+			"icon-allow-overlap": true, "symbol-sort-key": []any{"match", get("kind"), "place", 0, "artillery", 2, "event", 3, 1},
+			"text-field": []any{"step", []any{"zoom"}, "", ul.minZoom - ZoomOffset, []any{"case", isUnit, unitText, ""},
+				ul.zhZoom - ZoomOffset, []any{"case", isUnit, unitZh, ""}},
+			"text-font": []any{ul.font}, "text-size": ul.size, "text-optional": true,
+			"text-variable-anchor": rasterAnchors, "text-radial-offset": ul.offset,
+			"text-justify": "auto", "text-max-width": 12, "text-line-height": 1.15,
+		},
+		Paint: map[string]any{"text-color": get("stroke"), "text-halo-color": "#ffffff", "text-halo-width": 1.5}})
 	return ls
 }
 
@@ -488,6 +501,10 @@ type labelLayer struct {
 	font            string
 }
 
+// unitLabel is the style of units' names, set in the layer of the point
+// symbols.
+var unitLabel = labelLayer{"points", "unit", nil, 7, 10, 10.5, 1.4, glyphs.Bold}
+
 // labels are the label layers. MapLibre places the labels of upper layers
 // first, so they are in the reverse order of tiles' priorities: cities,
 // then units, then the rest (and the key towns, added above them all).
@@ -497,7 +514,6 @@ var labels = []labelLayer{
 	{"labels-place-3", "place", []any{[]any{"==", get("rank"), 3}}, 8, 8, 11, 0.7, glyphs.Regular},
 	{"labels-airfield", "airfield", nil, 9, 9, 10, 1.2, glyphs.Regular},
 	{"labels-place-2", "place", []any{[]any{"==", get("rank"), 2}}, 7, 8, 12, 0.7, glyphs.Regular},
-	{"labels-unit", "unit", nil, 7, 10, 10.5, 1.4, glyphs.Bold},
 	{"labels-place-1", "place", []any{[]any{"==", get("rank"), 1}}, 5, 8, 13, 0.7, glyphs.Bold},
 }
 

@@ -132,7 +132,7 @@ func TestURLsAndColours(t *testing.T) {
 		}
 		ids[l.ID] = true
 	}
-	for _, id := range []string{"areas-fill", "lines-front", "movements", "movements-light", "movements-hollow", "heads", "heads-failed-bar", "points", "labels-place-1", "labels-unit"} {
+	for _, id := range []string{"areas-fill", "lines-front", "movements", "movements-light", "movements-hollow", "heads", "heads-failed-bar", "points", "labels-place-1", "labels-key-1"} {
 		if !ids[id] {
 			t.Errorf("no layer %s", id)
 		}
@@ -271,6 +271,15 @@ func TestLabelOrder(t *testing.T) {
 				if !ok || k < pos["labels-place-1"] {
 					t.Errorf("labels-key-%d at %d, want above labels-place-1 (%d): placed first", r, k, pos["labels-place-1"])
 				}
+			}
+			// The symbols, with the units' names, are placed before every
+			// label, so labels keep clear of them.
+			p := s.Layers[pos["points"]]
+			if pos["points"] != len(s.Layers)-1 {
+				t.Errorf("points at %d of %d layers, want on top", pos["points"], len(s.Layers))
+			}
+			if !uses(p.Layout["text-field"], `["get","designation"]`) || p.Layout["text-optional"] != true {
+				t.Errorf("points: text-field %s, text-optional %v: want the units' names, optional", mustJSON(p.Layout["text-field"]), p.Layout["text-optional"])
 			}
 		})
 	}
