@@ -178,7 +178,7 @@ type Server struct {
 	bufs       sync.Pool     // *bytes.Buffer for encoding
 	metrics    *metrics.Set
 	headers    api.CacheControls
-	policy     string // the pages' Content-Security-Policy (pagePolicy)
+	policy     string // the pages' Content-Security-Policy (web.Policy)
 	handler    http.Handler
 
 	// onRender, when set, is called by every render with its slot held;
@@ -263,7 +263,7 @@ func New(cfg Config) (*Server, error) {
 		loading: make(chan struct{}, 1),
 		bufs:    sync.Pool{New: func() any { return new(bytes.Buffer) }},
 		headers: api.NewCacheControls(cfg.TileMaxAge),
-		policy:  pagePolicy(cfg.BaseMap),
+		policy:  web.Policy(cfg.BaseMap),
 		shared:  sharedcache.Tiles{Store: cfg.Shared},
 	}
 	s.swatches = sync.OnceValue(s.drawSwatches)

@@ -179,3 +179,46 @@ func Files() fs.FS {
 	}
 	return sub
 }
+
+// Policy returns the Content-Security-Policy of the viewer and story
+// pages for a base map template (Base.URL; "" or any non-URL for none): scripts, styles and data
+// from this server only (Leaflet sets inline styles), tiles from any base
+// map as images (Leaflet), the base map's tiles fetched by MapLibre
+// (vector mode), MapLibre's workers from blob URLs, and any site may frame
+// the page.
+func Policy(baseMap string) string {
+	connect := "'self'"
+	if src := baseSource(baseMap); src != "" {
+		connect += " " + src
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+		"img-src * data: blob:; connect-src " + connect + "; worker-src blob:; base-uri 'none'; form-action 'none'; frame-ancestors *"
+}
+
+// baseSource returns the CSP source expression that allows fetching a base
+// map's tiles: the template's scheme and host (with port), a leading "{s}."
+// subdomain as a wildcard; the scheme alone when the host holds another
+// placeholder or anything a source expression cannot hold; "" for no base
+// map or a template that is not http(s).
+func baseSource(tmpl string) string {
+	scheme, rest, ok := strings.Cut(tmpl, "://")
+	if !ok || scheme != "http" && scheme != "https" {
+		return ""
+	}
+	host := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host = rest[:i]
+	}
+	if h, ok := strings.CutPrefix(host, "{s}."); ok {
+		host = "*." + h
+	}
+	for _, c := range host {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune(".-:*[]", c)) {
+			return scheme + ":"
+		}
+	}
+	if host == "" || strings.Contains(host[1:], "*") {
+		return scheme + ":"
+	}
+	return scheme + "://" + host
+}
