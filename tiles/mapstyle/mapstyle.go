@@ -429,10 +429,6 @@ func (b builder) layers() []Layer {
 	// Events have none: the raster leaves them to the viewer's list.
 	label := func(id string, l labelLayer, test []any, force bool) {
 		first, has := get("name"), []any{"has", "name"}
-		if l.kind == "unit" { // units are labelled with their designation, as in the raster
-			first = []any{"coalesce", get("designation"), get("name")}
-			has = []any{"any", []any{"has", "designation"}, []any{"has", "name"}}
-		}
 		text := []any{"step", []any{"zoom"}, first, l.zhZoom - ZoomOffset,
 			[]any{"concat", first, []any{"case", []any{"has", "name_zh"}, []any{"concat", "\n", get("name_zh")}, ""}}}
 		color := any(get("stroke"))
@@ -505,9 +501,11 @@ type labelLayer struct {
 // symbols.
 var unitLabel = labelLayer{"points", "unit", nil, 7, 10, 10.5, 1.4, glyphs.Bold}
 
-// labels are the label layers. MapLibre places the labels of upper layers
-// first, so they are in the reverse order of tiles' priorities: cities,
-// then units, then the rest (and the key towns, added above them all).
+// labels are the label layers of places, airfields and artillery.
+// MapLibre places the labels of upper layers first, so they are in the
+// reverse order of tiles' priorities: cities, then the rest. Above them
+// all come the key towns' and then the point symbols with the units'
+// names (unitLabel), placed first.
 var labels = []labelLayer{
 	{"labels-place-4", "place", []any{[]any{"!", []any{"in", get("rank"), []any{"literal", []int{1, 2, 3}}}}}, 10, 10, 10, 0.7, glyphs.Regular},
 	{"labels-artillery", "artillery", nil, 10, 10, 9.5, 1.2, glyphs.Regular},
