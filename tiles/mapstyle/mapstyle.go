@@ -455,13 +455,6 @@ func (b builder) layers() []Layer {
 		}
 		label(l.id, l, test, false)
 	}
-	// Key towns (property key) are placed first and always set, as the
-	// raster sets them, each in the style of its rank.
-	for _, l := range labels {
-		if l.kind == "place" {
-			label(strings.Replace(l.id, "labels-place-", "labels-key-", 1), l, append(slices.Clone(l.test), is("key")), true)
-		}
-	}
 	// Point symbols, drawn by tiles/paint into the sprite; crowded units
 	// and guns where the raster draws them (the tiles hold them per zoom
 	// and run of days). Artillery above units, events above both. The
@@ -484,6 +477,15 @@ func (b builder) layers() []Layer {
 			"text-justify": "auto", "text-max-width": 12, "text-line-height": 1.15,
 		},
 		Paint: map[string]any{"text-color": get("stroke"), "text-halo-color": "#ffffff", "text-halo-width": 1.5}})
+	// Cities and key towns (property key), on top: placed first, before the
+	// symbols, and always set, as the raster sets them before units move;
+	// each in the style of its rank.
+	label(cityLabel.id, cityLabel, append(slices.Clone(cityLabel.test), notKey), true)
+	for _, l := range append(slices.Clone(labels), cityLabel) {
+		if l.kind == "place" {
+			label(strings.Replace(l.id, "labels-place-", "labels-key-", 1), l, append(slices.Clone(l.test), is("key")), true)
+		}
+	}
 	return ls
 }
 
@@ -501,19 +503,22 @@ type labelLayer struct {
 // symbols.
 var unitLabel = labelLayer{"points", "unit", nil, 7, 10, 10.5, 1.4, glyphs.Bold}
 
-// labels are the label layers of places, airfields and artillery.
-// MapLibre places the labels of upper layers first, so they are in the
-// reverse order of tiles' priorities: cities, then the rest. Above them
-// all come the key towns' and then the point symbols with the units'
-// names (unitLabel), placed first.
+// labels are the label layers of places below cities, airfields and
+// artillery. MapLibre places the labels of upper layers first, so they are
+// in the reverse order of tiles' priorities. Above them come the point
+// symbols with the units' names (unitLabel), then the cities (cityLabel)
+// and the key towns, placed first.
 var labels = []labelLayer{
 	{"labels-place-4", "place", []any{[]any{"!", []any{"in", get("rank"), []any{"literal", []int{1, 2, 3}}}}}, 10, 10, 10, 0.7, glyphs.Regular},
 	{"labels-artillery", "artillery", nil, 10, 10, 9.5, 1.2, glyphs.Regular},
 	{"labels-place-3", "place", []any{[]any{"==", get("rank"), 3}}, 8, 8, 11, 0.7, glyphs.Regular},
 	{"labels-airfield", "airfield", nil, 9, 9, 10, 1.2, glyphs.Regular},
 	{"labels-place-2", "place", []any{[]any{"==", get("rank"), 2}}, 7, 8, 12, 0.7, glyphs.Regular},
-	{"labels-place-1", "place", []any{[]any{"==", get("rank"), 1}}, 5, 8, 13, 0.7, glyphs.Bold},
 }
+
+// cityLabel is the label layer of cities (rank 1), set first with the key
+// towns.
+var cityLabel = labelLayer{"labels-place-1", "place", []any{[]any{"==", get("rank"), 1}}, 5, 8, 13, 0.7, glyphs.Bold}
 
 // rasterAnchors are the places a label may take around its point, in the
 // order the raster tries them (tiles' placer): right of the point, left,

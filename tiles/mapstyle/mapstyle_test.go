@@ -236,10 +236,11 @@ func TestZoomedMatchesZoomScale(t *testing.T) {
 	}
 }
 
-// TestLabelOrder checks the label layers follow the raster's rules: key
-// towns placed first (the top label layers) and always set, other places
-// without them, no event labels, and every label trying the raster's
-// places in the raster's order.
+// TestLabelOrder checks the label layers follow the raster's rules:
+// cities and key towns placed first (the top layers) and always set, then
+// the symbols with the units' names, then other labels (places without the
+// key towns); no event labels; every label trying the raster's places in
+// the raster's order.
 func TestLabelOrder(t *testing.T) {
 	for name, s := range styles(t) {
 		t.Run(name, func(t *testing.T) {
@@ -253,8 +254,8 @@ func TestLabelOrder(t *testing.T) {
 					t.Errorf("%s: anchors %s, want the raster's %s", l.ID, got, mustJSON(rasterAnchors))
 				}
 				key := strings.HasPrefix(l.ID, "labels-key-")
-				if forced := l.Layout["text-allow-overlap"] == true; forced != key {
-					t.Errorf("%s: text-allow-overlap %v, want %v", l.ID, forced, key)
+				if forced := l.Layout["text-allow-overlap"] == true; forced != (key || l.ID == "labels-place-1") {
+					t.Errorf("%s: text-allow-overlap %v, want it for key towns and cities only", l.ID, forced)
 				}
 				if strings.HasPrefix(l.ID, "labels-place-") && !uses(l.Filter, `["!=",["get","key"],true]`) {
 					t.Errorf("%s sets key towns too: %s", l.ID, mustJSON(l.Filter))
@@ -272,11 +273,18 @@ func TestLabelOrder(t *testing.T) {
 					t.Errorf("labels-key-%d at %d, want above labels-place-1 (%d): placed first", r, k, pos["labels-place-1"])
 				}
 			}
-			// The symbols, with the units' names, are placed before every
-			// label, so labels keep clear of them.
+			// Cities and key towns are placed first, then the symbols with
+			// the units' names, then every other label, which keeps clear
+			// of them.
 			p := s.Layers[pos["points"]]
-			if pos["points"] != len(s.Layers)-1 {
-				t.Errorf("points at %d of %d layers, want on top", pos["points"], len(s.Layers))
+			for _, l := range s.Layers {
+				if l.Type != "symbol" || l.ID == "points" {
+					continue
+				}
+				first := l.ID == "labels-place-1" || strings.HasPrefix(l.ID, "labels-key-")
+				if above := pos[l.ID] > pos["points"]; above != first {
+					t.Errorf("%s at %d, points at %d: want only cities and key towns above the symbols", l.ID, pos[l.ID], pos["points"])
+				}
 			}
 			if !uses(p.Layout["text-field"], `["get","designation"]`) || p.Layout["text-optional"] != true {
 				t.Errorf("points: text-field %s, text-optional %v: want the units' names, optional", mustJSON(p.Layout["text-field"]), p.Layout["text-optional"])
