@@ -100,7 +100,7 @@ func symbolPoints(g orb.Geometry) []orb.Point {
 
 // displaces reports whether a feature's symbol may be moved aside: units
 // and artillery positions.
-func displaces(f *overlays.Feature) bool {
+func Displaces(f *overlays.Feature) bool {
 	return f.Kind == overlays.KindUnit || f.Kind == overlays.KindArtillery
 }
 

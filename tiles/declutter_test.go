@@ -79,7 +79,7 @@ func TestUnitsNeverOverlap(t *testing.T) {
 			moved += len(lay.moved)
 			seen := map[maptile.Tile]bool{}
 			for _, it := range r.ix.items {
-				if !displaces(it.f) || !it.f.At(d).Visible || lay.hidden[it.seq] {
+				if !Displaces(it.f) || !it.f.At(d).Visible || lay.hidden[it.seq] {
 					continue
 				}
 				pt, ok := it.f.Geometry.(orb.Point)

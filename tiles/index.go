@@ -36,7 +36,7 @@ func cellRange(b orb.Bound) (x0, y0, x1, y1 int) {
 func newIndex(items []*item) *index {
 	ix := &index{items: items, cells: map[uint32][]int32{}}
 	for i, it := range items {
-		if it.f.Kind == overlays.KindPlace || displaces(it.f) {
+		if it.f.Kind == overlays.KindPlace || Displaces(it.f) {
 			ix.points = append(ix.points, it)
 		}
 		ix.slack = max(ix.slack, it.overhang)

@@ -58,7 +58,7 @@ func newItem(f *overlays.Feature) *item {
 	if f.Approximate() && f.Route == nil {
 		it.overhang = it.overhang*approxHalo + 1 // the soft halo of an estimated position
 	}
-	if displaces(f) {
+	if Displaces(f) {
 		it.overhang += maxDisplace // a unit moved aside, and its leader
 	}
 	if f.Route == nil && geo.Vertices(f.World) >= minSimplifyVertices {

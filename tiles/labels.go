@@ -143,7 +143,7 @@ func (e labelEnv) pointCandidate(it *item) ([]placedSym, candidate, bool) {
 		return nil, candidate{}, false
 	}
 	c := candidate{order: int(it.seq) * 1024, anchor: orb.Point{pts[0][0] * e.ppw, pts[0][1] * e.ppw},
-		gap: sym.Reach() + 2*e.scale, color: f.Style.Marker, item: it, unit: displaces(f)}
+		gap: sym.Reach() + 2*e.scale, color: f.Style.Marker, item: it, unit: Displaces(f)}
 	var ls labelStyle
 	var text string
 	key := false
@@ -176,7 +176,7 @@ func (e labelEnv) symbols(it *item) (paint.Symbol, []placedSym) {
 	box := sym.Box()
 	var syms []placedSym
 	for i, w := range symbolPoints(it.f.World) {
-		syms = append(syms, placedSym{it: it, i: i, at: orb.Point{w[0] * e.ppw, w[1] * e.ppw}, box: box, unit: displaces(it.f)})
+		syms = append(syms, placedSym{it: it, i: i, at: orb.Point{w[0] * e.ppw, w[1] * e.ppw}, box: box, unit: Displaces(it.f)})
 	}
 	return sym, syms
 }
@@ -241,10 +241,10 @@ func (r *Renderer) declutter(ctx context.Context, sel overlays.Selection, d geo.
 			}
 		}
 		f := it.f
-		if !want[f.Layer.Index] || hidden[it.seq] || (f.Kind != overlays.KindPlace && !displaces(f)) || !f.At(d).Visible {
+		if !want[f.Layer.Index] || hidden[it.seq] || (f.Kind != overlays.KindPlace && !Displaces(f)) || !f.At(d).Visible {
 			continue
 		}
-		if displaces(f) {
+		if Displaces(f) {
 			_, syms := e.symbols(it)
 			out.units = append(out.units, syms...)
 			continue
@@ -297,7 +297,7 @@ func (r *Renderer) place(ctx context.Context, sel overlays.Selection, d geo.Day,
 		switch f.Kind {
 		case overlays.KindPlace, overlays.KindUnit, overlays.KindAirfield, overlays.KindArtillery, overlays.KindEvent:
 			ss, c, ok := e.pointCandidate(it)
-			if !displaces(f) {
+			if !Displaces(f) {
 				syms = append(syms, ss...)
 			}
 			if ok && c.prio >= 0 { // key towns are placed

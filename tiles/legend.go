@@ -107,7 +107,7 @@ var legend = []LegendEntry{
 	{ID: "front", Short: "Front line", Group: "Areas and lines", Label: "Front line", Color: hexColor(overlays.ColorJapan),
 		match: kindIs(overlays.KindFront), swatch: lineSwatch(overlays.KindFront, overlays.ColorJapan, 2.5)},
 	{ID: "approx-position", Short: "Approximate position", Group: "Forces", Label: "Approximate position (soft halo); a unit moved aside to stay legible has a leader to its place (dot)", Color: hexColor(overlays.ColorChina),
-		match: func(f *overlays.Feature) bool { return f.Approximate() && f.Route == nil && displaces(f) }, swatch: approxSwatch(overlays.ColorChina)},
+		match: func(f *overlays.Feature) bool { return f.Approximate() && f.Route == nil && Displaces(f) }, swatch: approxSwatch(overlays.ColorChina)},
 	{ID: "approx-route", Short: "Approximate route", Group: "Movements", Label: "Approximate route (dotted edge)", Color: hexColor(overlays.ColorJapan),
 		match: movementWith(func(f *overlays.Feature) bool { return f.Approximate() && !f.Hollow() }), swatch: arrowSwatch(overlays.ColorJapan, "approximate", false)},
 	{ID: "event", Short: "Event", Group: "Areas and lines", Label: "Dated event", Color: hexColor(overlays.ColorNeutral),

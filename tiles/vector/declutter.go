@@ -50,13 +50,13 @@ func (e epoch) day() geo.Day {
 // declutters reports whether the raster's decluttering reads f: units,
 // artillery and places (whose key towns' names units avoid).
 func declutters(f *overlays.Feature) bool {
-	return f.Kind == overlays.KindUnit || f.Kind == overlays.KindArtillery || f.Kind == overlays.KindPlace
+	return tiles.Displaces(f) || f.Kind == overlays.KindPlace
 }
 
 // movable returns the points of a unit or artillery symbol the raster may
 // move aside, nil for other features.
 func movable(f *overlays.Feature) []orb.Point {
-	if f.Kind != overlays.KindUnit && f.Kind != overlays.KindArtillery {
+	if !tiles.Displaces(f) {
 		return nil
 	}
 	switch g := f.World.(type) {
@@ -146,10 +146,12 @@ type run struct {
 // one tile zoom only.
 func placedUnits(ctx context.Context, sel overlays.Selection, r *tiles.Renderer) (map[*overlays.Feature][]piece, error) {
 	var units []*overlays.Feature
+	pts := map[*overlays.Feature][]orb.Point{} // each unit's true positions
 	for _, l := range sel {
 		for _, f := range l.Features {
-			if movable(f) != nil {
+			if at := movable(f); at != nil {
 				units = append(units, f)
+				pts[f] = at
 			}
 		}
 	}
@@ -178,7 +180,7 @@ func placedUnits(ctx context.Context, sel overlays.Selection, r *tiles.Renderer)
 			return nil, fmt.Errorf("vector: placing units at zoom %d: %w", z, err)
 		}
 		for _, f := range units {
-			summary[f][z] = spotOf(p, f, movable(f))
+			summary[f][z] = spotOf(p, f, pts[f])
 		}
 		for i, e := range eps {
 			if err := ctx.Err(); err != nil {
@@ -193,7 +195,7 @@ func placedUnits(ctx context.Context, sel overlays.Selection, r *tiles.Renderer)
 				return nil, fmt.Errorf("vector: placing units on %s at zoom %d: %w", d, z, err)
 			}
 			for _, f := range seen[i] {
-				s := spotOf(p, f, movable(f))
+				s := spotOf(p, f, pts[f])
 				rs := runs[f][z]
 				if n := len(rs); n > 0 && rs[n-1].to == e.from-1 && rs[n-1].spot.equal(s) {
 					rs[n-1].to = e.to
@@ -205,20 +207,20 @@ func placedUnits(ctx context.Context, sel overlays.Selection, r *tiles.Renderer)
 	}
 	out := map[*overlays.Feature][]piece{}
 	for _, f := range units {
-		if ps := unitPieces(f, runs[f], summary[f]); ps != nil {
+		if ps := unitPieces(f, pts[f], runs[f], summary[f]); ps != nil {
 			out[f] = ps
 		}
 	}
 	return out, nil
 }
 
-// unitPieces returns the pieces of unit f from its runs and summary spots
-// per tile zoom, or nil when its symbols stand at their true positions
+// unitPieces returns the pieces of unit f, whose symbols truly stand at
+// truePts, from its runs and summary spots per tile zoom, or nil when its symbols stand at their true positions
 // at every zoom and on every day. At a zoom where they do, the zoom's
 // piece is f's own; elsewhere each run is a "dated" piece at its spot
 // (none when hidden) with a leader and a dot per moved symbol, and the
 // summary map's spot a "summary" one.
-func unitPieces(f *overlays.Feature, runs [][]run, summary []spot) []piece {
+func unitPieces(f *overlays.Feature, truePts []orb.Point, runs [][]run, summary []spot) []piece {
 	whole := func(z int) bool {
 		rs := runs[z]
 		return summary[z].plain() && len(rs) == 1 && rs[0].from == f.Span.From && rs[0].to == f.Span.To && rs[0].spot.plain()
@@ -278,7 +280,7 @@ func unitPieces(f *overlays.Feature, runs [][]run, summary []spot) []piece {
 			}
 			at = append(at, p)
 			if s.moved[i] {
-				w := movable(f)[i]
+				w := truePts[i]
 				leads = append(leads, orb.LineString{w, p})
 				dots = append(dots, w)
 			}
