@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/xiang-maps/xiang/geo"
@@ -20,16 +19,8 @@ import (
 // the summary map's: all but "dated" pieces), by id.
 func tileFeatures(t *testing.T, s *Set, tl maptile.Tile, name string, d geo.Day) map[string][]orb.Geometry {
 	t.Helper()
-	body, err := s.Encode(context.Background(), tl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	layers, err := mvt.Unmarshal(body)
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string][]orb.Geometry{}
-	for _, l := range layers {
+	for _, l := range decodeTile(t, s, tl) {
 		if l.Name != name {
 			continue
 		}

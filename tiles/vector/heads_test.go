@@ -1,11 +1,9 @@
 package vector
 
 import (
-	"context"
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/xiang-maps/xiang/geo"
@@ -59,15 +57,7 @@ func TestHeadBearingAtBend(t *testing.T) {
 	s.index = newGrid(s.bounds[0].Union(s.bounds[len(s.bounds)-1]), s.bounds)
 	got := map[uint32]float64{}
 	for _, z := range []maptile.Zoom{6, 14} {
-		b, err := s.Encode(context.Background(), maptile.At(orb.Point{112.2, 26.902}, z))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ls, err := mvt.Unmarshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, l := range ls {
+		for _, l := range decodeTile(t, s, maptile.At(orb.Point{112.2, 26.902}, z)) {
 			if l.Name == LayerHeads {
 				got[uint32(z)] = l.Features[0].Properties["bearing"].(float64)
 			}

@@ -344,14 +344,7 @@ func TestDecodeTile(t *testing.T) {
 	_, s := set(t)
 	// Hengyang at z9: the siege, movements, rivers, places.
 	tile := maptile.At(orb.Point{112.57, 26.89}, 9)
-	b, err := s.Encode(context.Background(), tile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ls, err := mvt.Unmarshal(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ls := decodeTile(t, s, tile)
 	byName := map[string]*mvt.Layer{}
 	for _, l := range ls {
 		byName[l.Name] = l
@@ -485,4 +478,18 @@ func TestKeyTowns(t *testing.T) {
 			t.Errorf("%s is not a key town in the tiles (key towns: %v)", name, seen)
 		}
 	}
+}
+
+// decodeTile encodes tile tl of s and decodes it back.
+func decodeTile(t *testing.T, s *Set, tl maptile.Tile) mvt.Layers {
+	t.Helper()
+	body, err := s.Encode(context.Background(), tl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	layers, err := mvt.Unmarshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return layers
 }
